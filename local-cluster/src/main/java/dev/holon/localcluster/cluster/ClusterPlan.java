@@ -1,0 +1,144 @@
+package dev.holon.localcluster.cluster;
+
+import dev.holon.localcluster.infra.KafkaHost;
+import dev.holon.localcluster.infra.KeycloakServer;
+import dev.holon.localcluster.infra.PostgresHost;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Holon services of a local cluster and the environment each gets, as data: adding a service is one
+ * line in {@link #SERVICES}. Pure (no processes started), so it is unit-tested.
+ */
+public final class ClusterPlan {
+
+    /**
+     * A Spring Boot service built as {@code <repository>/<module>/target/<module>.jar}. Services of one
+     * stage start in parallel, after every earlier stage is healthy.
+     */
+    public record ServiceDefinition(String module, int stage, String portName) {
+    }
+
+    /** One process to start: a service, or one of the workers. */
+    public record PlannedService(String name, String module, int stage, int port, Path jar, Map<String, String> environment,
+                                 Path dataDirectory) {
+
+        public String healthUrl() {
+            return "http://localhost:" + port + "/actuator/health";
+        }
+
+        public boolean jarPresent() {
+            return Files.isRegularFile(jar);
+        }
+    }
+
+    public static final String WORKER_MODULE = "node-worker";
+    public static final int STAGE_POSTGRES = 1;
+    public static final int STAGE_BROKER_AND_IDENTITY = 2;
+    public static final int WORKER_STAGE = 5;
+    static final List<ServiceDefinition> SERVICES = List.of(
+            new ServiceDefinition("config-service", 3, "config"),
+            new ServiceDefinition("registry-service", 4, "registry"),
+            new ServiceDefinition("gateway-service", 4, "gateway"));
+    private static final String[] ZONES = {"a", "b", "c"};
+
+    private final ClusterOptions options;
+    private final PortPlan ports;
+
+    public ClusterPlan(ClusterOptions options) {
+        this.options = options;
+        this.ports = options.ports();
+    }
+
+    public PortPlan ports() {
+        return ports;
+    }
+
+    public Path logFile(String process) {
+        return options.home().resolve("logs").resolve(process + ".log");
+    }
+
+    public Path dataDirectory(String part) {
+        return options.home().resolve("data").resolve(part);
+    }
+
+    public PostgresHost.Options postgres() {
+        return new PostgresHost.Options(ports.postgres(), dataDirectory("postgres"), logFile("postgres"));
+    }
+
+    public KafkaHost.Options kafka() {
+        return new KafkaHost.Options(ports.kafka(), ports.kafkaController(), dataDirectory("kafka"), logFile("kafka"));
+    }
+
+    public KeycloakServer.Options keycloak() {
+        return new KeycloakServer.Options(ports.keycloak(), PostgresHost.jdbcUrl(ports.postgres()), PostgresHost.USER,
+                PostgresHost.PASSWORD, "keycloak", logFile("keycloak"));
+    }
+
+    public Path keycloakInstance() {
+        return dataDirectory("keycloak");
+    }
+
+    /** Every service and worker, in start order. */
+    public List<PlannedService> services() {
+        List<PlannedService> planned = new ArrayList<>();
+        for (ServiceDefinition service : SERVICES) {
+            int port = switch (service.portName()) {
+                case "config" -> ports.config();
+                case "registry" -> ports.registry();
+                case "gateway" -> ports.gateway();
+                default -> throw new IllegalStateException("no port named " + service.portName());
+            };
+            Map<String, String> environment = commonEnvironment(port);
+            if (service.module().equals("config-service")) {
+                environment.put("HOLON_CONFIG_DIR", options.repository().resolve("config").toString());
+            }
+            planned.add(new PlannedService(service.module(), service.module(), service.stage(), port,
+                    jar(service.module()), environment, null));
+        }
+        for (int n = 1; n <= ports.workers().size(); n++) {
+            String name = "node-" + n;
+            Path data = dataDirectory("workers").resolve(name);
+            Map<String, String> environment = commonEnvironment(ports.worker(n));
+            environment.put("HOLON_WORKER_DATA_DIR", data.toString());
+            environment.put("HOLON_WORKER_LABELS", "zone=" + ZONES[(n - 1) % ZONES.length]);
+            planned.add(new PlannedService(name, WORKER_MODULE, WORKER_STAGE, ports.worker(n), jar(WORKER_MODULE),
+                    environment, data));
+        }
+        return planned;
+    }
+
+    Path jar(String module) {
+        return options.repository().resolve(module).resolve("target").resolve(module + ".jar");
+    }
+
+    /** What every service reads to find the rest of the cluster. */
+    Map<String, String> commonEnvironment(int ownPort) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("HOLON_CONFIG_URI", "http://localhost:" + ports.config());
+        environment.put("HOLON_DB_URL", PostgresHost.jdbcUrl(ports.postgres()));
+        environment.put("HOLON_DB_USER", PostgresHost.USER);
+        environment.put("HOLON_DB_PASSWORD", PostgresHost.PASSWORD);
+        environment.put("HOLON_KAFKA_BOOTSTRAP", KafkaHost.bootstrapServers(ports.kafka()));
+        environment.put("HOLON_ISSUER_URI", KeycloakServer.issuerUri(ports.keycloak()));
+        environment.put("HOLON_REGISTRY_URL", "http://localhost:" + ports.registry());
+        environment.put("SERVER_PORT", Integer.toString(ownPort));
+        return environment;
+    }
+
+    /** The stop order is the reverse of this. */
+    static int stageOf(ManagedProcess process) {
+        return switch (process.kind()) {
+            case POSTGRES -> STAGE_POSTGRES;
+            case KAFKA, KEYCLOAK -> STAGE_BROKER_AND_IDENTITY;
+            case SERVICE -> process.name().startsWith("node-") ? WORKER_STAGE : SERVICES.stream()
+                    .filter(s -> s.module().equals(process.name())).mapToInt(ServiceDefinition::stage).findFirst()
+                    .orElse(4);
+        };
+    }
+}

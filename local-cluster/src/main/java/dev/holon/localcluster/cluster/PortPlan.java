@@ -1,0 +1,89 @@
+package dev.holon.localcluster.cluster;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntPredicate;
+
+/**
+ * Every TCP port a cluster listens on. The defaults suit one developer machine; a port base N shifts
+ * each of them by N - 8080, so a second cluster (system tests use 28080) never meets the first.
+ */
+public record PortPlan(int portBase, int gateway, int registry, int config, int keycloak, int postgres, int kafka,
+                       int kafkaController, List<Integer> workers) {
+
+    public static final int DEFAULT_BASE = 8080;
+    static final int DEFAULT_GATEWAY = 8080;
+    static final int DEFAULT_REGISTRY = 8081;
+    static final int DEFAULT_CONFIG = 8888;
+    static final int DEFAULT_KEYCLOAK = 8180;
+    static final int DEFAULT_POSTGRES = 15432;
+    static final int DEFAULT_KAFKA = 19092;
+    static final int DEFAULT_FIRST_WORKER = 8091;
+    /** Highest default port: the Kafka controller. */
+    private static final int HIGHEST_DEFAULT = DEFAULT_KAFKA + 1;
+
+    public PortPlan {
+        workers = List.copyOf(workers);
+    }
+
+    public static PortPlan defaults(int workers) {
+        return forBase(DEFAULT_BASE, workers);
+    }
+
+    public static PortPlan forBase(int portBase, int workers) {
+        int shift = portBase - DEFAULT_BASE;
+        if (portBase < 1024 || HIGHEST_DEFAULT + shift > 65535) {
+            throw new IllegalArgumentException("port base %d puts ports outside 1024..65535; choose between 1024 and %d"
+                    .formatted(portBase, 65535 - HIGHEST_DEFAULT + DEFAULT_BASE));
+        }
+        if (workers < 0 || workers > DEFAULT_CONFIG - DEFAULT_FIRST_WORKER) {
+            throw new IllegalArgumentException("between 0 and " + (DEFAULT_CONFIG - DEFAULT_FIRST_WORKER) + " workers");
+        }
+        List<Integer> workerPorts = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            workerPorts.add(DEFAULT_FIRST_WORKER + i + shift);
+        }
+        return new PortPlan(portBase, DEFAULT_GATEWAY + shift, DEFAULT_REGISTRY + shift, DEFAULT_CONFIG + shift,
+                DEFAULT_KEYCLOAK + shift, DEFAULT_POSTGRES + shift, DEFAULT_KAFKA + shift, DEFAULT_KAFKA + 1 + shift,
+                workerPorts);
+    }
+
+    /** The port of worker {@code node-n} (1-based). */
+    public int worker(int n) {
+        return workers.get(n - 1);
+    }
+
+    /** Each port with the name of what listens on it, in start order. */
+    public Map<Integer, String> owners() {
+        Map<Integer, String> owners = new LinkedHashMap<>();
+        owners.put(postgres, "postgres");
+        owners.put(kafka, "kafka");
+        owners.put(kafkaController, "kafka controller");
+        owners.put(keycloak, "keycloak");
+        owners.put(config, "config-service");
+        owners.put(registry, "registry-service");
+        owners.put(gateway, "gateway-service");
+        for (int i = 0; i < workers.size(); i++) {
+            owners.put(workers.get(i), "node-" + (i + 1));
+        }
+        return owners;
+    }
+
+    /** The first port that {@code isFree} rejects, with its owner's name. */
+    public Optional<Map.Entry<Integer, String>> firstBusy(IntPredicate isFree) {
+        return owners().entrySet().stream().filter(e -> !isFree.test(e.getKey())).findFirst();
+    }
+
+    /** A port base, from 20080 upwards in steps of 1000, whose every port is free (or 20080 if none is). */
+    public static int suggestBase(int currentBase, int workers, IntPredicate isFree) {
+        for (int base = 20080; base <= 40080; base += 1000) {
+            if (base != currentBase && forBase(base, workers).firstBusy(isFree).isEmpty()) {
+                return base;
+            }
+        }
+        return currentBase == 20080 ? 21080 : 20080;
+    }
+}

@@ -117,6 +117,8 @@ public final class HolonCommand implements Runnable {
 
     static void printSummary(LocalCluster cluster, PrintStream out) {
         String command = "./holon";
+        String homeOption = cluster.home().equals(ClusterOptions.defaultHome().toAbsolutePath().normalize()) ? ""
+                : " --home " + cluster.home();
         out.println();
         out.println("Holon is up.");
         out.printf("  API (gateway)        %s/api/v1%s%n", cluster.gatewayUrl(),
@@ -138,7 +140,8 @@ public final class HolonCommand implements Runnable {
         out.println("List the nodes:");
         out.println("  " + nodesCommand(cluster.tokenUrl(), cluster.gatewayUrl()));
         out.println();
-        out.printf("%s status shows each process; %s down stops them (--purge also deletes the data).%n", command, command);
+        out.printf("%s status%s shows each process; %s down%s stops them (--purge also deletes the data).%n", command,
+                homeOption, command, homeOption);
         out.flush();
     }
 

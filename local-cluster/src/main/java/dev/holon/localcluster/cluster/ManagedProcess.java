@@ -99,9 +99,13 @@ public final class ManagedProcess {
         return kind.healthy(port, healthUrl);
     }
 
-    /** Resident memory of the process and its children, KiB. */
+    /** Resident memory of the process and its children, KiB; for PostgreSQL, the host JVM plus the server. */
     public long rssKiB() {
-        return process.rssKiB();
+        long rss = process.rssKiB();
+        if (kind == ProcessKind.POSTGRES && dataDirectory != null) {
+            rss += PostgresHost.postmasterPid(dataDirectory).map(ChildProcess::treeRssKiB).orElse(0L);
+        }
+        return rss;
     }
 
     /** Crash it: SIGKILL to it and everything it started (for PostgreSQL, the server too). */

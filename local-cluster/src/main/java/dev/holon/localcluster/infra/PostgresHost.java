@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
@@ -102,48 +103,47 @@ public final class PostgresHost implements AutoCloseable {
      * child): stop it via its postmaster.pid before starting again, or the new start fails.
      */
     public static boolean stopOrphan(Path dataDirectory) {
-        Path pidFile = dataDirectory.resolve("postmaster.pid");
-        if (!Files.isRegularFile(pidFile)) {
+        Optional<ProcessHandle> postmaster = postmasterPid(dataDirectory).flatMap(ProcessHandle::of);
+        if (postmaster.isEmpty()) {
             return false;
         }
         try {
-            long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
-            var postmaster = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(false));
-            if (postmaster.isEmpty()) {
-                return false;
-            }
             // SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients to leave.
-            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", "-INT", Long.toString(postmaster.get().pid())).inheritIO().start().waitFor();
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (postmaster.get().isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            if (postmaster.get().isAlive()) {
-                postmaster.get().destroyForcibly();
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
+        } catch (IOException e) {
+            // fall through to SIGKILL
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         }
+        if (postmaster.get().isAlive()) {
+            postmaster.get().destroyForcibly();
+        }
+        return true;
     }
 
-    /** SIGKILL to the PostgreSQL server of this data directory, as a crash would (chaos tests). */
-    public static void killPostmaster(Path dataDirectory) {
+    /** The running PostgreSQL server (postmaster) of this data directory, from its postmaster.pid. */
+    public static Optional<Long> postmasterPid(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
         try {
             if (Files.isRegularFile(pidFile)) {
                 long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
-                ProcessHandle.of(pid)
+                return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                         .filter(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(false))
-                        .ifPresent(ProcessHandle::destroyForcibly);
+                        .map(ProcessHandle::pid);
             }
         } catch (IOException | RuntimeException e) {
-            // nothing to kill
+            // none
         }
+        return Optional.empty();
+    }
+
+    /** SIGKILL to the PostgreSQL server of this data directory, as a crash would (chaos tests). */
+    public static void killPostmaster(Path dataDirectory) {
+        postmasterPid(dataDirectory).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
     }
 
     public String jdbcUrl() {

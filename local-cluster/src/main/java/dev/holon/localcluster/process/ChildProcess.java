@@ -139,6 +139,12 @@ public final class ChildProcess {
         return tree().stream().mapToLong(h -> rssKiB(h.pid())).sum();
     }
 
+    /** Resident memory of any process {@code pid} and its descendants, KiB (0 when gone). */
+    public static long treeRssKiB(long pid) {
+        return ProcessHandle.of(pid).map(root -> rssKiB(root.pid())
+                + root.descendants().mapToLong(h -> rssKiB(h.pid())).sum()).orElse(0L);
+    }
+
     /** The pid of the JVM doing the work: the process itself, or the java below a wrapper script. */
     public long mainPid() {
         Optional<ProcessHandle> root = handle();

@@ -1,0 +1,19 @@
+package dev.holon.localcluster;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HolonCommandTest {
+
+    @Test
+    void thePrintedNodesCommandUsesTheClustersPorts() {
+        String command = HolonCommand.nodesCommand("http://localhost:20180/realms/holon/protocol/openid-connect/token",
+                "http://localhost:20080");
+
+        assertThat(command).isEqualTo("TOKEN=$(curl -s -d grant_type=password -d client_id=holon-cli -d username=demo"
+                + " -d password=holon-demo http://localhost:20180/realms/holon/protocol/openid-connect/token"
+                + " | sed -n 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/p'); curl -s -H \"Authorization: Bearer $TOKEN\""
+                + " http://localhost:20080/api/v1/nodes");
+    }
+}

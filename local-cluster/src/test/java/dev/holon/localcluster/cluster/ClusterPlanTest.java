@@ -1,0 +1,85 @@
+package dev.holon.localcluster.cluster;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClusterPlanTest {
+
+    @TempDir
+    Path repository;
+
+    @TempDir
+    Path home;
+
+    private ClusterPlan plan(int portBase) {
+        return new ClusterPlan(ClusterOptions.builder().home(home).repository(repository).portBase(portBase).build());
+    }
+
+    @Test
+    void plansTheServicesThenThreeWorkersInStartOrder() {
+        List<ClusterPlan.PlannedService> services = plan(8080).services();
+
+        assertThat(services).extracting(ClusterPlan.PlannedService::name).containsExactly("config-service",
+                "registry-service", "gateway-service", "node-1", "node-2", "node-3");
+        assertThat(services).extracting(ClusterPlan.PlannedService::stage).containsExactly(3, 4, 4, 5, 5, 5);
+    }
+
+    @Test
+    void everyServiceLearnsWhereTheRestOfTheClusterIs() {
+        ClusterPlan.PlannedService registry = plan(28080).services().get(1);
+
+        assertThat(registry.environment())
+                .containsEntry("HOLON_CONFIG_URI", "http://localhost:28888")
+                .containsEntry("HOLON_DB_URL", "jdbc:postgresql://localhost:35432/holon")
+                .containsEntry("HOLON_DB_USER", "postgres")
+                .containsEntry("HOLON_DB_PASSWORD", "postgres")
+                .containsEntry("HOLON_KAFKA_BOOTSTRAP", "localhost:39092")
+                .containsEntry("HOLON_ISSUER_URI", "http://localhost:28180/realms/holon")
+                .containsEntry("HOLON_REGISTRY_URL", "http://localhost:28081")
+                .containsEntry("SERVER_PORT", "28081");
+        assertThat(registry.healthUrl()).isEqualTo("http://localhost:28081/actuator/health");
+    }
+
+    @Test
+    void configServiceReadsTheRepositorysConfigFolder() {
+        ClusterPlan.PlannedService config = plan(8080).services().getFirst();
+
+        assertThat(config.environment()).containsEntry("HOLON_CONFIG_DIR", repository.resolve("config").toString());
+    }
+
+    @Test
+    void eachWorkerHasItsOwnDataDirectoryZoneAndPort() {
+        ClusterPlan.PlannedService node2 = plan(8080).services().get(4);
+
+        assertThat(node2.name()).isEqualTo("node-2");
+        assertThat(node2.port()).isEqualTo(8092);
+        assertThat(node2.environment())
+                .containsEntry("HOLON_WORKER_DATA_DIR", home.resolve("data/workers/node-2").toString())
+                .containsEntry("HOLON_WORKER_LABELS", "zone=b")
+                .containsEntry("SERVER_PORT", "8092");
+        assertThat(node2.jar()).isEqualTo(repository.resolve("node-worker/target/node-worker.jar"));
+    }
+
+    @Test
+    void aServiceWhoseJarIsMissingIsMarkedSo() throws Exception {
+        Files.createDirectories(repository.resolve("gateway-service/target"));
+        Files.writeString(repository.resolve("gateway-service/target/gateway-service.jar"), "jar");
+
+        List<ClusterPlan.PlannedService> services = plan(8080).services();
+
+        assertThat(services.get(2).jarPresent()).isTrue();
+        assertThat(services.get(0).jarPresent()).isFalse();
+    }
+
+    @Test
+    void progressNamesLineUp() {
+        assertThat(LocalCluster.dots("keycloak")).isEqualTo("keycloak ..........");
+        assertThat(LocalCluster.dots("registry-service")).hasSize(19);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.holon.localcluster.cluster;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PortPlanTest {
+
+    @Test
+    void defaultPortsAreTheDocumentedOnes() {
+        PortPlan plan = PortPlan.defaults(3);
+
+        assertThat(plan.gateway()).isEqualTo(8080);
+        assertThat(plan.registry()).isEqualTo(8081);
+        assertThat(plan.config()).isEqualTo(8888);
+        assertThat(plan.keycloak()).isEqualTo(8180);
+        assertThat(plan.postgres()).isEqualTo(15432);
+        assertThat(plan.kafka()).isEqualTo(19092);
+        assertThat(plan.kafkaController()).isEqualTo(19093);
+        assertThat(plan.workers()).containsExactly(8091, 8092, 8093);
+    }
+
+    @Test
+    void portBaseShiftsEveryPortByTheSameAmount() {
+        PortPlan plan = PortPlan.forBase(28080, 3);
+
+        assertThat(plan.gateway()).isEqualTo(28080);
+        assertThat(plan.registry()).isEqualTo(28081);
+        assertThat(plan.config()).isEqualTo(28888);
+        assertThat(plan.keycloak()).isEqualTo(28180);
+        assertThat(plan.postgres()).isEqualTo(35432);
+        assertThat(plan.kafka()).isEqualTo(39092);
+        assertThat(plan.kafkaController()).isEqualTo(39093);
+        assertThat(plan.worker(2)).isEqualTo(28092);
+    }
+
+    @Test
+    void everyPortHasOneOwner() {
+        Map<Integer, String> owners = PortPlan.forBase(20080, 3).owners();
+
+        assertThat(owners).hasSize(10);
+        assertThat(owners).containsEntry(20180, "keycloak").containsEntry(20093, "node-3")
+                .containsEntry(31093, "kafka controller");
+    }
+
+    @Test
+    void rejectsAPortBaseThatPushesPortsOutOfRange() {
+        assertThatThrownBy(() -> PortPlan.forBase(60000, 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port base 60000");
+        assertThatThrownBy(() -> PortPlan.forBase(80, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void findsTheFirstBusyPortInStartOrder() {
+        Set<Integer> busy = Set.of(8180, 8081);
+
+        var first = PortPlan.defaults(3).firstBusy(port -> !busy.contains(port));
+
+        assertThat(first).hasValueSatisfying(entry -> {
+            assertThat(entry.getKey()).isEqualTo(8180);
+            assertThat(entry.getValue()).isEqualTo("keycloak");
+        });
+        assertThat(PortPlan.defaults(3).firstBusy(port -> true)).isEmpty();
+    }
+
+    @Test
+    void suggestsAPortBaseWhosePortsAreFree() {
+        Set<Integer> busy = Set.of(20180); // 20080's keycloak
+
+        assertThat(PortPlan.suggestBase(8080, 3, port -> !busy.contains(port))).isEqualTo(21080);
+        assertThat(PortPlan.suggestBase(8080, 3, port -> true)).isEqualTo(20080);
+    }
+
+    @Test
+    void portInUseMessageNamesThePortItsOwnerAndTheWayOut() {
+        PortInUseException e = new PortInUseException(8180, "keycloak", 20080);
+
+        assertThat(e.getMessage()).isEqualTo("port 8180 (keycloak) is already in use by another program. Stop it, "
+                + "or start Holon on other ports: ./holon up --port-base 20080");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.holon.gateway;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The gateway's settings ({@code holon.gateway.*}). Each downstream service has one {@code <service>-url};
+ * everything else has a default that suits one developer machine.
+ *
+ * @param registryUrl           base URL of registry-service
+ * @param rateLimitPerSecond    sustained requests per second per user (or per client IP without a token)
+ * @param rateLimitBurst        requests a user may send at once before the sustained rate applies; 0 means
+ *                              one second's worth ({@code rateLimitPerSecond})
+ * @param rateLimitMaxKeys      most users/IPs tracked at once; the least recently seen are forgotten first
+ * @param rateLimitKeyIdle      a user not seen for this long is forgotten (their bucket is full again anyway)
+ * @param downstreamTimeout     longest wait for a downstream answer before the gateway answers 503
+ * @param circuitOpenDuration   how long an open circuit rejects calls before letting a few probes through
+ * @param unavailableRetryAfter the Retry-After sent when a downstream failed but its circuit is still closed
+ */
+@Validated
+@ConfigurationProperties("holon.gateway")
+public record GatewayProperties(
+        @NotNull URI registryUrl,
+        @DefaultValue("50") @Positive int rateLimitPerSecond,
+        @DefaultValue("0") int rateLimitBurst,
+        @DefaultValue("100000") @Positive int rateLimitMaxKeys,
+        @DefaultValue("PT10M") @NotNull Duration rateLimitKeyIdle,
+        @DefaultValue("PT5S") @NotNull Duration downstreamTimeout,
+        @DefaultValue("PT10S") @NotNull Duration circuitOpenDuration,
+        @DefaultValue("PT2S") @NotNull Duration unavailableRetryAfter) {
+
+    public GatewayProperties {
+        if (rateLimitBurst < 0) {
+            throw new IllegalArgumentException("holon.gateway.rate-limit-burst must not be negative");
+        }
+        if (downstreamTimeout != null && (downstreamTimeout.isNegative() || downstreamTimeout.isZero())) {
+            throw new IllegalArgumentException("holon.gateway.downstream-timeout must be positive");
+        }
+    }
+
+    /** The bucket size: {@link #rateLimitBurst()} or, when unset, one second's worth of requests. */
+    public int effectiveBurst() {
+        return rateLimitBurst > 0 ? rateLimitBurst : rateLimitPerSecond;
+    }
+}

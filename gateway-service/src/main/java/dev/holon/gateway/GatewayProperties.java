@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param downstreamTimeout     longest wait for a downstream answer before the gateway answers 503
  * @param circuitOpenDuration   how long an open circuit rejects calls before letting a few probes through
  * @param unavailableRetryAfter the Retry-After sent when a downstream failed but its circuit is still closed
+ * @param tokenClockSkew        how far an access token's exp/nbf may be off the gateway's clock
  */
 @Validated
 @ConfigurationProperties("holon.gateway")
@@ -33,7 +34,8 @@ public record GatewayProperties(
         @DefaultValue("PT10M") @NotNull Duration rateLimitKeyIdle,
         @DefaultValue("PT5S") @NotNull Duration downstreamTimeout,
         @DefaultValue("PT10S") @NotNull Duration circuitOpenDuration,
-        @DefaultValue("PT2S") @NotNull Duration unavailableRetryAfter) {
+        @DefaultValue("PT2S") @NotNull Duration unavailableRetryAfter,
+        @DefaultValue("PT30S") @NotNull Duration tokenClockSkew) {
 
     public GatewayProperties {
         if (rateLimitBurst < 0) {

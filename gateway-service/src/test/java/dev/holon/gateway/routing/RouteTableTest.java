@@ -1,0 +1,60 @@
+package dev.holon.gateway.routing;
+
+import dev.holon.gateway.GatewayProperties;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RouteTableTest {
+
+    static GatewayProperties properties(String registryUrl) {
+        return new GatewayProperties(URI.create(registryUrl), 50, 0, 1000, Duration.ofMinutes(10),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void sendsNodesAndClusterToTheRegistry() {
+        List<ServiceRoute> routes = RouteTable.of(properties("http://registry.local:8081"));
+
+        ServiceRoute registry = routes.stream().filter(r -> r.service().equals("registry-service")).findFirst().orElseThrow();
+        assertThat(registry.uri()).isEqualTo(URI.create("http://registry.local:8081"));
+        assertThat(registry.paths()).containsExactly("/api/v1/nodes", "/api/v1/nodes/**", "/api/v1/cluster");
+        assertThat(registry.docsPath()).isEqualTo("/v3/api-docs/registry");
+        assertThat(registry.downstreamDocsPath()).isEqualTo("/v3/api-docs");
+        assertThat(registry.routeId()).isNotEqualTo(registry.docsRouteId());
+    }
+
+    @Test
+    void rejectsTwoServicesClaimingOnePath() {
+        ServiceRoute a = new ServiceRoute("a-service", "a", URI.create("http://a"), List.of("/api/v1/things"));
+        ServiceRoute b = new ServiceRoute("b-service", "b", URI.create("http://b"), List.of("/api/v1/things"));
+
+        assertThatThrownBy(() -> RouteTable.checkDisjoint(List.of(a, b)))
+                .hasMessageContaining("/api/v1/things").hasMessageContaining("a-service").hasMessageContaining("b-service");
+    }
+
+    @Test
+    void rejectsTwoServicesSharingADocsName() {
+        ServiceRoute a = new ServiceRoute("a-service", "docs", URI.create("http://a"), List.of("/api/v1/a"));
+        ServiceRoute b = new ServiceRoute("b-service", "docs", URI.create("http://b"), List.of("/api/v1/b"));
+
+        assertThatThrownBy(() -> RouteTable.checkDisjoint(List.of(a, b))).hasMessageContaining("docs name");
+    }
+
+    @Test
+    void keepsPublicPathsUnderApiV1() {
+        assertThatThrownBy(() -> new ServiceRoute("x-service", "x", URI.create("http://x"), List.of("/internal/**")))
+                .hasMessageContaining("/api/v1/");
+    }
+
+    @Test
+    void needsAnAbsoluteServiceUrl() {
+        assertThatThrownBy(() -> new ServiceRoute("x-service", "x", URI.create("localhost"), List.of("/api/v1/x")))
+                .hasMessageContaining("absolute");
+    }
+}

@@ -1,0 +1,103 @@
+package dev.holon.worker;
+
+import dev.holon.worker.identity.NodeLabels;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code holon.worker.*}: everything the agent needs to know about where it lives and how often it speaks.
+ * Defaults suit one developer machine; {@code config/node-worker.yml} maps them to the launcher's environment.
+ *
+ * @param registryUrl               base URL of registry-service (or the gateway in front of it)
+ * @param heartbeatInterval         time between two heartbeats on {@code holon.node.heartbeats}
+ * @param registrationCheckInterval how often the worker asks the registry whether it still knows this node
+ * @param enrolmentBackoff          retry backoff while the registry or the identity provider is not reachable
+ * @param registryTimeout           connect and read timeout of one call to the registry or the token endpoint
+ * @param dataDir                   the worker's own directory: node id now, chunks and task sandboxes later
+ * @param labels                    {@code key=value} pairs separated by commas, e.g. {@code zone=a,rack=r1}
+ * @param nvidiaSmiTimeout          longest time {@code nvidia-smi} may run before it is killed and ignored
+ * @param credentials               the node's OAuth2 client credentials for the registry
+ */
+@Validated
+@ConfigurationProperties("holon.worker")
+public record WorkerProperties(
+        @NotNull URI registryUrl,
+        @NotNull Duration heartbeatInterval,
+        @NotNull Duration registrationCheckInterval,
+        @NotNull @Valid Backoff enrolmentBackoff,
+        @NotNull Duration registryTimeout,
+        @NotNull Path dataDir,
+        @NotNull NodeLabels labels,
+        @NotNull Duration nvidiaSmiTimeout,
+        @NotNull @Valid Credentials credentials) {
+
+    public WorkerProperties {
+        registryUrl = registryUrl != null ? registryUrl : URI.create("http://localhost:8081");
+        heartbeatInterval = heartbeatInterval != null ? heartbeatInterval : Duration.ofSeconds(1);
+        registrationCheckInterval = registrationCheckInterval != null ? registrationCheckInterval : Duration.ofSeconds(10);
+        enrolmentBackoff = enrolmentBackoff != null ? enrolmentBackoff : new Backoff(null, null);
+        registryTimeout = registryTimeout != null ? registryTimeout : Duration.ofSeconds(5);
+        dataDir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".holon", "worker");
+        labels = labels != null ? labels : NodeLabels.NONE;
+        nvidiaSmiTimeout = nvidiaSmiTimeout != null ? nvidiaSmiTimeout : Duration.ofSeconds(5);
+        credentials = credentials != null ? credentials : new Credentials(null, null, null, null);
+    }
+
+    @AssertTrue(message = "heartbeat-interval, registration-check-interval, registry-timeout and nvidia-smi-timeout must be positive")
+    public boolean isEveryIntervalPositive() {
+        return isPositive(heartbeatInterval) && isPositive(registrationCheckInterval)
+                && isPositive(registryTimeout) && isPositive(nvidiaSmiTimeout);
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return duration != null && !duration.isNegative() && !duration.isZero();
+    }
+
+    /** Exponential backoff between enrolment attempts: doubles from {@code initial} up to {@code max}. */
+    public record Backoff(Duration initial, Duration max) {
+
+        public Backoff {
+            initial = initial != null ? initial : Duration.ofSeconds(1);
+            max = max != null ? max : Duration.ofSeconds(30);
+        }
+
+        @AssertTrue(message = "enrolment-backoff needs 0 < initial <= max")
+        public boolean isOrdered() {
+            return isPositive(initial) && initial.compareTo(max) <= 0;
+        }
+    }
+
+    /**
+     * The node's OAuth2 client (Keycloak client {@code holon-node}, client-credentials grant, realm role
+     * {@code node}). {@code enabled=false} sends requests without a token: only for tests that run without an
+     * identity provider; the worker logs a warning when it is off.
+     */
+    public record Credentials(Boolean enabled, URI tokenUri, String clientId, String clientSecret) {
+
+        public Credentials {
+            enabled = enabled == null || enabled;
+        }
+
+        @AssertTrue(message = "holon.worker.credentials needs token-uri, client-id and client-secret (or enabled=false in tests)")
+        public boolean isComplete() {
+            return !enabled || (tokenUri != null && hasText(clientId) && hasText(clientSecret));
+        }
+
+        private static boolean hasText(String value) {
+            return value != null && !value.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[enabled=" + enabled + ", tokenUri=" + tokenUri + ", clientId=" + clientId
+                    + ", clientSecret=" + (clientSecret == null ? "null" : "***") + "]";
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.holon.worker.heartbeat;
+
+import dev.holon.contracts.event.EventEnvelope;
+import dev.holon.worker.WorkerProperties;
+import dev.holon.worker.identity.NodeIdentity;
+import dev.holon.worker.metrics.MachineProbe;
+import dev.holon.worker.registration.EnrolmentStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import java.time.Clock;
+
+/** Producer settings (serializers, acks, short timeouts) live in {@code application.yml} under {@code spring.kafka.producer}. */
+@Configuration(proxyBeanMethods = false)
+class HeartbeatConfiguration {
+
+    @Bean
+    HeartbeatPublisher heartbeatPublisher(KafkaTemplate<String, EventEnvelope<?>> kafkaTemplate, NodeIdentity identity,
+                                          MachineProbe probe, EnrolmentStatus enrolment, WorkerProperties properties,
+                                          MeterRegistry meters) {
+        return new HeartbeatPublisher(kafkaTemplate, identity, probe, enrolment, properties.heartbeatInterval(),
+                Clock.systemUTC(), meters);
+    }
+}

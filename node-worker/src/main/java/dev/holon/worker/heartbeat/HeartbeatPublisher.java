@@ -1,0 +1,135 @@
+package dev.holon.worker.heartbeat;
+
+import dev.holon.contracts.Topics;
+import dev.holon.contracts.event.EventEnvelope;
+import dev.holon.contracts.node.NodeHeartbeat;
+import dev.holon.worker.identity.NodeIdentity;
+import dev.holon.worker.metrics.MachineProbe;
+import dev.holon.worker.metrics.NodeInventory;
+import dev.holon.worker.registration.EnrolmentStatus;
+import dev.holon.support.kafka.Envelopes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes a {@link NodeHeartbeat} with fresh usage figures every heartbeat-interval on
+ * {@code holon.node.heartbeats}, key = node id, while the node is enrolled. Fire and forget: a heartbeat the broker
+ * does not take in time is dropped and counted, never queued, because the next one carries fresher news.
+ * <p>
+ * {@code sequence} starts at this process's start time in epoch milliseconds and counts up by one, so it keeps
+ * increasing across restarts of the worker (one heartbeat a second never catches up with the clock) and a consumer
+ * can drop reordered or stale heartbeats by comparing it with the last one seen.
+ */
+public class HeartbeatPublisher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
+
+    private final KafkaTemplate<String, EventEnvelope<?>> kafka;
+    private final NodeIdentity identity;
+    private final MachineProbe probe;
+    private final EnrolmentStatus enrolment;
+    private final Duration interval;
+    private final Clock clock;
+    private final Envelopes envelopes;
+    private final AtomicLong sequence;
+    private final Counter sent;
+    private final Counter dropped;
+    private final AtomicLong droppedInARow = new AtomicLong();
+
+    private volatile ScheduledExecutorService executor;
+
+    public HeartbeatPublisher(KafkaTemplate<String, EventEnvelope<?>> kafka, NodeIdentity identity, MachineProbe probe,
+                              EnrolmentStatus enrolment, Duration interval, Clock clock, MeterRegistry meters) {
+        this.kafka = kafka;
+        this.identity = identity;
+        this.probe = probe;
+        this.enrolment = enrolment;
+        this.interval = interval;
+        this.clock = clock;
+        this.envelopes = new Envelopes("node-worker/" + identity.nodeId(), clock);
+        this.sequence = new AtomicLong(clock.millis());
+        this.sent = meters.counter("holon.worker.heartbeats", "result", "sent");
+        this.dropped = meters.counter("holon.worker.heartbeats", "result", "dropped");
+    }
+
+    @Override
+    public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("node-heartbeat").factory());
+        // Fixed delay, not fixed rate: a send that blocks (broker down, max.block.ms) never causes a burst afterwards.
+        executor.scheduleWithFixedDelay(this::beatSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService running = executor;
+        executor = null;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return executor != null;
+    }
+
+    /** Stops before the Kafka producer closes and after the registration loop, like every default-phase bean. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1;
+    }
+
+    private void beatSafely() {
+        try {
+            beat();
+        } catch (RuntimeException e) {
+            // Never let an exception cancel the schedule.
+            failed(e);
+        }
+    }
+
+    void beat() {
+        if (!enrolment.isEnrolled()) {
+            return;
+        }
+        NodeInventory inventory = probe.inventory();
+        NodeHeartbeat heartbeat = new NodeHeartbeat(identity.nodeId(), sequence.incrementAndGet(), clock.instant(),
+                inventory.capacity(), probe.sampleUsage(), identity.labels().asMap(), inventory.gpus());
+        EventEnvelope<NodeHeartbeat> envelope = envelopes.wrap(identity.nodeId(), null, heartbeat);
+        kafka.send(Topics.NODE_HEARTBEATS, identity.nodeId(), envelope).whenComplete((result, error) -> {
+            if (error == null) {
+                delivered();
+            } else {
+                failed(error);
+            }
+        });
+    }
+
+    private void delivered() {
+        sent.increment();
+        long lost = droppedInARow.getAndSet(0);
+        if (lost > 0) {
+            log.info("Heartbeats reach the broker again after {} dropped", lost);
+        }
+    }
+
+    private void failed(Throwable error) {
+        dropped.increment();
+        if (droppedInARow.getAndIncrement() == 0) {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            log.warn("Heartbeat dropped, the broker did not take it: {}; later ones are dropped quietly until it does",
+                    cause.toString());
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.holon.worker.registration;
+
+import dev.holon.worker.WorkerProperties;
+import dev.holon.worker.identity.NodeIdentity;
+import dev.holon.worker.metrics.MachineProbe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.web.client.RestClient;
+
+import java.time.Clock;
+
+/**
+ * Wires the registry client with the node's OAuth2 client credentials: Spring Security obtains and caches the
+ * token (client-credentials grant against {@code holon.worker.credentials.token-uri}), adds it as a bearer
+ * header, and forgets it when the registry answers 401 so the next call fetches a fresh one.
+ */
+@Configuration(proxyBeanMethods = false)
+class RegistrationConfiguration {
+
+    /** The registration id of the node's client in Spring Security's client registry. */
+    static final String NODE_CLIENT = "holon-node";
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrationConfiguration.class);
+
+    @Bean
+    EnrolmentStatus enrolmentStatus() {
+        return new EnrolmentStatus();
+    }
+
+    @Bean
+    RegistryClient registryClient(RestClient.Builder restClientBuilder, WorkerProperties properties,
+                                  ObjectProvider<OAuth2AuthorizedClientManager> authorizedClientManager,
+                                  ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService) {
+        RestClient.Builder builder = restClientBuilder.clone()
+                .baseUrl(properties.registryUrl().toString())
+                .requestFactory(requestFactory(properties));
+        OAuth2AuthorizedClientManager manager = authorizedClientManager.getIfAvailable();
+        if (manager != null) {
+            OAuth2ClientHttpRequestInterceptor bearer = new OAuth2ClientHttpRequestInterceptor(manager);
+            bearer.setClientRegistrationIdResolver(request -> NODE_CLIENT);
+            bearer.setAuthorizationFailureHandler(
+                    OAuth2ClientHttpRequestInterceptor.authorizationFailureHandler(authorizedClientService.getObject()));
+            builder.requestInterceptor(bearer);
+        } else {
+            log.warn("holon.worker.credentials.enabled=false: calling the registry WITHOUT a token. This is meant "
+                    + "for tests only; a registry with security on will refuse the node.");
+        }
+        return new RegistryClient(builder.build());
+    }
+
+    @Bean
+    RegistrationReconciler registrationReconciler(RegistryClient registryClient, NodeIdentity identity,
+                                                  MachineProbe probe, WorkerProperties properties,
+                                                  EnrolmentStatus status) {
+        return new RegistrationReconciler(registryClient, identity, probe.inventory(), properties, status,
+                Clock.systemUTC());
+    }
+
+    @Bean
+    EnrolmentHealthIndicator enrolmentHealthIndicator(EnrolmentStatus status, NodeIdentity identity) {
+        return new EnrolmentHealthIndicator(status, identity);
+    }
+
+    static ClientHttpRequestFactory requestFactory(WorkerProperties properties) {
+        return ClientHttpRequestFactoryBuilder.jdk().build(
+                HttpClientSettings.defaults().withTimeouts(properties.registryTimeout(), properties.registryTimeout()));
+    }
+
+    /** The node's OAuth2 client, built from {@code holon.worker.credentials}; off only in tests. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBooleanProperty(name = "holon.worker.credentials.enabled", matchIfMissing = true)
+    static class NodeCredentialsConfiguration {
+
+        @Bean
+        ClientRegistrationRepository nodeClientRegistrations(WorkerProperties properties) {
+            WorkerProperties.Credentials credentials = properties.credentials();
+            return new InMemoryClientRegistrationRepository(ClientRegistration.withRegistrationId(NODE_CLIENT)
+                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .clientId(credentials.clientId())
+                    .clientSecret(credentials.clientSecret())
+                    .tokenUri(credentials.tokenUri().toString())
+                    .build());
+        }
+
+        @Bean
+        OAuth2AuthorizedClientService nodeAuthorizedClients(ClientRegistrationRepository registrations) {
+            return new InMemoryOAuth2AuthorizedClientService(registrations);
+        }
+
+        @Bean
+        OAuth2AuthorizedClientManager nodeAuthorizedClientManager(ClientRegistrationRepository registrations,
+                                                                  OAuth2AuthorizedClientService authorizedClients,
+                                                                  WorkerProperties properties) {
+            RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
+            tokenClient.setRestClient(RestClient.builder()
+                    .requestFactory(requestFactory(properties))
+                    .configureMessageConverters(converters -> converters
+                            .addCustomConverter(new FormHttpMessageConverter())
+                            .addCustomConverter(new OAuth2AccessTokenResponseHttpMessageConverter()))
+                    .defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+                    .build());
+            AuthorizedClientServiceOAuth2AuthorizedClientManager manager =
+                    new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, authorizedClients);
+            manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
+                    .clientCredentials(grant -> grant.accessTokenResponseClient(tokenClient))
+                    .build());
+            return manager;
+        }
+    }
+}

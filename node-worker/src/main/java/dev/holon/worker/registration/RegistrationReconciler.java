@@ -1,0 +1,168 @@
+package dev.holon.worker.registration;
+
+import dev.holon.contracts.node.NodeEnrolment;
+import dev.holon.worker.WorkerProperties;
+import dev.holon.worker.identity.NodeIdentity;
+import dev.holon.worker.metrics.NodeInventory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientResponseException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps this node enrolled, level-triggered: until the registry has accepted the node it enrols again with
+ * exponential backoff (one log line per failed attempt); afterwards it asks every registration-check-interval
+ * whether the registry still knows the node, and enrols again at once when it answers 404 (e.g. its database was
+ * reset). One thread; runs from context start to context stop.
+ */
+public class RegistrationReconciler implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrationReconciler.class);
+
+    private final RegistryClient registry;
+    private final NodeIdentity identity;
+    private final NodeInventory inventory;
+    private final WorkerProperties properties;
+    private final EnrolmentStatus status;
+    private final Clock clock;
+    private final ExponentialBackOff backOff;
+
+    private volatile ScheduledExecutorService executor;
+    private BackOffExecution backOffExecution;
+    private int failedAttempts;
+
+    public RegistrationReconciler(RegistryClient registry, NodeIdentity identity, NodeInventory inventory,
+                                  WorkerProperties properties, EnrolmentStatus status, Clock clock) {
+        this.registry = registry;
+        this.identity = identity;
+        this.inventory = inventory;
+        this.properties = properties;
+        this.status = status;
+        this.clock = clock;
+        this.backOff = new ExponentialBackOff(properties.enrolmentBackoff().initial().toMillis(), 2.0);
+        this.backOff.setMaxInterval(properties.enrolmentBackoff().max().toMillis());
+    }
+
+    @Override
+    public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("node-registration").factory());
+        executor.execute(this::reconcile);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService running = executor;
+        executor = null;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return executor != null;
+    }
+
+    /** One step of the loop; schedules the next one itself. */
+    void reconcile() {
+        Duration next;
+        try {
+            next = status.isEnrolled() ? check() : enrol();
+        } catch (RuntimeException unexpected) {
+            log.error("Registration step failed unexpectedly; retrying in {}", properties.registrationCheckInterval(), unexpected);
+            next = properties.registrationCheckInterval();
+        }
+        ScheduledExecutorService running = executor;
+        if (running != null && !running.isShutdown()) {
+            running.schedule(this::reconcile, next.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Duration enrol() {
+        NodeEnrolment enrolment = new NodeEnrolment(identity.hostname(), inventory.capacity(),
+                identity.labels().asMap(), inventory.gpus(), AgentVersion.current());
+        try {
+            RegistryClient.Enrolled enrolled = registry.enrol(identity.nodeId(), enrolment);
+            status.enrolled(clock.instant());
+            log.info("Enrolled node {} with the registry at {} ({}{})", identity.nodeId(), properties.registryUrl(),
+                    enrolled.created() ? "new node" : "known node",
+                    failedAttempts > 0 ? " after " + failedAttempts + " failed attempts" : "");
+            failedAttempts = 0;
+            backOffExecution = null;
+            return properties.registrationCheckInterval();
+        } catch (RuntimeException e) {
+            failedAttempts++;
+            if (backOffExecution == null) {
+                backOffExecution = backOff.start();
+            }
+            Duration wait = Duration.ofMillis(backOffExecution.nextBackOff());
+            String problem = describe(e);
+            status.problem(problem);
+            log.warn("Enrolment attempt {} of node {} failed: {}; retrying in {}", failedAttempts, identity.nodeId(),
+                    problem, format(wait));
+            return wait;
+        }
+    }
+
+    private Duration check() {
+        try {
+            if (registry.knows(identity.nodeId())) {
+                return properties.registrationCheckInterval();
+            }
+            status.lost("the registry does not know this node (404)");
+            log.warn("The registry at {} no longer knows node {} (404); enrolling again", properties.registryUrl(),
+                    identity.nodeId());
+            return Duration.ZERO;
+        } catch (RuntimeException e) {
+            // Not reaching the registry does not mean it forgot the node: stay enrolled and keep heartbeating.
+            String problem = describe(e);
+            status.problem(problem);
+            log.warn("Registration check of node {} failed: {}; next check in {}", identity.nodeId(), problem,
+                    format(properties.registrationCheckInterval()));
+            return properties.registrationCheckInterval();
+        }
+    }
+
+    /** One line that says what went wrong without a stack trace. */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OAuth2AuthorizationException oauth) {
+                return "token request failed: " + oauth.getError().getErrorCode()
+                        + (oauth.getError().getDescription() != null ? " (" + oauth.getError().getDescription() + ")" : "")
+                        + rootCause(oauth);
+            }
+        }
+        if (e instanceof RestClientResponseException response) {
+            return "registry answered " + response.getStatusCode().value() + " " + response.getStatusText();
+        }
+        if (e instanceof ResourceAccessException) {
+            return "registry not reachable" + rootCause(e);
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root == e) {
+            return "";
+        }
+        return " [" + root.getClass().getSimpleName() + (root.getMessage() != null ? ": " + root.getMessage() : "") + "]";
+    }
+
+    private static String format(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,64 @@
+package dev.holon.worker.registration;
+
+import dev.holon.contracts.node.NodeEnrolment;
+import dev.holon.contracts.node.NodeView;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.HttpStatusCodeException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The registry's node API as this worker uses it. Authentication (the node's bearer token) is the job of the
+ * {@link RestClient} it is given. Errors surface as Spring's {@code RestClientException}s.
+ */
+public class RegistryClient {
+
+    private static final String NODE = "/api/v1/nodes/{nodeId}";
+
+    private final RestClient restClient;
+
+    public RegistryClient(RestClient restClient) {
+        this.restClient = restClient;
+    }
+
+    /** {@code PUT /api/v1/nodes/{id}}: idempotent; 201 for a node new to the registry, 200 for a known one. */
+    public Enrolled enrol(String nodeId, NodeEnrolment enrolment) {
+        ResponseEntity<NodeView> response = restClient.put()
+                .uri(NODE, nodeId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON)
+                .body(enrolment)
+                .retrieve()
+                .toEntity(NodeView.class);
+        return new Enrolled(response.getStatusCode().isSameCodeAs(HttpStatus.CREATED), response.getBody());
+    }
+
+    /** {@code GET /api/v1/nodes/{id}}: true when the registry knows the node, false on 404; other errors throw. */
+    public boolean knows(String nodeId) {
+        return restClient.get()
+                .uri(NODE, nodeId)
+                .accept(MediaType.APPLICATION_JSON)
+                .exchange((request, response) -> {
+                    if (response.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
+                        return false;
+                    }
+                    if (response.getStatusCode().is2xxSuccessful()) {
+                        return true;
+                    }
+                    throw new RegistryAnswerException(response.getStatusCode().value(), response.getStatusText());
+                });
+    }
+
+    /** The outcome of an enrolment: whether the registry created the node, and the node as it now sees it. */
+    public record Enrolled(boolean created, NodeView node) {
+    }
+
+    /** A status the registry should not answer to a node check (401, 403, 5xx...). */
+    static final class RegistryAnswerException extends HttpStatusCodeException {
+
+        RegistryAnswerException(int status, String statusText) {
+            super(org.springframework.http.HttpStatusCode.valueOf(status), statusText);
+        }
+    }
+}

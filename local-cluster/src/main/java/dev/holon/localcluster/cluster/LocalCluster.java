@@ -138,7 +138,13 @@ public final class LocalCluster implements AutoCloseable {
                     PortPlan.suggestBase(ports.portBase(), ports.workers().size(), PortCheck::isFree));
         });
         createDirectories();
-        shutdownHook = new Thread(this::stopAllQuietly, "stop-holon-cluster");
+        shutdownHook = new Thread(() -> {
+            try {
+                stopAll(false);
+            } catch (RuntimeException e) {
+                progress("could not stop everything: " + e.getMessage());
+            }
+        }, "stop-holon-cluster");
         Runtime.getRuntime().addShutdownHook(shutdownHook); // a Ctrl-C during start stops what started
         try {
             startProcesses();
@@ -341,6 +347,11 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void stopAll() {
+        stopAll(true);
+    }
+
+    /** {@code reportDead=false} (JVM exit hooks): say nothing about processes someone else already stopped. */
+    private void stopAll(boolean reportDead) {
         List<ManagedProcess> all = List.copyOf(processes);
         if (all.isEmpty()) {
             ClusterState.delete(options.home());
@@ -358,7 +369,9 @@ public final class LocalCluster implements AutoCloseable {
                             if (process.kind() == ProcessKind.POSTGRES) {
                                 process.stop(STOP_GRACE); // a server left behind by a killed host
                             }
-                            progress(line(process.name(), "was not running"));
+                            if (reportDead) {
+                                progress(line(process.name(), "was not running"));
+                            }
                             return;
                         }
                         boolean clean = process.stop(process.kind() == ProcessKind.KAFKA ? Duration.ofSeconds(15) : STOP_GRACE);

@@ -158,6 +158,9 @@ public final class KafkaHost implements AutoCloseable {
                 share.coordinator.state.topic.replication.factor=1
                 share.coordinator.state.topic.min.isr=1
                 group.initial.rebalance.delay.ms=0
+                # After a crash the restarted broker waits for its old registration to expire: keep that short.
+                broker.heartbeat.interval.ms=1000
+                broker.session.timeout.ms=3000
                 num.network.threads=2
                 num.io.threads=2
                 num.recovery.threads.per.data.dir=1

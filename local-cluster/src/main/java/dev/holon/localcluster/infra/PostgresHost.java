@@ -141,9 +141,26 @@ public final class PostgresHost implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** SIGKILL to the PostgreSQL server of this data directory, as a crash would (chaos tests). */
+    /**
+     * SIGKILL to the PostgreSQL server of this data directory and its backends, as a crash would (chaos
+     * tests). Waits until they are gone: a backend still attached to the shared memory would stop the next
+     * start.
+     */
     public static void killPostmaster(Path dataDirectory) {
-        postmasterPid(dataDirectory).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+        postmasterPid(dataDirectory).flatMap(ProcessHandle::of).ifPresent(postmaster -> {
+            List<ProcessHandle> all = new java.util.ArrayList<>(postmaster.descendants().toList());
+            all.add(postmaster);
+            all.forEach(ProcessHandle::destroyForcibly);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
     }
 
     public String jdbcUrl() {

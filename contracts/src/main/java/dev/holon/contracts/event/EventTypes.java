@@ -1,0 +1,34 @@
+package dev.holon.contracts.event;
+
+import dev.holon.contracts.node.NodeEvent;
+import dev.holon.contracts.node.NodeHeartbeat;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Maps an envelope's {@code type} to the record carried in {@code data} and back.
+ * The type is {@code holon.<area>.<RecordName>}; a new incompatible shape gets a new record name.
+ */
+public final class EventTypes {
+
+    private static final Map<String, Class<?>> BY_TYPE = Stream.concat(
+                    Stream.of(NodeHeartbeat.class),
+                    Stream.of(NodeEvent.class.getPermittedSubclasses()))
+            .collect(Collectors.toUnmodifiableMap(EventTypes::typeOf, c -> c));
+
+    private EventTypes() {
+    }
+
+    public static String typeOf(Class<?> dataClass) {
+        String pkg = dataClass.getPackageName();
+        String area = pkg.substring(pkg.lastIndexOf('.') + 1);
+        return "holon." + area + "." + dataClass.getSimpleName();
+    }
+
+    public static Optional<Class<?>> dataClassOf(String type) {
+        return Optional.ofNullable(BY_TYPE.get(type));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.holon.contracts.node;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Node lifecycle facts on {@code holon.node.events}, keyed by node id. Past tense: they already happened. */
+public sealed interface NodeEvent {
+
+    String nodeId();
+
+    record NodeJoined(String nodeId, String hostname, NodeResources capacity, Map<String, String> labels)
+            implements NodeEvent {
+    }
+
+    record NodeUp(String nodeId, Instant lastHeartbeatAt) implements NodeEvent {
+    }
+
+    record NodeSuspect(String nodeId, Instant lastHeartbeatAt) implements NodeEvent {
+    }
+
+    record NodeDown(String nodeId, Instant lastHeartbeatAt) implements NodeEvent {
+    }
+
+    record NodeCordoned(String nodeId, String by) implements NodeEvent {
+    }
+
+    record NodeUncordoned(String nodeId, String by) implements NodeEvent {
+    }
+
+    record NodeDrainRequested(String nodeId, String by) implements NodeEvent {
+    }
+
+    record NodeLabelsChanged(String nodeId, Map<String, String> labels) implements NodeEvent {
+    }
+}

@@ -22,6 +22,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -148,6 +149,15 @@ public final class LocalCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook); // a Ctrl-C during start stops what started
         try {
             startProcesses();
+        } catch (StartupFailedException e) {
+            progress("start failed: stopping what was started");
+            removeShutdownHook();
+            stopAllQuietly();
+            if (!skipped.isEmpty()) {
+                throw new StartupFailedException(e.getMessage() + "\nNote: not started because their jar is missing: "
+                        + String.join(", ", skipped) + " (a service may need them).", e);
+            }
+            throw e;
         } catch (RuntimeException e) {
             progress("start failed: stopping what was started");
             removeShutdownHook();
@@ -197,11 +207,32 @@ public final class LocalCluster implements AutoCloseable {
         command.add(ChildJvm.java());
         command.addAll(options.serviceJvmOptions());
         command.add("-jar");
-        command.add(service.jar().toString());
+        command.add(snapshot(service.jar()).toString());
         Path workingDirectory = service.dataDirectory() != null ? service.dataDirectory()
                 : plan.dataDirectory("run").resolve(service.name());
         return new ProcessSpec(service.name(), command, service.environment(), workingDirectory,
                 plan.logFile(service.name()));
+    }
+
+    /**
+     * A copy of a service jar under {@code <home>/run}: a running Spring Boot jar reads its nested jars
+     * lazily, so rebuilding the module while the cluster runs would break the running service.
+     */
+    private synchronized Path snapshot(Path jar) {
+        Path copy = options.home().resolve("run").resolve(jar.getFileName());
+        try {
+            if (Files.isRegularFile(copy) && Files.size(copy) == Files.size(jar)
+                    && Files.getLastModifiedTime(copy).equals(Files.getLastModifiedTime(jar))) {
+                return copy;
+            }
+            Files.createDirectories(copy.getParent());
+            Path partial = copy.resolveSibling(jar.getFileName() + ".partial");
+            Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + jar + " to " + copy, e);
+        }
     }
 
     /** Runs the launches of one step in parallel; when one fails, stops everything so the others end soon. */

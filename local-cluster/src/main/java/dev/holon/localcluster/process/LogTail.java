@@ -17,6 +17,11 @@ public final class LogTail {
     private LogTail() {
     }
 
+    private static boolean isCause(String line) {
+        return line.startsWith("Caused by:") || line.contains(" ERROR ") || line.contains("APPLICATION FAILED TO START")
+                || line.startsWith("Exception in thread");
+    }
+
     public static List<String> lastLines(Path file, int lines) {
         if (file == null || !Files.isRegularFile(file)) {
             return List.of();
@@ -37,10 +42,22 @@ public final class LogTail {
         }
     }
 
-    /** The last lines indented for an error message, followed by the log's path. */
+    /**
+     * The last lines indented for an error message, followed by the log's path. When those lines are
+     * only stack frames, the last {@code Caused by:} (the root cause) or ERROR line above them comes first.
+     */
     public static String excerpt(Path file, int lines) {
         StringBuilder text = new StringBuilder();
         List<String> tail = lastLines(file, lines);
+        List<String> more = lastLines(file, 2000);
+        if (tail.stream().noneMatch(LogTail::isCause)) {
+            for (int i = more.size() - tail.size() - 1; i >= 0; i--) {
+                if (isCause(more.get(i))) {
+                    text.append("    cause: ").append(more.get(i).strip()).append('\n');
+                    break;
+                }
+            }
+        }
         if (tail.isEmpty()) {
             text.append("    (the log is empty)\n");
         }

@@ -32,4 +32,14 @@ class LogTailTest {
         assertThat(LogTail.excerpt(log, 20)).isEqualTo("    | started\n    | failed: port taken\n    full log: " + log);
         assertThat(LogTail.lastLines(dir.resolve("missing.log"), 20)).isEmpty();
     }
+
+    @Test
+    void anExcerptOfStackFramesStartsWithTheRootCause() throws Exception {
+        Path log = dir.resolve("trace.log");
+        String frames = IntStream.range(0, 30).mapToObj(i -> "\tat frame" + i).collect(Collectors.joining("\n"));
+        Files.writeString(log, "starting\nCaused by: java.net.ConnectException: Connection refused\n" + frames + "\n");
+
+        assertThat(LogTail.excerpt(log, 20))
+                .startsWith("    cause: Caused by: java.net.ConnectException: Connection refused\n    | \tat frame10\n");
+    }
 }

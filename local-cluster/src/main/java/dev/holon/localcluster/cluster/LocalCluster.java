@@ -69,6 +69,8 @@ public final class LocalCluster implements AutoCloseable {
     private final String startedAt;
     private final long clock = System.nanoTime();
     private volatile String nodesCheck = "not checked";
+    /** Set when the JVM is shutting down during start (Ctrl-C): the exit hook stops everything. */
+    private volatile boolean exiting;
     private Thread shutdownHook;
 
     private LocalCluster(ClusterOptions options, String startedAt) {
@@ -140,6 +142,7 @@ public final class LocalCluster implements AutoCloseable {
         });
         createDirectories();
         shutdownHook = new Thread(() -> {
+            exiting = true;
             try {
                 stopAll(false);
             } catch (RuntimeException e) {
@@ -150,6 +153,9 @@ public final class LocalCluster implements AutoCloseable {
         try {
             startProcesses();
         } catch (StartupFailedException e) {
+            if (exiting) {
+                throw new ClusterException("interrupted: stopping what was started", e);
+            }
             progress("start failed: stopping what was started");
             removeShutdownHook();
             stopAllQuietly();
@@ -159,6 +165,9 @@ public final class LocalCluster implements AutoCloseable {
             }
             throw e;
         } catch (RuntimeException e) {
+            if (exiting) {
+                throw new ClusterException("interrupted: stopping what was started", e);
+            }
             progress("start failed: stopping what was started");
             removeShutdownHook();
             stopAllQuietly();
@@ -275,7 +284,11 @@ public final class LocalCluster implements AutoCloseable {
 
     private ManagedProcess launch(String name, ProcessKind kind, int port, String healthUrl, Path dataDirectory,
                                   Supplier<ProcessSpec> spec) {
-        ChildProcess child = ChildProcess.spawn(spec.get());
+        ProcessSpec processSpec = spec.get();
+        if (exiting) {
+            throw new ClusterException("interrupted before " + name + " started");
+        }
+        ChildProcess child = ChildProcess.spawn(processSpec);
         ManagedProcess process = new ManagedProcess(name, kind, port, healthUrl, dataDirectory, child);
         processes.add(process);
         saveState();
@@ -382,7 +395,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** {@code reportDead=false} (JVM exit hooks): say nothing about processes someone else already stopped. */
-    private void stopAll(boolean reportDead) {
+    private synchronized void stopAll(boolean reportDead) {
         List<ManagedProcess> all = List.copyOf(processes);
         if (all.isEmpty()) {
             ClusterState.delete(options.home());

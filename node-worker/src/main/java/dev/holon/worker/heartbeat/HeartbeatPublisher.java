@@ -90,7 +90,7 @@ public class HeartbeatPublisher implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 1;
     }
 
-    private void beatSafely() {
+    void beatSafely() {
         try {
             beat();
         } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClientResponseException;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -133,33 +134,50 @@ public class RegistrationReconciler implements SmartLifecycle {
         }
     }
 
-    /** One line that says what went wrong without a stack trace. */
-    static String describe(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OAuth2AuthorizationException oauth) {
-                return "token request failed: " + oauth.getError().getErrorCode()
-                        + (oauth.getError().getDescription() != null ? " (" + oauth.getError().getDescription() + ")" : "")
-                        + rootCause(oauth);
+    /** One line that says what went wrong and where, without a stack trace. */
+    String describe(Throwable e) {
+        OAuth2AuthorizationException oauth = find(e, OAuth2AuthorizationException.class);
+        if (oauth != null) {
+            if (find(oauth, IOException.class) != null) {
+                return "identity provider not reachable at " + properties.credentials().tokenUri() + rootCause(oauth);
             }
+            return "token request refused by " + properties.credentials().tokenUri() + ": "
+                    + oauth.getError().getErrorCode()
+                    + (oauth.getError().getDescription() != null ? " (" + oauth.getError().getDescription() + ")" : "");
         }
         if (e instanceof RestClientResponseException response) {
             return "registry answered " + response.getStatusCode().value() + " " + response.getStatusText();
         }
         if (e instanceof ResourceAccessException) {
-            return "registry not reachable" + rootCause(e);
+            return "registry not reachable at " + properties.registryUrl() + rootCause(e);
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    private static String rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
         }
-        if (root == e) {
+        return null;
+    }
+
+    /** The most telling cause: the first I/O error under the wrapper (e.g. ConnectException), else the root cause. */
+    private static String rootCause(Throwable e) {
+        Throwable telling = null;
+        Throwable root = e;
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            root = t;
+            if (telling == null && t instanceof IOException) {
+                telling = t;
+            }
+        }
+        Throwable shown = telling != null ? telling : root;
+        if (shown == e) {
             return "";
         }
-        return " [" + root.getClass().getSimpleName() + (root.getMessage() != null ? ": " + root.getMessage() : "") + "]";
+        return " [" + shown.getClass().getSimpleName() + (shown.getMessage() != null ? ": " + shown.getMessage() : "") + "]";
     }
 
     private static String format(Duration duration) {

@@ -21,6 +21,14 @@ class GpuInventoryTest {
     }
 
     @Test
+    void leavesOutTheOsPlaceholderForACardItCouldNotIdentify() {
+        GpuDevice placeholder = new GpuDevice("unknown", "unknown", 0);
+
+        assertThat(GpuInventory.combine(List.of(placeholder), List.of())).isEmpty();
+        assertThat(GpuInventory.combine(List.of(new GpuDevice(" ", null, 0), AMD), List.of())).containsExactly(AMD);
+    }
+
+    @Test
     void keepsTheOsViewOfNvidiaCardsWhenNvidiaSmiSaysNothing() {
         assertThat(GpuInventory.combine(List.of(NVIDIA_FROM_OS), List.of())).containsExactly(NVIDIA_FROM_OS);
     }

@@ -1,0 +1,22 @@
+package dev.holon.registry;
+
+import dev.holon.registry.failure.FailureDetector;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/** The node registry: who is in the cluster, what each machine has, and whether it is alive. */
+@SpringBootApplication
+@EnableConfigurationProperties(RegistryProperties.class)
+public class RegistryApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(RegistryApplication.class, args);
+    }
+
+    @Bean
+    FailureDetector failureDetector(RegistryProperties properties) {
+        return new FailureDetector(properties.suspectAfter(), properties.downAfter());
+    }
+}

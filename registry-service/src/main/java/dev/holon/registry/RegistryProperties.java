@@ -1,0 +1,23 @@
+package dev.holon.registry;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * Failure detection timing ({@code holon.registry.*}).
+ *
+ * @param suspectAfter  silence after which a node is SUSPECT (not yet given up on)
+ * @param downAfter     silence after which a node is DOWN and its work and data move elsewhere
+ * @param sweepInterval how often the registry looks for silent nodes; bounds how late a transition can be
+ */
+@Validated
+@ConfigurationProperties("holon.registry")
+public record RegistryProperties(
+        @NotNull @DefaultValue("PT2S") Duration suspectAfter,
+        @NotNull @DefaultValue("PT5S") Duration downAfter,
+        @NotNull @DefaultValue("PT0.25S") Duration sweepInterval) {
+}

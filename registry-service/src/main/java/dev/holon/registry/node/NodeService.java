@@ -1,0 +1,219 @@
+package dev.holon.registry.node;
+
+import dev.holon.contracts.Page;
+import dev.holon.contracts.Topics;
+import dev.holon.contracts.node.ClusterSummary;
+import dev.holon.contracts.node.NodeEnrolment;
+import dev.holon.contracts.node.NodeEvent;
+import dev.holon.contracts.node.NodeHeartbeat;
+import dev.holon.contracts.node.NodeResources;
+import dev.holon.contracts.node.NodeState;
+import dev.holon.contracts.node.NodeView;
+import dev.holon.registry.failure.FailureDetector;
+import dev.holon.support.outbox.Outbox;
+import dev.holon.support.problem.ProblemException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every change to a node, each in one transaction with the fact it publishes (through the outbox), so the
+ * database and {@code holon.node.events} never disagree.
+ */
+@Service
+@Transactional
+public class NodeService {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeService.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final NodeRepository nodes;
+    private final Outbox outbox;
+    private final FailureDetector detector;
+    private final Clock clock;
+
+    public NodeService(NodeRepository nodes, Outbox outbox, FailureDetector detector, Clock clock) {
+        this.nodes = nodes;
+        this.outbox = outbox;
+        this.detector = detector;
+        this.clock = clock;
+    }
+
+    public record Enrolled(NodeView node, boolean created) {
+    }
+
+    /** Idempotent: the first call creates the node, later ones refresh what it reports about itself. */
+    public Enrolled enrol(String id, NodeEnrolment enrolment) {
+        Instant now = clock.instant();
+        Optional<Node> existing = nodes.findById(id);
+        Node node = existing.orElseGet(() -> new Node(id, now));
+        node.describe(enrolment.hostname(), enrolment.capacity(), labelsOrEmpty(enrolment.labels()),
+                enrolment.gpus() == null ? List.of() : enrolment.gpus(), enrolment.agentVersion());
+        if (existing.isEmpty()) {
+            nodes.save(node);
+            publish(new NodeEvent.NodeJoined(id, enrolment.hostname(), node.capacity(), node.labels()));
+            log.info("Node {} ({}) joined with {}", id, enrolment.hostname(), node.capacity());
+        } else {
+            markAlive(node, now); // enrolling is a sign of life too
+        }
+        return new Enrolled(node.view(), existing.isEmpty());
+    }
+
+    /** Records a heartbeat; false when it was ignored (unknown node, or a stale one replayed from the log). */
+    public boolean recordHeartbeat(NodeHeartbeat heartbeat) {
+        Instant now = clock.instant();
+        if (detector.isStale(heartbeat.sentAt(), now)) {
+            return false;
+        }
+        Optional<Node> found = nodes.findById(heartbeat.nodeId());
+        if (found.isEmpty()) {
+            log.debug("Heartbeat from unknown node {}: it has not enrolled (yet)", heartbeat.nodeId());
+            return false;
+        }
+        Node node = found.get();
+        node.recordHeartbeat(heartbeat.sequence(), now, heartbeat.capacity(), heartbeat.usage(), heartbeat.gpus());
+        markAlive(node, now);
+        return true;
+    }
+
+    /** Moves one quiet node along UP -> SUSPECT -> DOWN if its silence says so. */
+    public void judgeSilence(String id, Instant watchingSince) {
+        Instant now = clock.instant();
+        nodes.findById(id).ifPresent(node -> detector
+                .onSilence(node.state(), node.lastHeartbeatAt(), watchingSince, now)
+                .ifPresent(next -> {
+                    node.moveTo(next, now);
+                    nodes.saveAndFlush(node); // the version check happens here: a replica that lost the race stops
+                    publish(next == NodeState.DOWN
+                            ? new NodeEvent.NodeDown(id, node.lastHeartbeatAt())
+                            : new NodeEvent.NodeSuspect(id, node.lastHeartbeatAt()));
+                    log.warn("Node {} is {}: no heartbeat since {}", id, next, node.lastHeartbeatAt());
+                }));
+    }
+
+    @Transactional(readOnly = true)
+    public NodeView get(String id) {
+        return find(id).view();
+    }
+
+    @Transactional(readOnly = true)
+    public Page<NodeView> list(NodeState state, Map<String, String> labels, String afterId, int limit) {
+        List<Node> page = nodes.findPage(state == null ? null : state.name(), JSON.writeValueAsString(labels), afterId, limit + 1);
+        boolean more = page.size() > limit;
+        List<NodeView> items = page.stream().limit(limit).map(Node::view).toList();
+        return new Page<>(items, more ? items.getLast().id() : null);
+    }
+
+    public NodeView cordon(String id, String by, Long expectedVersion) {
+        Node node = findAt(id, expectedVersion);
+        if (!node.cordoned()) {
+            node.setCordoned(true);
+            publish(new NodeEvent.NodeCordoned(id, by));
+        }
+        return flushed(node);
+    }
+
+    public NodeView uncordon(String id, String by, Long expectedVersion) {
+        Node node = findAt(id, expectedVersion);
+        if (node.cordoned()) {
+            node.setCordoned(false);
+            publish(new NodeEvent.NodeUncordoned(id, by));
+        }
+        return flushed(node);
+    }
+
+    /** Cordons the node and asks the rest of Holon to move its work and data away. */
+    public NodeView drain(String id, String by, Long expectedVersion) {
+        Node node = findAt(id, expectedVersion);
+        node.startDraining();
+        publish(new NodeEvent.NodeDrainRequested(id, by));
+        return flushed(node);
+    }
+
+    /** JSON merge patch of the labels: a null value removes the label. */
+    public NodeView patchLabels(String id, Map<String, String> changes, Long expectedVersion) {
+        Node node = findAt(id, expectedVersion);
+        Map<String, String> labels = new HashMap<>(node.labels());
+        changes.forEach((key, value) -> {
+            if (value == null) {
+                labels.remove(key);
+            } else {
+                labels.put(key, value);
+            }
+        });
+        node.setLabels(labels);
+        publish(new NodeEvent.NodeLabelsChanged(id, Map.copyOf(labels)));
+        return flushed(node);
+    }
+
+    @Transactional(readOnly = true)
+    public ClusterSummary summary() {
+        List<Node> all = nodes.findAll();
+        Map<NodeState, Integer> byState = new EnumMap<>(NodeState.class);
+        for (NodeState s : NodeState.values()) {
+            byState.put(s, 0);
+        }
+        NodeResources total = NodeResources.NONE;
+        NodeResources free = NodeResources.NONE;
+        int schedulable = 0;
+        for (Node node : all) {
+            byState.merge(node.state(), 1, Integer::sum);
+            if (node.state() != NodeState.UP) {
+                continue;
+            }
+            if (!node.cordoned()) {
+                schedulable++;
+            }
+            NodeResources capacity = node.capacity();
+            total = total.plus(capacity);
+            long idleCpu = Math.round(capacity.cpuMillis() * (1.0 - Math.min(1.0, Math.max(0.0, node.usage().cpuLoad()))));
+            free = free.plus(new NodeResources(idleCpu, node.usage().memoryAvailableMiB(), capacity.gpus(),
+                    node.usage().diskFreeMiB()));
+        }
+        return new ClusterSummary(all.size(), byState, schedulable, total, free);
+    }
+
+    private void markAlive(Node node, Instant now) {
+        detector.onHeartbeat(node.state()).ifPresent(next -> {
+            node.moveTo(next, now);
+            publish(new NodeEvent.NodeUp(node.id(), now));
+            log.info("Node {} is UP again", node.id());
+        });
+    }
+
+    private Node find(String id) {
+        return nodes.findById(id).orElseThrow(() -> ProblemException.notFound("node", id));
+    }
+
+    private Node findAt(String id, Long expectedVersion) {
+        Node node = find(id);
+        if (expectedVersion != null && expectedVersion != node.version()) {
+            throw ProblemException.preconditionFailed("node " + id + " is at version " + node.version()
+                    + ", not " + expectedVersion + ": read it again and retry");
+        }
+        return node;
+    }
+
+    private NodeView flushed(Node node) {
+        nodes.saveAndFlush(node); // so the view carries the new version
+        return node.view();
+    }
+
+    private void publish(NodeEvent event) {
+        outbox.publish(Topics.NODE_EVENTS, event.nodeId(), null, event);
+    }
+
+    private static Map<String, String> labelsOrEmpty(Map<String, String> labels) {
+        return labels == null ? Map.of() : labels;
+    }
+}

@@ -1,0 +1,197 @@
+package dev.holon.registry.it;
+
+import dev.holon.contracts.Ids;
+import dev.holon.registry.RegistryApplication;
+import dev.holon.testsupport.KeycloakTokens;
+import dev.holon.testsupport.TestInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The registry against real PostgreSQL, Kafka and Keycloak, through its REST API and topics. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "holon.registry.suspect-after=PT1S", "holon.registry.down-after=PT2S", "holon.registry.sweep-interval=PT0.1S",
+        "holon.outbox.poll-interval=PT0.1S"})
+class RegistryIT {
+
+    private static final String[] FAST_DETECTION = {
+            "--holon.registry.suspect-after=PT1S", "--holon.registry.down-after=PT2S",
+            "--holon.registry.sweep-interval=PT0.1S", "--holon.outbox.poll-interval=PT0.1S"};
+
+    static KeycloakTokens tokens;
+    static NodeEvents events;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.registerAll(registry, "registry");
+    }
+
+    @BeforeAll
+    static void start() {
+        tokens = TestInfrastructure.tokens();
+        events = new NodeEvents();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        events.close();
+    }
+
+    @Test
+    void aNodeEnrolsHeartbeatsGoesDownWhenSilentAndComesBack() {
+        Api api = new Api(port);
+        String id = Ids.newId();
+
+        Api.Response first = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-1", "{\"zone\":\"a\"}"));
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.header("Location")).isEqualTo("/api/v1/nodes/" + id);
+        assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-1", "{\"zone\":\"a\"}")).status())
+                .isEqualTo(200);
+
+        String user = tokens.demo();
+        try (HeartbeatSender worker = new HeartbeatSender(id).beat()) {
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                JsonNode node = api.get("/api/v1/nodes/" + id, user).json();
+                assertThat(node.path("state").asString()).isEqualTo("UP");
+                assertThat(node.path("usage").path("cpuLoad").asDouble()).isEqualTo(0.25);
+            });
+            JsonNode node = api.get("/api/v1/nodes/" + id, user).json();
+            assertThat(node.path("capacity").path("cpuMillis").asLong()).isEqualTo(4000);
+            assertThat(node.path("labels").path("zone").asString()).isEqualTo("a");
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "DOWN".equals(api.get("/api/v1/nodes/" + id, user).json().path("state").asString()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.typesFor(id).contains("holon.node.NodeDown"));
+
+        try (HeartbeatSender worker = new HeartbeatSender(id).beat()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(api.get("/api/v1/nodes/" + id, user).json().path("state").asString()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.typesFor(id).contains("holon.node.NodeUp"));
+        }
+        assertThat(events.typesFor(id)).containsSubsequence("holon.node.NodeJoined", "holon.node.NodeSuspect",
+                "holon.node.NodeDown", "holon.node.NodeUp");
+    }
+
+    @Test
+    void rolesDecideWhoChangesNodesAndEveryErrorIsProblemJson() {
+        Api api = new Api(port);
+        String id = Ids.newId();
+        assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-2", "{}")).status()).isEqualTo(201);
+
+        Api.Response anonymous = api.get("/api/v1/nodes", null);
+        assertProblem(anonymous, 401, "/problems/unauthorized");
+        assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
+        assertProblem(api.get("/api/v1/nodes", "not-a-token"), 401, "/problems/unauthorized");
+
+        assertProblem(api.send("POST", "/api/v1/nodes/" + id + "/cordon", tokens.demo(), null), 403, "/problems/forbidden");
+        assertProblem(api.send("PUT", "/api/v1/nodes/" + Ids.newId(), tokens.demo(), Api.enrolment("h", "{}")), 403, "/problems/forbidden");
+
+        String operator = tokens.operator();
+        Api.Response cordoned = api.send("POST", "/api/v1/nodes/" + id + "/cordon", operator, null);
+        assertThat(cordoned.status()).isEqualTo(200);
+        assertThat(cordoned.json().path("cordoned").asBoolean()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.typesFor(id).contains("holon.node.NodeCordoned"));
+
+        Api.Response drained = api.send("POST", "/api/v1/nodes/" + id + "/drain", operator, null);
+        assertThat(drained.status()).isEqualTo(202);
+        assertThat(drained.json().path("draining").asBoolean()).isTrue();
+
+        assertProblem(api.get("/api/v1/nodes/" + Ids.newId(), operator), 404, "/problems/not-found");
+        assertProblem(api.get("/api/v1/no-such-thing", operator), 404, "/problems/not-found");
+        assertProblem(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), "{not json"), 400, "/problems/validation");
+        Api.Response unknownField = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(),
+                "{\"hostname\":\"h\",\"capacity\":{\"cpuMillis\":1,\"memoryMiB\":1,\"gpus\":0,\"diskMiB\":1},\"colour\":\"red\"}");
+        assertProblem(unknownField, 400, "/problems/validation");
+        assertThat(unknownField.json().path("detail").asString()).contains("colour");
+        Api.Response missingCapacity = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), "{\"hostname\":\"h\"}");
+        assertProblem(missingCapacity, 400, "/problems/validation");
+        assertThat(missingCapacity.json().path("errors").get(0).path("field").asString()).isEqualTo("capacity");
+        assertProblem(api.send("PUT", "/api/v1/nodes/not-a-uuid", tokens.node(), Api.enrolment("h", "{}")), 400, "/problems/validation");
+        assertProblem(api.get("/api/v1/nodes?limit=1000", operator), 400, "/problems/validation");
+        assertProblem(api.get("/api/v1/nodes?state=SLEEPING", operator), 400, "/problems/validation");
+        assertProblem(api.get("/api/v1/nodes?cursor=!!!", operator), 400, "/problems/validation");
+        assertProblem(api.send("DELETE", "/api/v1/nodes/" + id, operator, null), 405, "/problems/method-not-allowed");
+
+        long version = api.get("/api/v1/nodes/" + id, operator).json().path("version").asLong();
+        Api.Response patched = api.send("PATCH", "/api/v1/nodes/" + id, operator, "{\"labels\":{\"rack\":\"r7\"}}",
+                "If-Match", "\"" + version + "\"");
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.json().path("labels").path("rack").asString()).isEqualTo("r7");
+        assertProblem(api.send("PATCH", "/api/v1/nodes/" + id, operator, "{\"labels\":{\"rack\":\"r8\"}}",
+                "If-Match", "\"" + version + "\""), 412, "/problems/precondition-failed");
+    }
+
+    @Test
+    void listsPageByCursorAndFilterByLabel() {
+        Api api = new Api(port);
+        String zone = "zone-" + Ids.newId().substring(30);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = Ids.newId();
+            ids.add(id);
+            api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-" + i, "{\"zone\":\"" + zone + "\"}"));
+        }
+        String admin = tokens.admin();
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = api.get("/api/v1/nodes?label=zone=" + zone + "&limit=2" + (cursor == null ? "" : "&cursor=" + cursor), admin).json();
+            page.path("items").forEach(item -> paged.add(item.path("id").asString()));
+            cursor = page.path("nextCursor").isNull() || page.path("nextCursor").isMissingNode() ? null : page.path("nextCursor").asString();
+        } while (cursor != null);
+        assertThat(paged).containsExactlyElementsOf(ids);
+
+        JsonNode cluster = api.get("/api/v1/cluster", admin).json();
+        assertThat(cluster.path("nodes").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(cluster.path("total").path("cpuMillis").asLong()).isGreaterThanOrEqualTo(12_000);
+    }
+
+    @Test
+    void twoReplicasPublishEachTransitionExactlyOnce() {
+        List<String> args = new ArrayList<>(List.of(FAST_DETECTION));
+        args.addAll(List.of("--server.port=0", "--spring.cloud.config.enabled=false",
+                "--spring.datasource.url=" + TestInfrastructure.postgres().jdbcUrl(),
+                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafka().bootstrapServers(),
+                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestInfrastructure.keycloak().issuerUri(),
+                "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestInfrastructure.keycloak().issuerUri() + "/protocol/openid-connect/certs"));
+        try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(RegistryApplication.class)
+                .run(args.toArray(String[]::new))) {
+            Api api = new Api(port);
+            String id = Ids.newId();
+            api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-r", "{}"));
+            try (HeartbeatSender worker = new HeartbeatSender(id).beat()) {
+                await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(15))
+                        .until(() -> "UP".equals(api.get("/api/v1/nodes/" + id, tokens.admin()).json().path("state").asString()));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.typesFor(id).contains("holon.node.NodeDown"));
+            await().pollDelay(Duration.ofSeconds(2)).until(() -> true); // room for a duplicate to show up
+            assertThat(Collections.frequency(events.typesFor(id), "holon.node.NodeSuspect")).isEqualTo(1);
+            assertThat(Collections.frequency(events.typesFor(id), "holon.node.NodeDown")).isEqualTo(1);
+        }
+    }
+
+    private static void assertProblem(Api.Response response, int status, String type) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.json().path("type").asString()).isEqualTo(type);
+        assertThat(response.json().path("status").asInt()).isEqualTo(status);
+    }
+}

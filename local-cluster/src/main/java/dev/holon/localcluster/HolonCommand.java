@@ -234,7 +234,7 @@ public final class HolonCommand implements Runnable {
                 }
             }
             String format = "%-18s %8s %6s  %-8s %-9s %8s  %s%n";
-            System.out.printf(format, "PROCESS", "PID", "PORT", "STATE", "HEALTH", "RSS", "LOG");
+            System.out.printf(format, "PROCESS", "PID", "PORT", "STATE", "HEALTH", "MEMORY", "LOG");
             boolean allUp = true;
             for (int i = 0; i < processes.size(); i++) {
                 ManagedProcess process = processes.get(i);

@@ -99,7 +99,7 @@ public final class ManagedProcess {
         return kind.healthy(port, healthUrl);
     }
 
-    /** Resident memory of the process and its children, KiB; for PostgreSQL, the host JVM plus the server. */
+    /** Memory (PSS) of the process and its children, KiB; for PostgreSQL, the host JVM plus the server. */
     public long rssKiB() {
         long rss = process.rssKiB();
         if (kind == ProcessKind.POSTGRES && dataDirectory != null) {

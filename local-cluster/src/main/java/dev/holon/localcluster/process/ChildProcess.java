@@ -134,12 +134,12 @@ public final class ChildProcess {
         awaitDeath(tree, Duration.ofSeconds(5));
     }
 
-    /** Resident memory of the process and its descendants, in KiB (0 when not running). */
+    /** Memory of the process and its descendants (PSS, else RSS), in KiB (0 when not running). */
     public long rssKiB() {
         return tree().stream().mapToLong(h -> rssKiB(h.pid())).sum();
     }
 
-    /** Resident memory of any process {@code pid} and its descendants, KiB (0 when gone). */
+    /** Memory (PSS, else RSS) of any process {@code pid} and its descendants, KiB (0 when gone). */
     public static long treeRssKiB(long pid) {
         return ProcessHandle.of(pid).map(root -> rssKiB(root.pid())
                 + root.descendants().mapToLong(h -> rssKiB(h.pid())).sum()).orElse(0L);
@@ -195,17 +195,30 @@ public final class ChildProcess {
         }
     }
 
+    /**
+     * Memory of one process, KiB: its proportional set size (shared pages divided among the processes
+     * sharing them, so PostgreSQL's backends do not count its shared buffers once each), else its RSS.
+     */
     static long rssKiB(long pid) {
+        Long pss = kiBField(Path.of("/proc", Long.toString(pid), "smaps_rollup"), "Pss:");
+        if (pss != null) {
+            return pss;
+        }
+        Long rss = kiBField(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
+        return rss == null ? 0 : rss;
+    }
+
+    private static Long kiBField(Path file, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // gone
+            // gone, or not readable
         }
-        return 0;
+        return null;
     }
 
     private static void awaitDeath(Set<ProcessHandle> processes, Duration timeout) {

@@ -3,6 +3,7 @@ package dev.holon.gateway.it;
 import dev.holon.contracts.problem.ProblemType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import dev.holon.testsupport.TestInfrastructure;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,7 +31,7 @@ class GatewayRateLimitIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry properties) {
-        properties.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> TestKeycloak.get().issuerUri());
+        TestInfrastructure.registerIssuer(properties);
         properties.add("holon.gateway.registry-url", registry::url);
     }
 
@@ -42,8 +43,8 @@ class GatewayRateLimitIT {
     @Test
     void aBurstOverTheLimitIs429ProblemWithRetryAfterAndOtherUsersCarryOn() {
         GatewayClient gateway = new GatewayClient(port);
-        String demo = TestKeycloak.get().accessToken("demo", "holon-demo");
-        String operator = TestKeycloak.get().accessToken("operator", "holon-operator");
+        String demo = TestKeycloak.tokens().demo();
+        String operator = TestKeycloak.tokens().operator();
 
         List<HttpResponse<String>> burst = IntStream.range(0, 30)
                 .mapToObj(i -> gateway.getAsync("/api/v1/nodes", demo))

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import dev.holon.testsupport.TestInfrastructure;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,7 +44,7 @@ class GatewayResilienceIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry properties) {
-        properties.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> TestKeycloak.get().issuerUri());
+        TestInfrastructure.registerIssuer(properties);
         properties.add("holon.gateway.registry-url", registry::url);
     }
 
@@ -59,7 +60,7 @@ class GatewayResilienceIT {
     void setUp() {
         gateway = new GatewayClient(port);
         if (token == null) {
-            token = TestKeycloak.get().accessToken("operator", "holon-operator");
+            token = TestKeycloak.tokens().operator();
         }
     }
 

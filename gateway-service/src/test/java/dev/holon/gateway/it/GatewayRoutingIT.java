@@ -4,6 +4,8 @@ import dev.holon.contracts.problem.ProblemType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.holon.testsupport.KeycloakTokens;
+import dev.holon.testsupport.TestInfrastructure;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -36,7 +38,7 @@ class GatewayRoutingIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry properties) {
-        properties.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> TestKeycloak.get().issuerUri());
+        TestInfrastructure.registerIssuer(properties);
         properties.add("holon.gateway.registry-url", registry::url);
     }
 
@@ -54,7 +56,7 @@ class GatewayRoutingIT {
     }
 
     static String token(String user) {
-        return TestKeycloak.get().accessToken(user, "holon-" + user);
+        return TestKeycloak.tokens().user(user, "holon-" + user);
     }
 
     @Test
@@ -131,9 +133,8 @@ class GatewayRoutingIT {
 
     @Test
     void anExpiredTokenIsRejected() {
-        TestKeycloak keycloak = TestKeycloak.get();
-        keycloak.ensureShortLivedClient("gateway-it-short-lived", 1);
-        String token = keycloak.accessToken("gateway-it-short-lived", "demo", "holon-demo");
+        String token = TestKeycloak.shortLivedToken("gateway-it-short-lived", 1, KeycloakTokens.DEMO,
+                KeycloakTokens.DEMO_PASSWORD);
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             HttpResponse<String> response = gateway.get("/api/v1/nodes", token);

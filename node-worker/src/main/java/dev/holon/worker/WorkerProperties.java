@@ -47,7 +47,7 @@ public record WorkerProperties(
         dataDir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".holon", "worker");
         labels = labels != null ? labels : NodeLabels.NONE;
         nvidiaSmiTimeout = nvidiaSmiTimeout != null ? nvidiaSmiTimeout : Duration.ofSeconds(5);
-        credentials = credentials != null ? credentials : new Credentials(null, null, null, null);
+        credentials = credentials != null ? credentials : new Credentials(null, null, null);
     }
 
     @AssertTrue(message = "heartbeat-interval, registration-check-interval, registry-timeout and nvidia-smi-timeout must be positive")
@@ -76,18 +76,13 @@ public record WorkerProperties(
 
     /**
      * The node's OAuth2 client (Keycloak client {@code holon-node}, client-credentials grant, realm role
-     * {@code node}). {@code enabled=false} sends requests without a token: only for tests that run without an
-     * identity provider; the worker logs a warning when it is off.
+     * {@code node}). Required: the registry accepts no node without a token.
      */
-    public record Credentials(Boolean enabled, URI tokenUri, String clientId, String clientSecret) {
+    public record Credentials(URI tokenUri, String clientId, String clientSecret) {
 
-        public Credentials {
-            enabled = enabled == null || enabled;
-        }
-
-        @AssertTrue(message = "holon.worker.credentials needs token-uri, client-id and client-secret (or enabled=false in tests)")
+        @AssertTrue(message = "holon.worker.credentials needs token-uri, client-id and client-secret")
         public boolean isComplete() {
-            return !enabled || (tokenUri != null && hasText(clientId) && hasText(clientSecret));
+            return tokenUri != null && hasText(clientId) && hasText(clientSecret);
         }
 
         private static boolean hasText(String value) {
@@ -96,7 +91,7 @@ public record WorkerProperties(
 
         @Override
         public String toString() {
-            return "Credentials[enabled=" + enabled + ", tokenUri=" + tokenUri + ", clientId=" + clientId
+            return "Credentials[tokenUri=" + tokenUri + ", clientId=" + clientId
                     + ", clientSecret=" + (clientSecret == null ? "null" : "***") + "]";
         }
     }

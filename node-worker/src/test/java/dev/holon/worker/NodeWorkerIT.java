@@ -3,7 +3,10 @@ package dev.holon.worker;
 import dev.holon.contracts.Topics;
 import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.contracts.node.NodeHeartbeat;
+import dev.holon.localcluster.infra.KeycloakServer;
 import dev.holon.support.kafka.EnvelopeDeserializer;
+import dev.holon.testsupport.KeycloakTokens;
+import dev.holon.testsupport.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,6 +21,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,9 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The real worker (the application as {@code main} starts it) against a real Kafka broker (KRaft, in-process) and
- * a stand-in for the registry's node API. Credentials are off ({@code holon.worker.credentials.enabled=false}):
- * there is no shared embedded Keycloak yet, and a fake token issuer would hide the bugs users meet.
+ * The real worker (the application as {@code main} starts it) against a real Kafka broker (KRaft, in-process),
+ * the real Keycloak of {@code test-support} (holon realm, client {@code holon-node}) and a stand-in for the
+ * registry's node API that checks the node's tokens against that Keycloak.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeWorkerIT {
@@ -49,6 +55,8 @@ class NodeWorkerIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private static KeycloakServer keycloak;
+    private static NimbusJwtDecoder tokenDecoder;
     private static EmbeddedKafkaKraftBroker kafka;
     private static RegistryStandIn registry;
     private static Path dataDir;
@@ -58,14 +66,19 @@ class NodeWorkerIT {
 
     @BeforeAll
     static void startWorker() throws IOException {
+        keycloak = TestInfrastructure.keycloak();
+        tokenDecoder = NimbusJwtDecoder.withJwkSetUri(keycloak.issuerUri() + "/protocol/openid-connect/certs").build();
+        tokenDecoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(keycloak.issuerUri()));
         kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.NODE_HEARTBEATS);
         kafka.afterPropertiesSet();
-        registry = new RegistryStandIn();
+        registry = new RegistryStandIn(tokenDecoder);
         dataDir = Files.createTempDirectory("node-worker-it");
         worker = new SpringApplicationBuilder(NodeWorkerApplication.class).run(
                 "--spring.cloud.config.enabled=false",
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + keycloak.issuerUri(),
+                "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + keycloak.issuerUri() + "/protocol/openid-connect/certs",
                 "--holon.worker.registry-url=" + registry.url(),
                 "--holon.worker.data-dir=" + dataDir,
                 "--holon.worker.labels=zone=a,rack=r1",
@@ -73,7 +86,9 @@ class NodeWorkerIT {
                 "--holon.worker.registration-check-interval=PT0.3S",
                 "--holon.worker.enrolment-backoff.initial=PT0.1S",
                 "--holon.worker.enrolment-backoff.max=PT0.4S",
-                "--holon.worker.credentials.enabled=false");
+                "--holon.worker.credentials.token-uri=" + keycloak.issuerUri() + "/protocol/openid-connect/token",
+                "--holon.worker.credentials.client-id=" + KeycloakTokens.NODE_CLIENT,
+                "--holon.worker.credentials.client-secret=" + KeycloakTokens.NODE_SECRET);
         heartbeats = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
                 ConsumerConfig.GROUP_ID_CONFIG, "node-worker-it",
@@ -83,7 +98,7 @@ class NodeWorkerIT {
     }
 
     @AfterAll
-    static void stopAll() throws IOException {
+    static void stopAll() {
         if (heartbeats != null) {
             heartbeats.close();
         }
@@ -96,18 +111,22 @@ class NodeWorkerIT {
         if (kafka != null) {
             kafka.destroy();
         }
+        // Keycloak and its database are shared by the JVM and stop with it (test-support).
     }
 
     @Test
     @Order(1)
-    void enrolsWithItsStableIdCapacityAndLabels() throws IOException {
+    void enrolsWithItsStableIdCapacityLabelsAndANodeToken() throws IOException {
         String nodeId = nodeId();
 
         await().atMost(PATIENCE).until(() -> !registry.enrolments().isEmpty());
 
         RegistryStandIn.Request enrolment = registry.enrolments().getFirst();
         assertThat(enrolment.path()).isEqualTo("/api/v1/nodes/" + nodeId);
-        assertThat(enrolment.authorization()).as("credentials are off in this test").isNull();
+        assertThat(enrolment.status()).isEqualTo(201);
+        Jwt token = tokenDecoder.decode(enrolment.token());
+        assertThat(token.getClaimAsString("azp")).isEqualTo(KeycloakTokens.NODE_CLIENT);
+        assertThat(token.getClaimAsMap("realm_access")).extractingByKey("roles").asList().contains("node");
         JsonNode body = enrolment.body();
         assertThat(body.path("capacity").path("cpuMillis").asLong()).isPositive();
         assertThat(body.path("capacity").path("cpuMillis").asLong() % 1000).isZero();
@@ -150,22 +169,26 @@ class NodeWorkerIT {
 
     @Test
     @Order(3)
-    void servesHealthInfoAndPrometheusOpenlyAndDeniesEverythingElse() throws Exception {
+    void servesHealthInfoAndPrometheusOpenlyAndEverythingElseOnlyWithAToken() throws Exception {
         await().atMost(PATIENCE).untilAsserted(() -> {
-            HttpResponse<String> health = get("/actuator/health");
+            HttpResponse<String> health = get("/actuator/health", null);
             assertThat(health.statusCode()).isEqualTo(200);
             JsonNode json = JSON.readTree(health.body());
             assertThat(json.path("status").asString()).isEqualTo("UP");
             assertThat(json.path("components").path("enrolment").path("status").asString()).isEqualTo("UP");
         });
-        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-        assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
-        HttpResponse<String> prometheus = get("/actuator/prometheus");
+        assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/info", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> prometheus = get("/actuator/prometheus", null);
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("holon_worker_heartbeats_total");
-        assertThat(get("/actuator/env").statusCode()).isIn(401, 403);
-        assertThat(get("/api/v1/tasks").statusCode()).isIn(401, 403);
+
+        assertThat(get("/actuator/env", null).statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/tasks", null).statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/tasks", "not-a-jwt").statusCode()).isEqualTo(401);
+        String token = TestInfrastructure.tokens().node();
+        assertThat(get("/api/v1/tasks", token).statusCode()).as("authenticated, nothing there yet").isEqualTo(404);
     }
 
     @Test
@@ -180,33 +203,54 @@ class NodeWorkerIT {
         assertThat(registry.requests()).anySatisfy(request -> {
             assertThat(request.method()).isEqualTo("GET");
             assertThat(request.path()).isEqualTo("/api/v1/nodes/" + nodeId);
+            assertThat(request.status()).isEqualTo(404);
         });
         assertThat(registry.enrolments().getLast().path()).isEqualTo("/api/v1/nodes/" + nodeId);
+        assertThat(registry.enrolments().getLast().status()).isEqualTo(201);
         assertThat(nodeId()).as("the id survives re-enrolment").isEqualTo(nodeId);
     }
 
     @Test
     @Order(5)
+    void fetchesAFreshTokenWhenTheRegistryRejectsTheCachedOne() {
+        String cached = registry.enrolments().getLast().token();
+        int before = registry.enrolments().size();
+
+        registry.rejectToken(cached);
+        registry.forgetAllNodes();
+
+        await().atMost(PATIENCE).until(() -> registry.enrolments().size() > before);
+        String fresh = registry.enrolments().getLast().token();
+        assertThat(fresh).isNotEqualTo(cached);
+        assertThat(tokenDecoder.decode(fresh).getClaimAsString("azp")).isEqualTo(KeycloakTokens.NODE_CLIENT);
+        assertThat(registry.requests()).anySatisfy(request -> {
+            assertThat(request.token()).isEqualTo(cached);
+            assertThat(request.status()).isEqualTo(401);
+        });
+    }
+
+    @Test
+    @Order(6)
     void isDownAndRetriesWhileTheRegistryRefusesThenRecovers() throws Exception {
         registry.refuseEnrolmentsWith(503);
-        int before = registry.enrolments().size();
+        int attempts = registry.attemptedEnrolments().size();
         registry.forgetAllNodes();
 
         await().atMost(PATIENCE).untilAsserted(() -> {
-            HttpResponse<String> health = get("/actuator/health");
+            HttpResponse<String> health = get("/actuator/health", null);
             assertThat(health.statusCode()).isEqualTo(503);
             JsonNode enrolment = JSON.readTree(health.body()).path("components").path("enrolment");
             assertThat(enrolment.path("status").asString()).isEqualTo("DOWN");
             assertThat(enrolment.path("details").path("lastProblem").asString()).contains("503");
         });
-        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(503);
-        assertThat(get("/actuator/health/liveness").statusCode()).as("not enrolled is not dead").isEqualTo(200);
-        await().atMost(PATIENCE).until(() -> registry.enrolments().size() >= before + 3);
+        assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(503);
+        assertThat(get("/actuator/health/liveness", null).statusCode()).as("not enrolled is not dead").isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> registry.attemptedEnrolments().size() >= attempts + 3);
 
         registry.refuseEnrolmentsWith(0);
 
         await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(JSON.readTree(get("/actuator/health").body()).path("status").asString()).isEqualTo("UP"));
+                assertThat(JSON.readTree(get("/actuator/health", null).body()).path("status").asString()).isEqualTo("UP"));
         int count = poll().size();
         await().atMost(PATIENCE).until(() -> poll().size() > count);
     }
@@ -222,9 +266,12 @@ class NodeWorkerIT {
         return received;
     }
 
-    private static HttpResponse<String> get(String path) throws Exception {
+    private static HttpResponse<String> get(String path, String bearer) throws Exception {
         int port = Integer.parseInt(worker.getEnvironment().getRequiredProperty("local.server.port"));
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -34,7 +34,7 @@ class WorkerPropertiesTest {
             assertThat(properties.registrationCheckInterval()).isEqualTo(Duration.ofSeconds(10));
             assertThat(properties.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".holon", "worker"));
             assertThat(properties.labels()).isEqualTo(NodeLabels.NONE);
-            assertThat(properties.credentials().enabled()).isTrue();
+            assertThat(properties.credentials().clientId()).isEqualTo("holon-node");
         });
     }
 
@@ -65,7 +65,7 @@ class WorkerPropertiesTest {
 
     @Test
     void neverPrintsTheClientSecret() {
-        assertThat(new WorkerProperties.Credentials(true, URI.create("http://kc/token"), "holon-node", "s3cret"))
+        assertThat(new WorkerProperties.Credentials(URI.create("http://kc/token"), "holon-node", "s3cret"))
                 .asString().doesNotContain("s3cret");
     }
 

@@ -3,10 +3,6 @@ package dev.holon.worker.registration;
 import dev.holon.worker.WorkerProperties;
 import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.metrics.MachineProbe;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.context.annotation.Bean;
@@ -42,8 +38,6 @@ class RegistrationConfiguration {
     /** The registration id of the node's client in Spring Security's client registry. */
     static final String NODE_CLIENT = "holon-node";
 
-    private static final Logger log = LoggerFactory.getLogger(RegistrationConfiguration.class);
-
     @Bean
     EnrolmentStatus enrolmentStatus() {
         return new EnrolmentStatus();
@@ -51,23 +45,18 @@ class RegistrationConfiguration {
 
     @Bean
     RegistryClient registryClient(RestClient.Builder restClientBuilder, WorkerProperties properties,
-                                  ObjectProvider<OAuth2AuthorizedClientManager> authorizedClientManager,
-                                  ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService) {
-        RestClient.Builder builder = restClientBuilder.clone()
+                                  OAuth2AuthorizedClientManager nodeAuthorizedClientManager,
+                                  OAuth2AuthorizedClientService nodeAuthorizedClients) {
+        OAuth2ClientHttpRequestInterceptor bearer = new OAuth2ClientHttpRequestInterceptor(nodeAuthorizedClientManager);
+        bearer.setClientRegistrationIdResolver(request -> NODE_CLIENT);
+        // A 401 from the registry drops the cached token, so the next call fetches a fresh one.
+        bearer.setAuthorizationFailureHandler(
+                OAuth2ClientHttpRequestInterceptor.authorizationFailureHandler(nodeAuthorizedClients));
+        return new RegistryClient(restClientBuilder.clone()
                 .baseUrl(properties.registryUrl().toString())
-                .requestFactory(requestFactory(properties));
-        OAuth2AuthorizedClientManager manager = authorizedClientManager.getIfAvailable();
-        if (manager != null) {
-            OAuth2ClientHttpRequestInterceptor bearer = new OAuth2ClientHttpRequestInterceptor(manager);
-            bearer.setClientRegistrationIdResolver(request -> NODE_CLIENT);
-            bearer.setAuthorizationFailureHandler(
-                    OAuth2ClientHttpRequestInterceptor.authorizationFailureHandler(authorizedClientService.getObject()));
-            builder.requestInterceptor(bearer);
-        } else {
-            log.warn("holon.worker.credentials.enabled=false: calling the registry WITHOUT a token. This is meant "
-                    + "for tests only; a registry with security on will refuse the node.");
-        }
-        return new RegistryClient(builder.build());
+                .requestFactory(requestFactory(properties))
+                .requestInterceptor(bearer)
+                .build());
     }
 
     @Bean
@@ -88,46 +77,41 @@ class RegistrationConfiguration {
                 HttpClientSettings.defaults().withTimeouts(properties.registryTimeout(), properties.registryTimeout()));
     }
 
-    /** The node's OAuth2 client, built from {@code holon.worker.credentials}; off only in tests. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnBooleanProperty(name = "holon.worker.credentials.enabled", matchIfMissing = true)
-    static class NodeCredentialsConfiguration {
+    /** The node's OAuth2 client, built from {@code holon.worker.credentials}. */
+    @Bean
+    ClientRegistrationRepository nodeClientRegistrations(WorkerProperties properties) {
+        WorkerProperties.Credentials credentials = properties.credentials();
+        return new InMemoryClientRegistrationRepository(ClientRegistration.withRegistrationId(NODE_CLIENT)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .clientId(credentials.clientId())
+                .clientSecret(credentials.clientSecret())
+                .tokenUri(credentials.tokenUri().toString())
+                .build());
+    }
 
-        @Bean
-        ClientRegistrationRepository nodeClientRegistrations(WorkerProperties properties) {
-            WorkerProperties.Credentials credentials = properties.credentials();
-            return new InMemoryClientRegistrationRepository(ClientRegistration.withRegistrationId(NODE_CLIENT)
-                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                    .clientId(credentials.clientId())
-                    .clientSecret(credentials.clientSecret())
-                    .tokenUri(credentials.tokenUri().toString())
-                    .build());
-        }
+    @Bean
+    OAuth2AuthorizedClientService nodeAuthorizedClients(ClientRegistrationRepository registrations) {
+        return new InMemoryOAuth2AuthorizedClientService(registrations);
+    }
 
-        @Bean
-        OAuth2AuthorizedClientService nodeAuthorizedClients(ClientRegistrationRepository registrations) {
-            return new InMemoryOAuth2AuthorizedClientService(registrations);
-        }
-
-        @Bean
-        OAuth2AuthorizedClientManager nodeAuthorizedClientManager(ClientRegistrationRepository registrations,
-                                                                  OAuth2AuthorizedClientService authorizedClients,
-                                                                  WorkerProperties properties) {
-            RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
-            tokenClient.setRestClient(RestClient.builder()
-                    .requestFactory(requestFactory(properties))
-                    .configureMessageConverters(converters -> converters
-                            .addCustomConverter(new FormHttpMessageConverter())
-                            .addCustomConverter(new OAuth2AccessTokenResponseHttpMessageConverter()))
-                    .defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
-                    .build());
-            AuthorizedClientServiceOAuth2AuthorizedClientManager manager =
-                    new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, authorizedClients);
-            manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
-                    .clientCredentials(grant -> grant.accessTokenResponseClient(tokenClient))
-                    .build());
-            return manager;
-        }
+    @Bean
+    OAuth2AuthorizedClientManager nodeAuthorizedClientManager(ClientRegistrationRepository registrations,
+                                                              OAuth2AuthorizedClientService authorizedClients,
+                                                              WorkerProperties properties) {
+        RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
+        tokenClient.setRestClient(RestClient.builder()
+                .requestFactory(requestFactory(properties))
+                .configureMessageConverters(converters -> converters
+                        .addCustomConverter(new FormHttpMessageConverter())
+                        .addCustomConverter(new OAuth2AccessTokenResponseHttpMessageConverter()))
+                .defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+                .build());
+        AuthorizedClientServiceOAuth2AuthorizedClientManager manager =
+                new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, authorizedClients);
+        manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
+                .clientCredentials(grant -> grant.accessTokenResponseClient(tokenClient))
+                .build());
+        return manager;
     }
 }

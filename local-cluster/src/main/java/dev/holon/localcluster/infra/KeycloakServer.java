@@ -39,12 +39,14 @@ public final class KeycloakServer implements AutoCloseable {
 
     private final Options options;
     private final ChildProcess process;
+    private final Path temporaryInstance;
     private final Thread shutdownHook;
 
-    private KeycloakServer(Options options, ChildProcess process, boolean stopWithJvm) {
+    private KeycloakServer(Options options, ChildProcess process, Path temporaryInstance, boolean stopWithJvm) {
         this.options = options;
         this.process = process;
-        this.shutdownHook = stopWithJvm ? new Thread(() -> process.stop(STOP_GRACE), "stop-keycloak") : null;
+        this.temporaryInstance = temporaryInstance;
+        this.shutdownHook = stopWithJvm ? new Thread(this::stopProcess, "stop-keycloak") : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
@@ -60,7 +62,8 @@ public final class KeycloakServer implements AutoCloseable {
      * {@link #close()} ran first.
      */
     public static KeycloakServer start(Options options) {
-        return launch(options, KeycloakDistribution.cacheRoot().resolve("instances/port-" + options.httpPort()), true);
+        Path instance = KeycloakDistribution.cacheRoot().resolve("instances/port-" + options.httpPort());
+        return launch(options, instance, instance, true);
     }
 
     /**
@@ -68,6 +71,11 @@ public final class KeycloakServer implements AutoCloseable {
      * {@code stopWithJvm=false} leaves it running after this JVM exits (`holon up`).
      */
     public static KeycloakServer launch(Options options, Path instanceDir, boolean stopWithJvm) {
+        return launch(options, instanceDir, null, stopWithJvm);
+    }
+
+    /** {@code temporaryInstance}: deleted once the server stopped (the per-port homes {@link #start} makes). */
+    private static KeycloakServer launch(Options options, Path instanceDir, Path temporaryInstance, boolean stopWithJvm) {
         ChildProcess process = ChildProcess.spawn(prepare(options, instanceDir));
         try {
             awaitReady(process, options.httpPort());
@@ -75,7 +83,7 @@ public final class KeycloakServer implements AutoCloseable {
             process.stop(Duration.ofSeconds(10));
             throw e;
         }
-        return new KeycloakServer(options, process, stopWithJvm);
+        return new KeycloakServer(options, process, temporaryInstance, stopWithJvm);
     }
 
     /**
@@ -184,6 +192,17 @@ public final class KeycloakServer implements AutoCloseable {
                 // the hook is running or about to
             }
         }
+        stopProcess();
+    }
+
+    private void stopProcess() {
         process.stop(STOP_GRACE);
+        if (temporaryInstance != null && !process.isAlive()) {
+            try {
+                KeycloakDistribution.deleteTree(temporaryInstance);
+            } catch (IOException e) {
+                // a few KiB left in the cache
+            }
+        }
     }
 }

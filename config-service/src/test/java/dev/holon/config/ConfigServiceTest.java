@@ -29,7 +29,7 @@ class ConfigServiceTest {
         assertThat(sources).extracting(s -> Path.of(String.valueOf(s.get("name")).replace("file:", "")).getFileName().toString())
                 .containsExactly("registry-service.yml", "application.yml");
         Map<String, Object> registry = (Map<String, Object>) sources.getFirst().get("source");
-        assertThat(registry).containsEntry("holon.registry.down-after", "PT5S");
+        assertThat(registry).containsEntry("holon.registry.down-after", "PT4S");
         Map<String, Object> shared = (Map<String, Object>) sources.get(1).get("source");
         assertThat(shared).containsKey("spring.kafka.bootstrap-servers");
     }

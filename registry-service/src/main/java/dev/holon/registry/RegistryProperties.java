@@ -18,6 +18,6 @@ import java.time.Duration;
 @ConfigurationProperties("holon.registry")
 public record RegistryProperties(
         @NotNull @DefaultValue("PT2S") Duration suspectAfter,
-        @NotNull @DefaultValue("PT5S") Duration downAfter,
+        @NotNull @DefaultValue("PT4S") Duration downAfter,
         @NotNull @DefaultValue("PT0.25S") Duration sweepInterval) {
 }

@@ -1,0 +1,182 @@
+package dev.holon.systemtests;
+
+import dev.holon.contracts.Topics;
+import dev.holon.contracts.event.EventEnvelope;
+import dev.holon.localcluster.cluster.ClusterOptions;
+import dev.holon.localcluster.cluster.LocalCluster;
+import dev.holon.support.kafka.EnvelopeDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Holon as a user meets it: the whole cluster started the way {@code ./holon up} starts it (real PostgreSQL,
+ * Kafka, Keycloak, every service and 3 workers as separate processes), used only through the gateway and Kafka.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterSystemIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static LocalCluster cluster;
+    static String userToken;
+    static final List<EventEnvelope<Object>> nodeEvents = new CopyOnWriteArrayList<>();
+    static Thread eventReader;
+    static volatile boolean reading = true;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalCluster.start(ClusterOptions.builder()
+                .home(Path.of("target", "cluster").toAbsolutePath())
+                .portBase(28080)
+                .stopOnExit(true)
+                .build());
+        userToken = cluster.accessToken("demo", "holon-demo");
+        Map<String, Object> consumer = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "system-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        eventReader = Thread.ofPlatform().daemon().start(() -> {
+            try (var kafka = new KafkaConsumer<>(consumer, new StringDeserializer(), new EnvelopeDeserializer())) {
+                kafka.subscribe(List.of(Topics.NODE_EVENTS));
+                while (reading) {
+                    kafka.poll(Duration.ofMillis(200)).forEach(record -> nodeEvents.add(record.value()));
+                }
+            }
+        });
+    }
+
+    @AfterAll
+    static void stopCluster() throws InterruptedException {
+        reading = false;
+        if (eventReader != null) {
+            eventReader.join(5000);
+        }
+        if (cluster != null) {
+            cluster.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void threeWorkersAreUpWithTheirRealCapacity() {
+        JsonNode nodes = await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/v1/nodes?state=UP", userToken).json(),
+                page -> page.path("items").size() == 3);
+        for (JsonNode node : nodes.path("items")) {
+            assertThat(node.path("capacity").path("cpuMillis").asLong()).isGreaterThan(0);
+            assertThat(node.path("capacity").path("memoryMiB").asLong()).isGreaterThan(0);
+            assertThat(node.path("usage").path("memoryAvailableMiB").asLong()).isGreaterThan(0);
+        }
+        assertThat(nodes.path("items").valueStream().map(n -> n.path("labels").path("zone").asString()))
+                .containsExactlyInAnyOrder("a", "b", "c");
+        JsonNode totals = get("/api/v1/cluster", userToken).json();
+        assertThat(totals.path("nodesByState").path("UP").asInt()).isEqualTo(3);
+        assertThat(totals.path("total").path("cpuMillis").asLong()).isEqualTo(3 * nodes.path("items").get(0).path("capacity").path("cpuMillis").asLong());
+    }
+
+    @Test
+    @Order(2)
+    void aKilledWorkerIsDownWithinFiveSecondsAndComesBackUnderItsOwnId() {
+        String nodeId = nodeIdOfZone("b");
+        Instant killedAt = Instant.now();
+        cluster.process("node-2").kill9();
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "DOWN".equals(get("/api/v1/nodes/" + nodeId, userToken).json().path("state").asString()));
+        System.out.printf("node-2 killed with SIGKILL: DOWN through the API after %d ms%n",
+                Duration.between(killedAt, Instant.now()).toMillis());
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeEvents.stream()
+                .anyMatch(e -> nodeId.equals(e.subject()) && e.type().equals("holon.node.NodeDown")));
+
+        cluster.restart("node-2");
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> "UP".equals(get("/api/v1/nodes/" + nodeId, userToken).json().path("state").asString()));
+        assertThat(get("/api/v1/nodes?state=UP", userToken).json().path("items").size()).isEqualTo(3);
+        assertThat(nodeIdOfZone("b")).isEqualTo(nodeId);
+    }
+
+    @Test
+    @Order(3)
+    void mistakesGetClearProblemsThroughTheGateway() {
+        String nodeId = nodeIdOfZone("a");
+        assertProblem(get("/api/v1/nodes", null), 401, "/problems/unauthorized");
+        assertProblem(send("POST", "/api/v1/nodes/" + nodeId + "/cordon", userToken, null), 403, "/problems/forbidden");
+        assertProblem(get("/api/v1/nodes/" + UUID.randomUUID(), userToken), 404, "/problems/not-found");
+        String operator = cluster.accessToken("operator", "holon-operator");
+        assertProblem(send("PATCH", "/api/v1/nodes/" + nodeId, operator, "{\"labels\": "), 400, "/problems/validation");
+
+        Response cordoned = send("POST", "/api/v1/nodes/" + nodeId + "/cordon", operator, null);
+        assertThat(cordoned.status()).isEqualTo(200);
+        assertThat(cordoned.json().path("cordoned").asBoolean()).isTrue();
+        assertThat(send("POST", "/api/v1/nodes/" + nodeId + "/uncordon", operator, null).json().path("cordoned").asBoolean()).isFalse();
+    }
+
+    private static String nodeIdOfZone(String zone) {
+        List<String> ids = new ArrayList<>();
+        get("/api/v1/nodes?label=zone=" + zone, userToken).json().path("items").forEach(n -> ids.add(n.path("id").asString()));
+        assertThat(ids).hasSize(1);
+        return ids.getFirst();
+    }
+
+    private static void assertProblem(Response response, int status, String type) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().path("type").asString()).isEqualTo(type);
+    }
+
+    record Response(int status, String contentType, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    private static Response get(String path, String token) {
+        return send("GET", path, token, null);
+    }
+
+    private static Response send(String method, String path, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

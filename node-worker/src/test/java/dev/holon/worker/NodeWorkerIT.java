@@ -152,7 +152,7 @@ class NodeWorkerIT {
             assertThat(record.key()).isEqualTo(nodeId);
             assertThat(record.value().type()).isEqualTo("holon.node.NodeHeartbeat");
             assertThat(record.value().subject()).isEqualTo(nodeId);
-            assertThat(record.value().source()).isEqualTo("node-worker/" + nodeId);
+            assertThat(record.value().source()).startsWith("/node-worker/");
             assertThat(record.value().data()).isInstanceOf(NodeHeartbeat.class);
             beats.add((NodeHeartbeat) record.value().data());
         }
@@ -184,11 +184,18 @@ class NodeWorkerIT {
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("holon_worker_heartbeats_total");
 
+        HttpResponse<String> anonymous = get("/api/v1/tasks", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("application/problem+json"));
         assertThat(get("/actuator/env", null).statusCode()).isEqualTo(401);
-        assertThat(get("/api/v1/tasks", null).statusCode()).isEqualTo(401);
         assertThat(get("/api/v1/tasks", "not-a-jwt").statusCode()).isEqualTo(401);
         String token = TestInfrastructure.tokens().node();
         assertThat(get("/api/v1/tasks", token).statusCode()).as("authenticated, nothing there yet").isEqualTo(404);
+        assertThat(JSON.readTree(get("/actuator/health", null).body()).path("components").path("enrolment")
+                .has("details")).as("details only with a token").isFalse();
+        assertThat(JSON.readTree(get("/actuator/health", token).body()).path("components").path("enrolment")
+                .path("details").path("nodeId").asString()).isEqualTo(nodeId());
     }
 
     @Test
@@ -232,12 +239,13 @@ class NodeWorkerIT {
     @Test
     @Order(6)
     void isDownAndRetriesWhileTheRegistryRefusesThenRecovers() throws Exception {
+        String token = TestInfrastructure.tokens().node();
         registry.refuseEnrolmentsWith(503);
         int attempts = registry.attemptedEnrolments().size();
         registry.forgetAllNodes();
 
         await().atMost(PATIENCE).untilAsserted(() -> {
-            HttpResponse<String> health = get("/actuator/health", null);
+            HttpResponse<String> health = get("/actuator/health", token);
             assertThat(health.statusCode()).isEqualTo(503);
             JsonNode enrolment = JSON.readTree(health.body()).path("components").path("enrolment");
             assertThat(enrolment.path("status").asString()).isEqualTo("DOWN");

@@ -1,6 +1,7 @@
 package dev.holon.worker.heartbeat;
 
 import dev.holon.contracts.event.EventEnvelope;
+import dev.holon.support.kafka.Envelopes;
 import dev.holon.worker.WorkerProperties;
 import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.metrics.MachineProbe;
@@ -12,15 +13,18 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 import java.time.Clock;
 
-/** Producer settings (serializers, acks, short timeouts) live in {@code application.yml} under {@code spring.kafka.producer}. */
+/**
+ * Producer tuning (acks, short timeouts) lives in {@code application.yml} under {@code spring.kafka.producer}; the
+ * serializers, the {@link Envelopes} (source {@code /node-worker/<pid>}) and the {@link Clock} come from service-support.
+ */
 @Configuration(proxyBeanMethods = false)
 class HeartbeatConfiguration {
 
     @Bean
     HeartbeatPublisher heartbeatPublisher(KafkaTemplate<String, EventEnvelope<?>> kafkaTemplate, NodeIdentity identity,
-                                          MachineProbe probe, EnrolmentStatus enrolment, WorkerProperties properties,
-                                          MeterRegistry meters) {
-        return new HeartbeatPublisher(kafkaTemplate, identity, probe, enrolment, properties.heartbeatInterval(),
-                Clock.systemUTC(), meters);
+                                          MachineProbe probe, EnrolmentStatus enrolment, Envelopes envelopes,
+                                          WorkerProperties properties, Clock clock, MeterRegistry meters) {
+        return new HeartbeatPublisher(kafkaTemplate, identity, probe, enrolment, envelopes,
+                properties.heartbeatInterval(), clock, meters);
     }
 }

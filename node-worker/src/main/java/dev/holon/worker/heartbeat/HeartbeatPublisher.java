@@ -50,14 +50,15 @@ public class HeartbeatPublisher implements SmartLifecycle {
     private volatile ScheduledExecutorService executor;
 
     public HeartbeatPublisher(KafkaTemplate<String, EventEnvelope<?>> kafka, NodeIdentity identity, MachineProbe probe,
-                              EnrolmentStatus enrolment, Duration interval, Clock clock, MeterRegistry meters) {
+                              EnrolmentStatus enrolment, Envelopes envelopes, Duration interval, Clock clock,
+                              MeterRegistry meters) {
         this.kafka = kafka;
         this.identity = identity;
         this.probe = probe;
         this.enrolment = enrolment;
         this.interval = interval;
         this.clock = clock;
-        this.envelopes = new Envelopes("node-worker/" + identity.nodeId(), clock);
+        this.envelopes = envelopes;
         this.sequence = new AtomicLong(clock.millis());
         this.sent = meters.counter("holon.worker.heartbeats", "result", "sent");
         this.dropped = meters.counter("holon.worker.heartbeats", "result", "dropped");

@@ -62,9 +62,8 @@ class RegistrationConfiguration {
     @Bean
     RegistrationReconciler registrationReconciler(RegistryClient registryClient, NodeIdentity identity,
                                                   MachineProbe probe, WorkerProperties properties,
-                                                  EnrolmentStatus status) {
-        return new RegistrationReconciler(registryClient, identity, probe.inventory(), properties, status,
-                Clock.systemUTC());
+                                                  EnrolmentStatus status, Clock clock) {
+        return new RegistrationReconciler(registryClient, identity, probe.inventory(), properties, status, clock);
     }
 
     @Bean

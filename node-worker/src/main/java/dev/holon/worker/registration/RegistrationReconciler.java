@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -84,8 +85,12 @@ public class RegistrationReconciler implements SmartLifecycle {
             next = properties.registrationCheckInterval();
         }
         ScheduledExecutorService running = executor;
-        if (running != null && !running.isShutdown()) {
-            running.schedule(this::reconcile, next.toMillis(), TimeUnit.MILLISECONDS);
+        if (running != null) {
+            try {
+                running.schedule(this::reconcile, next.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopped) {
+                // stop() won the race: nothing more to do.
+            }
         }
     }
 
@@ -93,15 +98,18 @@ public class RegistrationReconciler implements SmartLifecycle {
         NodeEnrolment enrolment = new NodeEnrolment(identity.hostname(), inventory.capacity(),
                 identity.labels().asMap(), inventory.gpus(), AgentVersion.current());
         try {
-            RegistryClient.Enrolled enrolled = registry.enrol(identity.nodeId(), enrolment);
+            boolean created = registry.enrol(identity.nodeId(), enrolment);
             status.enrolled(clock.instant());
             log.info("Enrolled node {} with the registry at {} ({}{})", identity.nodeId(), properties.registryUrl(),
-                    enrolled.created() ? "new node" : "known node",
+                    created ? "new node" : "known node",
                     failedAttempts > 0 ? " after " + failedAttempts + " failed attempts" : "");
             failedAttempts = 0;
             backOffExecution = null;
             return properties.registrationCheckInterval();
         } catch (RuntimeException e) {
+            if (isStopping()) {
+                return Duration.ZERO;
+            }
             failedAttempts++;
             if (backOffExecution == null) {
                 backOffExecution = backOff.start();
@@ -125,6 +133,9 @@ public class RegistrationReconciler implements SmartLifecycle {
                     identity.nodeId());
             return Duration.ZERO;
         } catch (RuntimeException e) {
+            if (isStopping()) {
+                return Duration.ZERO;
+            }
             // Not reaching the registry does not mean it forgot the node: stay enrolled and keep heartbeating.
             String problem = describe(e);
             status.problem(problem);
@@ -132,6 +143,11 @@ public class RegistrationReconciler implements SmartLifecycle {
                     format(properties.registrationCheckInterval()));
             return properties.registrationCheckInterval();
         }
+    }
+
+    /** True while the context stops: an interrupted call is no news worth a warning. */
+    private boolean isStopping() {
+        return executor == null || Thread.currentThread().isInterrupted();
     }
 
     /** One line that says what went wrong and where, without a stack trace. */

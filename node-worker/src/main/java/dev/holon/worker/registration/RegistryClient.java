@@ -1,10 +1,9 @@
 package dev.holon.worker.registration;
 
 import dev.holon.contracts.node.NodeEnrolment;
-import dev.holon.contracts.node.NodeView;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.HttpStatusCodeException;
 import org.springframework.web.client.RestClient;
 
@@ -22,16 +21,23 @@ public class RegistryClient {
         this.restClient = restClient;
     }
 
-    /** {@code PUT /api/v1/nodes/{id}}: idempotent; 201 for a node new to the registry, 200 for a known one. */
-    public Enrolled enrol(String nodeId, NodeEnrolment enrolment) {
-        ResponseEntity<NodeView> response = restClient.put()
+    /**
+     * {@code PUT /api/v1/nodes/{id}}: idempotent; 201 for a node new to the registry, 200 for a known one. Only the
+     * status matters here: the answered {@code NodeView} is not read, so a registry that adds fields to it never
+     * breaks enrolment of older workers.
+     *
+     * @return true when the registry created the node, false when it already knew it
+     */
+    public boolean enrol(String nodeId, NodeEnrolment enrolment) {
+        return restClient.put()
                 .uri(NODE, nodeId)
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.APPLICATION_JSON)
                 .body(enrolment)
                 .retrieve()
-                .toEntity(NodeView.class);
-        return new Enrolled(response.getStatusCode().isSameCodeAs(HttpStatus.CREATED), response.getBody());
+                .toBodilessEntity()
+                .getStatusCode()
+                .isSameCodeAs(HttpStatus.CREATED);
     }
 
     /** {@code GET /api/v1/nodes/{id}}: true when the registry knows the node, false on 404; other errors throw. */
@@ -50,15 +56,11 @@ public class RegistryClient {
                 });
     }
 
-    /** The outcome of an enrolment: whether the registry created the node, and the node as it now sees it. */
-    public record Enrolled(boolean created, NodeView node) {
-    }
-
     /** A status the registry should not answer to a node check (401, 403, 5xx...). */
     static final class RegistryAnswerException extends HttpStatusCodeException {
 
         RegistryAnswerException(int status, String statusText) {
-            super(org.springframework.http.HttpStatusCode.valueOf(status), statusText);
+            super(HttpStatusCode.valueOf(status), statusText);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.contracts.node.NodeHeartbeat;
 import dev.holon.contracts.node.NodeResources;
 import dev.holon.contracts.node.NodeUsage;
+import dev.holon.support.kafka.Envelopes;
 import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.identity.NodeLabels;
 import dev.holon.worker.metrics.MachineProbe;
@@ -53,7 +54,7 @@ class HeartbeatPublisherTest {
         when(probe.inventory()).thenReturn(new NodeInventory(new NodeResources(4000, 8192, 0, 100_000), List.of()));
         when(probe.sampleUsage()).thenReturn(new NodeUsage(0.25, 1.5, 4096, 50_000));
         publisher = new HeartbeatPublisher(kafka, new NodeIdentity(NODE, "host-1", NodeLabels.parse("zone=a")), probe,
-                enrolment, Duration.ofSeconds(1), CLOCK, meters);
+                enrolment, new Envelopes("/node-worker/42", CLOCK), Duration.ofSeconds(1), CLOCK, meters);
     }
 
     @Test
@@ -80,6 +81,7 @@ class HeartbeatPublisherTest {
         EventEnvelope<NodeHeartbeat> second = sent.getAllValues().get(1);
         assertThat(first.type()).isEqualTo("holon.node.NodeHeartbeat");
         assertThat(first.subject()).isEqualTo(NODE);
+        assertThat(first.source()).isEqualTo("/node-worker/42");
         assertThat(first.tenant()).isNull();
         assertThat(first.data().capacity().cpuMillis()).isEqualTo(4000);
         assertThat(first.data().usage().cpuLoad()).isEqualTo(0.25);

@@ -248,7 +248,7 @@ public final class HolonCommand implements Runnable {
                 System.out.println("not started (jar missing): " + String.join(", ", cluster.skippedServices()));
             }
             System.out.println(allUp ? "All healthy. Gateway: " + cluster.gatewayUrl() + ", Keycloak: " + cluster.keycloakUrl()
-                    : "Not all healthy: see the logs above.");
+                    : "Not all healthy: see the log files above. ./holon down, then ./holon up, starts everything again.");
             return allUp ? 0 : 1;
         }
     }

@@ -20,7 +20,8 @@ class ResilienceConfiguration {
     DownstreamGuards downstreamGuards(GatewayProperties properties,
                                       ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
                                       ObjectProvider<TimeLimiterRegistry> timeLimiters,
-                                      ProblemWriter problems, MeterRegistry meters) {
+                                      ProblemWriter problems, MeterRegistry meters,
+                                      ObjectProvider<Clock> clock) {
         CircuitBreakerRegistry breakers = circuitBreakers.getIfAvailable(() -> {
             CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
             TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
@@ -31,6 +32,6 @@ class ResilienceConfiguration {
             TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(registry).bindTo(meters);
             return registry;
         });
-        return new DownstreamGuards(properties, breakers, limiters, problems, Clock.systemUTC());
+        return new DownstreamGuards(properties, breakers, limiters, problems, clock.getIfAvailable(Clock::systemUTC));
     }
 }

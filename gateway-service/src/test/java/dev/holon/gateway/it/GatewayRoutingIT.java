@@ -70,6 +70,7 @@ class GatewayRoutingIT {
         List<RegistryStandIn.Received> calls = registry.received("/api/v1/nodes");
         assertThat(calls).hasSize(1);
         assertThat(calls.getFirst().header("Authorization")).isEqualTo("Bearer " + token);
+        assertThat(calls.getFirst().header("traceparent")).as("the trace continues downstream").isNotBlank();
     }
 
     @Test
@@ -145,7 +146,8 @@ class GatewayRoutingIT {
 
     @Test
     void anUnknownRouteIs404Problem() {
-        assertProblem(gateway.get("/no/such/thing"), 404, ProblemType.NOT_FOUND.uri());
+        JsonNode problem = assertProblem(gateway.get("/no/such/thing"), 404, ProblemType.NOT_FOUND.uri());
+        assertThat(problem.get("traceId").asString()).matches("[0-9a-f]{16,32}");
         assertProblem(gateway.get("/api/v1/nonsense", token("demo")), 404, ProblemType.NOT_FOUND.uri());
         assertThat(registry.received()).isEmpty();
     }

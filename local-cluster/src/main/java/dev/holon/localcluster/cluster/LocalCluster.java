@@ -184,7 +184,8 @@ public final class LocalCluster implements AutoCloseable {
                 () -> PostgresHost.processSpec(plan.postgres())));
         step(() -> launch("kafka", ProcessKind.KAFKA, plan.ports().kafka(), KafkaHost.bootstrapServers(plan.ports().kafka()),
                         plan.kafka().dataDirectory(), () -> KafkaHost.processSpec(plan.kafka())),
-                () -> launch("keycloak", ProcessKind.KEYCLOAK, plan.ports().keycloak(), keycloakUrl(), null, () -> {
+                () -> launch("keycloak", ProcessKind.KEYCLOAK, plan.ports().keycloak(),
+                        issuerUri() + "/.well-known/openid-configuration", null, () -> {
                     if (!KeycloakServer.isDistributionReady()) {
                         progress(line("keycloak", "preparing: first run unpacks and builds Keycloak (about a minute)"));
                     }

@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param nodesTimeout      how long the registry may take to report every worker UP
  * @param serviceJvmOptions JVM options of each Spring Boot service
  * @param progress          where progress lines go
+ * @param replaceRunning    stop a cluster still running from this home (say, left by a killed test JVM)
+ *                          instead of failing with {@link ClusterException.AlreadyRunning}
  */
 public record ClusterOptions(Path home, int portBase, Path repository, int workers, boolean stopOnExit,
                              Duration processTimeout, Duration nodesTimeout, List<String> serviceJvmOptions,
-                             PrintStream progress) {
+                             PrintStream progress, boolean replaceRunning) {
 
     /** Small and quick to start: measured on a 2-core machine where 7 JVMs share the CPU at start. */
     public static final List<String> DEFAULT_SERVICE_JVM_OPTIONS = List.of("-Xms32m", "-Xmx256m", "-Xss512k",
@@ -55,7 +57,7 @@ public record ClusterOptions(Path home, int portBase, Path repository, int worke
     public Builder toBuilder() {
         return new Builder().home(home).portBase(portBase).repository(repository).workers(workers)
                 .stopOnExit(stopOnExit).processTimeout(processTimeout).nodesTimeout(nodesTimeout)
-                .serviceJvmOptions(serviceJvmOptions).progress(progress);
+                .serviceJvmOptions(serviceJvmOptions).progress(progress).replaceRunning(replaceRunning);
     }
 
     /** {@code $HOLON_HOME}, else {@code ~/.holon}. */
@@ -104,6 +106,7 @@ public record ClusterOptions(Path home, int portBase, Path repository, int worke
         private Duration nodesTimeout = Duration.ofSeconds(120);
         private List<String> serviceJvmOptions = DEFAULT_SERVICE_JVM_OPTIONS;
         private PrintStream progress = System.out;
+        private boolean replaceRunning;
 
         private Builder() {
         }
@@ -154,10 +157,15 @@ public record ClusterOptions(Path home, int portBase, Path repository, int worke
             return this;
         }
 
+        public Builder replaceRunning(boolean replaceRunning) {
+            this.replaceRunning = replaceRunning;
+            return this;
+        }
+
         public ClusterOptions build() {
             return new ClusterOptions(home == null ? defaultHome() : home, portBase,
                     repository == null ? defaultRepository() : repository, workers, stopOnExit, processTimeout,
-                    nodesTimeout, serviceJvmOptions, progress);
+                    nodesTimeout, serviceJvmOptions, progress, replaceRunning);
         }
     }
 }

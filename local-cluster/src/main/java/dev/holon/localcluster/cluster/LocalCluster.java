@@ -130,7 +130,11 @@ public final class LocalCluster implements AutoCloseable {
         Optional<LocalCluster> previous = attach(options.home(), options.progress());
         if (previous.isPresent()) {
             if (previous.get().processes.stream().anyMatch(ManagedProcess::isAlive)) {
-                throw new ClusterException.AlreadyRunning("Holon is already running (see ./holon status)");
+                if (!options.replaceRunning()) {
+                    throw new ClusterException.AlreadyRunning("Holon is already running (see ./holon status)");
+                }
+                progress("stopping the cluster still running in " + options.home());
+                previous.get().stopAll();
             }
             ClusterState.delete(options.home()); // stale: every pid is dead
         }

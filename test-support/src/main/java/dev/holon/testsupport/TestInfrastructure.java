@@ -74,11 +74,14 @@ public final class TestInfrastructure {
                 () -> keycloak().issuerUri() + "/protocol/openid-connect/certs");
     }
 
-    /** All three, for a service that uses everything; config-service is off in tests. */
+    /**
+     * All three, for a service that uses everything. Config-service must be switched off in the test's own
+     * {@code @SpringBootTest(properties = "spring.cloud.config.enabled=false")}: config data is read before
+     * dynamic properties exist.
+     */
     public static void registerAll(DynamicPropertyRegistry registry, String schema) {
         registerDatabaseAndKafka(registry, schema);
         registerIssuer(registry);
-        registry.add("spring.cloud.config.enabled", () -> "false");
     }
 
     /** A free port; with {@code neighbourOffset > 0} also {@code port + offset} is free (a second listener). */

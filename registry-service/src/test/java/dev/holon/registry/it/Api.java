@@ -42,7 +42,7 @@ final class Api {
     Response send(String method, String path, String token, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
+        if (body != null && !java.util.Arrays.asList(headers).contains("Content-Type")) {
             request.header("Content-Type", "application/json");
         }
         if (token != null) {

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /** The registry against real PostgreSQL, Kafka and Keycloak, through its REST API and topics. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "holon.registry.suspect-after=PT1S", "holon.registry.down-after=PT2S", "holon.registry.sweep-interval=PT0.1S",
-        "holon.outbox.poll-interval=PT0.1S"})
+        "holon.outbox.poll-interval=PT0.1S", "spring.cloud.config.enabled=false"})
 class RegistryIT {
 
     private static final String[] FAST_DETECTION = {
@@ -127,6 +127,10 @@ class RegistryIT {
         assertProblem(api.get("/api/v1/nodes?limit=1000", operator), 400, "/problems/validation");
         assertProblem(api.get("/api/v1/nodes?state=SLEEPING", operator), 400, "/problems/validation");
         assertProblem(api.get("/api/v1/nodes?cursor=!!!", operator), 400, "/problems/validation");
+        assertProblem(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("h", "{}"), "Content-Type", "text/plain"),
+                415, "/problems/unsupported-media-type");
+        String huge = Api.enrolment("h", "{\"padding\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+        assertProblem(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), huge), 413, "/problems/payload-too-large");
         assertProblem(api.send("DELETE", "/api/v1/nodes/" + id, operator, null), 405, "/problems/method-not-allowed");
 
         long version = api.get("/api/v1/nodes/" + id, operator).json().path("version").asLong();

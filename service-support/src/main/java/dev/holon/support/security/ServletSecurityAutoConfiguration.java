@@ -3,6 +3,11 @@ package dev.holon.support.security;
 import dev.holon.support.problem.ProblemAdvice;
 import dev.holon.support.problem.ProblemSecurityHandlers;
 import dev.holon.support.problem.Problems;
+import dev.holon.support.problem.RequestBodyLimit;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -32,6 +37,15 @@ public class ServletSecurityAutoConfiguration {
     @ConditionalOnMissingBean
     ProblemAdvice problemAdvice(Problems problems) {
         return new ProblemAdvice(problems);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(Problems problems,
+            @Value("${holon.http.max-request-size:1MB}") DataSize limit) {
+        FilterRegistrationBean<RequestBodyLimit> registration = new FilterRegistrationBean<>(new RequestBodyLimit(limit, problems));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
     }
 
     @Bean

@@ -145,6 +145,18 @@ class GatewayRoutingIT {
     }
 
     @Test
+    void aTokenOfTheSameRealmForAnotherAudienceIsRejected() {
+        String token = TestKeycloak.tokenForAnotherAudience("gateway-it-other-audience", KeycloakTokens.DEMO,
+                KeycloakTokens.DEMO_PASSWORD);
+
+        HttpResponse<String> response = gateway.get("/api/v1/nodes", token);
+
+        JsonNode problem = assertProblem(response, 401, ProblemType.UNAUTHORIZED.uri());
+        assertThat(problem.get("detail").asString()).contains("audience");
+        assertThat(registry.received()).isEmpty();
+    }
+
+    @Test
     void anUnknownRouteIs404Problem() {
         JsonNode problem = assertProblem(gateway.get("/no/such/thing"), 404, ProblemType.NOT_FOUND.uri());
         assertThat(problem.get("traceId").asString()).matches("[0-9a-f]{16,32}");

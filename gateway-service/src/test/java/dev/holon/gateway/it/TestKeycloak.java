@@ -25,6 +25,11 @@ final class TestKeycloak {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private static final String AUDIENCE_MAPPER = """
+            {"name": "audience-holon", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper",
+             "config": {"included.custom.audience": "holon", "access.token.claim": "true", "id.token.claim": "false"}}
+            """;
+
     private TestKeycloak() {
     }
 
@@ -37,6 +42,16 @@ final class TestKeycloak {
      * and carry the holon audience, through Keycloak's admin REST API, and returns a token of it for a user.
      */
     static String shortLivedToken(String clientId, int lifespanSeconds, String username, String password) {
+        return clientToken(clientId, lifespanSeconds, true, username, password);
+    }
+
+    /** A token of a client in the same realm whose tokens are not issued for the holon audience. */
+    static String tokenForAnotherAudience(String clientId, String username, String password) {
+        return clientToken(clientId, 300, false, username, password);
+    }
+
+    private static String clientToken(String clientId, int lifespanSeconds, boolean holonAudience, String username,
+                                      String password) {
         KeycloakServer keycloak = TestInfrastructure.keycloak();
         String admin = token(keycloak.baseUrl() + "/realms/master/protocol/openid-connect/token", Map.of(
                 "grant_type", "password", "client_id", "admin-cli",
@@ -45,11 +60,8 @@ final class TestKeycloak {
                 {"clientId": "%s", "publicClient": true, "directAccessGrantsEnabled": true,
                  "standardFlowEnabled": false,
                  "attributes": {"access.token.lifespan": "%d"},
-                 "protocolMappers": [{"name": "audience-holon", "protocol": "openid-connect",
-                   "protocolMapper": "oidc-audience-mapper",
-                   "config": {"included.custom.audience": "holon", "access.token.claim": "true",
-                              "id.token.claim": "false"}}]}
-                """.formatted(clientId, lifespanSeconds);
+                 "protocolMappers": [%s]}
+                """.formatted(clientId, lifespanSeconds, holonAudience ? AUDIENCE_MAPPER : "");
         HttpResponse<String> created = send(HttpRequest.newBuilder(
                         URI.create(keycloak.baseUrl() + "/admin/realms/" + KeycloakServer.REALM + "/clients"))
                 .header("Authorization", "Bearer " + admin)

@@ -4,13 +4,11 @@ import dev.holon.contracts.Ids;
 import dev.holon.contracts.Topics;
 import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.contracts.node.NodeEvent;
-import dev.holon.support.kafka.EnvelopeDeserializer;
 import dev.holon.support.kafka.ProcessedEvents;
 import dev.holon.support.outbox.Outbox;
 import dev.holon.testsupport.TestInfrastructure;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import dev.holon.testsupport.TopicRecorder;
+import dev.holon.support.kafka.EnvelopeDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,9 +22,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,9 +36,7 @@ class OutboxIT {
     static class App {
     }
 
-    static final List<EventEnvelope<Object>> received = new CopyOnWriteArrayList<>();
-    static volatile boolean reading = true;
-    static Thread reader;
+    static TopicRecorder<EventEnvelope<Object>> nodeEvents;
 
     @Autowired
     Outbox outbox;
@@ -59,24 +52,12 @@ class OutboxIT {
 
     @BeforeAll
     static void readTopic() {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "outbox-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        reader = Thread.ofPlatform().daemon().start(() -> {
-            try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new EnvelopeDeserializer())) {
-                consumer.subscribe(List.of(Topics.NODE_EVENTS));
-                while (reading) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(r -> received.add(r.value()));
-                }
-            }
-        });
+        nodeEvents = new TopicRecorder<>(TestInfrastructure.kafka().bootstrapServers(), Topics.NODE_EVENTS, new EnvelopeDeserializer());
     }
 
     @AfterAll
     static void stopReading() throws InterruptedException {
-        reading = false;
-        reader.join(5000);
+        nodeEvents.close();
     }
 
     @Test
@@ -133,6 +114,6 @@ class OutboxIT {
     }
 
     private static List<EventEnvelope<Object>> factsFor(String subject) {
-        return received.stream().filter(e -> subject.equals(e.subject())).toList();
+        return nodeEvents.valuesFor(subject);
     }
 }

@@ -1,13 +1,11 @@
 package dev.holon.systemtests;
 
 import dev.holon.contracts.Topics;
-import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
+import dev.holon.testsupport.TopicRecorder;
+import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.support.kafka.EnvelopeDeserializer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,9 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,9 +42,7 @@ class ClusterSystemIT {
 
     static LocalCluster cluster;
     static String userToken;
-    static final List<EventEnvelope<Object>> nodeEvents = new CopyOnWriteArrayList<>();
-    static Thread eventReader;
-    static volatile boolean reading = true;
+    static TopicRecorder<EventEnvelope<Object>> nodeEvents;
 
     @BeforeAll
     static void startCluster() {
@@ -58,25 +52,13 @@ class ClusterSystemIT {
                 .stopOnExit(true)
                 .build());
         userToken = cluster.accessToken("demo", "holon-demo");
-        Map<String, Object> consumer = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "system-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        eventReader = Thread.ofPlatform().daemon().start(() -> {
-            try (var kafka = new KafkaConsumer<>(consumer, new StringDeserializer(), new EnvelopeDeserializer())) {
-                kafka.subscribe(List.of(Topics.NODE_EVENTS));
-                while (reading) {
-                    kafka.poll(Duration.ofMillis(200)).forEach(record -> nodeEvents.add(record.value()));
-                }
-            }
-        });
+        nodeEvents = new TopicRecorder<>(cluster.kafkaBootstrapServers(), Topics.NODE_EVENTS, new EnvelopeDeserializer());
     }
 
     @AfterAll
     static void stopCluster() throws InterruptedException {
-        reading = false;
-        if (eventReader != null) {
-            eventReader.join(5000);
+        if (nodeEvents != null) {
+            nodeEvents.close();
         }
         if (cluster != null) {
             cluster.stop();
@@ -111,8 +93,7 @@ class ClusterSystemIT {
                 .until(() -> "DOWN".equals(get("/api/v1/nodes/" + nodeId, userToken).json().path("state").asString()));
         System.out.printf("node-2 killed with SIGKILL: DOWN through the API after %d ms%n",
                 Duration.between(killedAt, Instant.now()).toMillis());
-        await().atMost(Duration.ofSeconds(10)).until(() -> nodeEvents.stream()
-                .anyMatch(e -> nodeId.equals(e.subject()) && e.type().equals("holon.node.NodeDown")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> types(nodeId).contains("holon.node.NodeDown"));
 
         cluster.restart("node-2");
         await().atMost(Duration.ofSeconds(60))
@@ -178,5 +159,9 @@ class ClusterSystemIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static List<String> types(String subject) {
+        return nodeEvents.valuesFor(subject).stream().map(EventEnvelope::type).toList();
     }
 }

@@ -4,6 +4,10 @@ import dev.holon.contracts.Ids;
 import dev.holon.registry.RegistryApplication;
 import dev.holon.testsupport.KeycloakTokens;
 import dev.holon.testsupport.TestInfrastructure;
+import dev.holon.testsupport.TopicRecorder;
+import dev.holon.contracts.event.EventEnvelope;
+import dev.holon.support.kafka.EnvelopeDeserializer;
+import dev.holon.contracts.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +38,7 @@ class RegistryIT {
             "--holon.registry.sweep-interval=PT0.1S", "--holon.outbox.poll-interval=PT0.1S"};
 
     static KeycloakTokens tokens;
-    static NodeEvents events;
+    static TopicRecorder<EventEnvelope<Object>> events;
 
     @LocalServerPort
     int port;
@@ -47,7 +51,7 @@ class RegistryIT {
     @BeforeAll
     static void start() {
         tokens = TestInfrastructure.tokens();
-        events = new NodeEvents();
+        events = new TopicRecorder<>(TestInfrastructure.kafka().bootstrapServers(), Topics.NODE_EVENTS, new EnvelopeDeserializer());
     }
 
     @AfterAll
@@ -79,13 +83,13 @@ class RegistryIT {
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "DOWN".equals(api.get("/api/v1/nodes/" + id, user).json().path("state").asString()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.typesFor(id).contains("holon.node.NodeDown"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> types(id).contains("holon.node.NodeDown"));
 
         try (HeartbeatSender worker = new HeartbeatSender(id).beat()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(api.get("/api/v1/nodes/" + id, user).json().path("state").asString()));
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.typesFor(id).contains("holon.node.NodeUp"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> types(id).contains("holon.node.NodeUp"));
         }
-        assertThat(events.typesFor(id)).containsSubsequence("holon.node.NodeJoined", "holon.node.NodeSuspect",
+        assertThat(types(id)).containsSubsequence("holon.node.NodeJoined", "holon.node.NodeSuspect",
                 "holon.node.NodeDown", "holon.node.NodeUp");
     }
 
@@ -107,7 +111,7 @@ class RegistryIT {
         Api.Response cordoned = api.send("POST", "/api/v1/nodes/" + id + "/cordon", operator, null);
         assertThat(cordoned.status()).isEqualTo(200);
         assertThat(cordoned.json().path("cordoned").asBoolean()).isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.typesFor(id).contains("holon.node.NodeCordoned"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> types(id).contains("holon.node.NodeCordoned"));
 
         Api.Response drained = api.send("POST", "/api/v1/nodes/" + id + "/drain", operator, null);
         assertThat(drained.status()).isEqualTo(202);
@@ -185,10 +189,10 @@ class RegistryIT {
                 await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(15))
                         .until(() -> "UP".equals(api.get("/api/v1/nodes/" + id, tokens.admin()).json().path("state").asString()));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.typesFor(id).contains("holon.node.NodeDown"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> types(id).contains("holon.node.NodeDown"));
             await().pollDelay(Duration.ofSeconds(2)).until(() -> true); // room for a duplicate to show up
-            assertThat(Collections.frequency(events.typesFor(id), "holon.node.NodeSuspect")).isEqualTo(1);
-            assertThat(Collections.frequency(events.typesFor(id), "holon.node.NodeDown")).isEqualTo(1);
+            assertThat(Collections.frequency(types(id), "holon.node.NodeSuspect")).isEqualTo(1);
+            assertThat(Collections.frequency(types(id), "holon.node.NodeDown")).isEqualTo(1);
         }
     }
 
@@ -197,5 +201,9 @@ class RegistryIT {
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
         assertThat(response.json().path("type").asString()).isEqualTo(type);
         assertThat(response.json().path("status").asInt()).isEqualTo(status);
+    }
+
+    private static List<String> types(String subject) {
+        return events.valuesFor(subject).stream().map(EventEnvelope::type).toList();
     }
 }

@@ -166,13 +166,15 @@ public final class HolonCommand implements Runnable {
             Path dir = home.home();
             try {
                 Optional<LocalCluster> cluster = LocalCluster.attach(dir, System.out);
-                boolean orphan = PostgresHost.stopOrphan(dir.resolve("data/postgres"));
                 if (cluster.isEmpty() || cluster.get().processes().isEmpty()) {
+                    boolean orphan = PostgresHost.stopOrphan(dir.resolve("data/postgres"));
                     System.out.println(orphan ? "Stopped a PostgreSQL left running in " + dir.resolve("data/postgres")
                             : "Holon is not running (nothing recorded in " + dir + ").");
                 } else {
+                    // PostgreSQL goes last, after the services that still write to it on their way out.
                     System.out.println("Stopping Holon in " + dir);
                     cluster.get().stop();
+                    PostgresHost.stopOrphan(dir.resolve("data/postgres"));
                     System.out.println("Holon is stopped.");
                 }
                 if (purge) {

@@ -7,7 +7,6 @@ import dev.holon.registry.node.NodeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,10 +31,6 @@ public class HeartbeatListener {
             log.debug("Ignoring {} on {}", envelope.type(), Topics.NODE_HEARTBEATS);
             return;
         }
-        try {
-            nodes.recordHeartbeat(heartbeat);
-        } catch (ObjectOptimisticLockingFailureException e) {
-            nodes.recordHeartbeat(heartbeat); // the sweep moved it meanwhile; apply on the fresh row
-        }
+        nodes.recordHeartbeat(heartbeat);
     }
 }

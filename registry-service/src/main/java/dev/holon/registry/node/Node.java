@@ -13,6 +13,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import org.hibernate.annotations.DynamicUpdate;
 
 import java.time.Instant;
 import java.util.List;
@@ -20,10 +21,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A machine that enrolled. The row version guards every state change, so two registry replicas that
- * judge the same node at once cannot both move it (the loser's write fails and it lets go).
+ * A machine that enrolled. Two kinds of change meet here and must not clobber each other:
+ * <ul>
+ *   <li>its spec (description, labels, cordon, drain), changed through this entity and guarded by the row
+ *   {@code version}, which is also the API's ETag;</li>
+ *   <li>its liveness (state, heartbeat, usage), changed many times a second by heartbeats and the failure
+ *   sweep through {@link NodeRepository}'s compare-and-set updates, which leave the version alone.</li>
+ * </ul>
+ * {@code @DynamicUpdate} makes an entity write touch only the columns it changed, so a spec change never
+ * writes back a liveness value it read earlier.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "node")
 public class Node {
 
@@ -90,24 +99,6 @@ public class Node {
         this.labels = merged;
         this.gpuDevices = List.copyOf(gpuDevices);
         this.agentVersion = agentVersion;
-    }
-
-    void recordHeartbeat(long sequence, Instant at, NodeResources capacity, NodeUsage usage, List<GpuDevice> gpuDevices) {
-        this.lastHeartbeatSequence = sequence;
-        this.lastHeartbeatAt = at;
-        setCapacity(capacity);
-        this.cpuLoad = usage.cpuLoad();
-        this.loadAverage = usage.loadAverage1m();
-        this.memoryAvailableMiB = usage.memoryAvailableMiB();
-        this.diskFreeMiB = usage.diskFreeMiB();
-        if (gpuDevices != null) {
-            this.gpuDevices = List.copyOf(gpuDevices);
-        }
-    }
-
-    void moveTo(NodeState next, Instant at) {
-        this.state = next;
-        this.stateChangedAt = at;
     }
 
     void setCordoned(boolean cordoned) {

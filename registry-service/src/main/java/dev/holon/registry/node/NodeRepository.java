@@ -1,6 +1,7 @@
 package dev.holon.registry.node;
 
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
@@ -19,6 +20,34 @@ public interface NodeRepository extends JpaRepository<Node, String> {
             LIMIT :limit""")
     List<Node> findPage(@Param("state") String state, @Param("labels") String labelsJson,
             @Param("after") String afterId, @Param("limit") int limit);
+
+    /** Records a heartbeat's measurements; liveness only, so the node's version (its ETag) does not move. */
+    @Modifying(flushAutomatically = true)
+    @Query(nativeQuery = true, value = """
+            UPDATE node SET last_heartbeat_at = :at, last_heartbeat_sequence = :sequence,
+                   cpu_millis = :cpuMillis, memory_mib = :memoryMiB, gpus = :gpus, disk_mib = :diskMiB,
+                   cpu_load = :cpuLoad, load_average = :loadAverage,
+                   memory_available_mib = :memoryAvailableMiB, disk_free_mib = :diskFreeMiB
+            WHERE id = :id""")
+    int recordHeartbeat(@Param("id") String id, @Param("at") Instant at, @Param("sequence") long sequence,
+            @Param("cpuMillis") long cpuMillis, @Param("memoryMiB") long memoryMiB, @Param("gpus") int gpus,
+            @Param("diskMiB") long diskMiB, @Param("cpuLoad") double cpuLoad, @Param("loadAverage") double loadAverage,
+            @Param("memoryAvailableMiB") long memoryAvailableMiB, @Param("diskFreeMiB") long diskFreeMiB);
+
+    /**
+     * Compare-and-set of the liveness state: moves the node only if it is still in {@code expected} and, when
+     * {@code lastHeartbeat} is given, has had no heartbeat since. Of two replicas judging at once, one wins (1 row).
+     */
+    @Modifying(flushAutomatically = true)
+    @Query(nativeQuery = true, value = """
+            UPDATE node SET state = :next, state_changed_at = :at
+            WHERE id = :id AND state = :expected
+              AND (CAST(:lastHeartbeat AS timestamptz) IS NULL OR last_heartbeat_at = CAST(:lastHeartbeat AS timestamptz))""")
+    int transition(@Param("id") String id, @Param("expected") String expected, @Param("next") String next,
+            @Param("lastHeartbeat") Instant lastHeartbeat, @Param("at") Instant at);
+
+    @Query(nativeQuery = true, value = "SELECT state FROM node WHERE id = :id")
+    java.util.Optional<String> findStateById(@Param("id") String id);
 
     /** Live nodes that have been quiet since before {@code cutoff}: the only ones the failure sweep must judge. */
     @Query("SELECT n FROM Node n WHERE n.state <> dev.holon.contracts.node.NodeState.DOWN AND n.lastHeartbeatAt < :cutoff")

@@ -8,6 +8,7 @@ import dev.holon.contracts.node.NodeEvent;
 import dev.holon.contracts.node.NodeHeartbeat;
 import dev.holon.contracts.node.NodeResources;
 import dev.holon.contracts.node.NodeState;
+import dev.holon.contracts.node.NodeUsage;
 import dev.holon.contracts.node.NodeView;
 import dev.holon.registry.failure.FailureDetector;
 import dev.holon.support.outbox.Outbox;
@@ -64,7 +65,8 @@ public class NodeService {
             publish(new NodeEvent.NodeJoined(id, enrolment.hostname(), node.capacity(), node.labels()));
             log.info("Node {} ({}) joined with {}", id, enrolment.hostname(), node.capacity());
         } else {
-            markAlive(node, now); // enrolling is a sign of life too
+            nodes.saveAndFlush(node);
+            markAlive(id, node.state(), now); // enrolling is a sign of life too
         }
         return new Enrolled(node.view(), existing.isEmpty());
     }
@@ -75,14 +77,17 @@ public class NodeService {
         if (detector.isStale(heartbeat.sentAt(), now)) {
             return false;
         }
-        Optional<Node> found = nodes.findById(heartbeat.nodeId());
-        if (found.isEmpty()) {
+        Optional<String> state = nodes.findStateById(heartbeat.nodeId());
+        if (state.isEmpty()) {
             log.debug("Heartbeat from unknown node {}: it has not enrolled (yet)", heartbeat.nodeId());
             return false;
         }
-        Node node = found.get();
-        node.recordHeartbeat(heartbeat.sequence(), now, heartbeat.capacity(), heartbeat.usage(), heartbeat.gpus());
-        markAlive(node, now);
+        NodeResources capacity = heartbeat.capacity();
+        NodeUsage usage = heartbeat.usage();
+        nodes.recordHeartbeat(heartbeat.nodeId(), now, heartbeat.sequence(), capacity.cpuMillis(), capacity.memoryMiB(),
+                capacity.gpus(), capacity.diskMiB(), usage.cpuLoad(), usage.loadAverage1m(),
+                usage.memoryAvailableMiB(), usage.diskFreeMiB());
+        markAlive(heartbeat.nodeId(), NodeState.valueOf(state.get()), now);
         return true;
     }
 
@@ -92,12 +97,13 @@ public class NodeService {
         nodes.findById(id).ifPresent(node -> detector
                 .onSilence(node.state(), node.lastHeartbeatAt(), watchingSince, now)
                 .ifPresent(next -> {
-                    node.moveTo(next, now);
-                    nodes.saveAndFlush(node); // the version check happens here: a replica that lost the race stops
-                    publish(next == NodeState.DOWN
-                            ? new NodeEvent.NodeDown(id, node.lastHeartbeatAt())
-                            : new NodeEvent.NodeSuspect(id, node.lastHeartbeatAt()));
-                    log.warn("Node {} is {}: no heartbeat since {}", id, next, node.lastHeartbeatAt());
+                    // Only if nothing moved it meanwhile: no heartbeat arrived, no other replica got there first.
+                    if (nodes.transition(id, node.state().name(), next.name(), node.lastHeartbeatAt(), now) == 1) {
+                        publish(next == NodeState.DOWN
+                                ? new NodeEvent.NodeDown(id, node.lastHeartbeatAt())
+                                : new NodeEvent.NodeSuspect(id, node.lastHeartbeatAt()));
+                        log.warn("Node {} is {}: no heartbeat since {}", id, next, node.lastHeartbeatAt());
+                    }
                 }));
     }
 
@@ -183,11 +189,12 @@ public class NodeService {
         return new ClusterSummary(all.size(), byState, schedulable, total, free);
     }
 
-    private void markAlive(Node node, Instant now) {
-        detector.onHeartbeat(node.state()).ifPresent(next -> {
-            node.moveTo(next, now);
-            publish(new NodeEvent.NodeUp(node.id(), now));
-            log.info("Node {} is UP again", node.id());
+    private void markAlive(String id, NodeState current, Instant now) {
+        detector.onHeartbeat(current).ifPresent(next -> {
+            if (nodes.transition(id, current.name(), next.name(), null, now) == 1) {
+                publish(new NodeEvent.NodeUp(id, now));
+                log.info("Node {} is UP again", id);
+            }
         });
     }
 

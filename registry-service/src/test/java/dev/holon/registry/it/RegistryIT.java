@@ -80,6 +80,13 @@ class RegistryIT {
             JsonNode node = api.get("/api/v1/nodes/" + id, user).json();
             assertThat(node.path("capacity").path("cpuMillis").asLong()).isEqualTo(4000);
             assertThat(node.path("labels").path("zone").asString()).isEqualTo("a");
+
+            // Heartbeats are not edits: the ETag an operator read stays valid while the node keeps beating.
+            String etag = api.get("/api/v1/nodes/" + id, user).header("ETag");
+            await().pollDelay(Duration.ofMillis(1500)).until(() -> true);
+            assertThat(api.get("/api/v1/nodes/" + id, user).header("ETag")).isEqualTo(etag);
+            assertThat(api.send("PATCH", "/api/v1/nodes/" + id, tokens.operator(), "{\"labels\":{\"rack\":\"r1\"}}",
+                    "If-Match", etag).status()).isEqualTo(200);
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "DOWN".equals(api.get("/api/v1/nodes/" + id, user).json().path("state").asString()));

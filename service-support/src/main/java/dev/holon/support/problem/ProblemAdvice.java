@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -67,6 +68,13 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
     ResponseEntity<ProblemDetail> handleAccessDenied(RuntimeException e, HttpServletRequest request) {
         return respond(problems.of(ProblemType.FORBIDDEN, "your role does not allow this action", request.getRequestURI()));
+    }
+
+    /** Two writers raced on one resource (optimistic locking): the caller should read it again and retry. */
+    @ExceptionHandler(ConcurrencyFailureException.class)
+    ResponseEntity<ProblemDetail> handleConcurrentChange(ConcurrencyFailureException e, HttpServletRequest request) {
+        return respond(problems.of(ProblemType.CONFLICT,
+                "the resource changed while this request was changing it; read it again and retry", request.getRequestURI()));
     }
 
     @ExceptionHandler(Exception.class)

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * broker may not exit on SIGTERM, so stopping it waits a bounded time and then kills it; KRaft recovers
  * its log on the next start.
  */
-public final class KafkaHost implements AutoCloseable {
+public final class KafkaHost extends InfrastructureProcess {
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     static final Duration STOP_GRACE = Duration.ofSeconds(15);
@@ -33,16 +33,15 @@ public final class KafkaHost implements AutoCloseable {
     }
 
     private final Options options;
-    private final ChildProcess process;
-    private final Thread shutdownHook;
 
     private KafkaHost(Options options, ChildProcess process, boolean stopWithJvm) {
+        super("kafka", process, stopWithJvm);
         this.options = options;
-        this.process = process;
-        this.shutdownHook = stopWithJvm ? new Thread(() -> process.stop(STOP_GRACE), "stop-kafka") : null;
-        if (shutdownHook != null) {
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
+    }
+
+    @Override
+    protected void stopProcess() {
+        process.stop(STOP_GRACE);
     }
 
     /** Starts the broker and blocks until it answers an admin request; stops with this JVM. */
@@ -98,25 +97,8 @@ public final class KafkaHost implements AutoCloseable {
         return bootstrapServers(options.port());
     }
 
-    public long pid() {
-        return process.pid();
-    }
 
-    public ChildProcess process() {
-        return process;
-    }
 
-    @Override
-    public void close() {
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to
-            }
-        }
-        process.stop(STOP_GRACE);
-    }
 
     /** The host JVM: {@code KafkaHost <port> <controllerPort> <dataDirectory>}; runs until stopped. */
     public static void main(String[] args) throws IOException {

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Keycloak from its Maven distribution as a child process. */
-public final class KeycloakServer implements AutoCloseable {
+public final class KeycloakServer extends InfrastructureProcess {
 
     /** The master realm's administrator, created on the first start (admin console login). */
     public static final String BOOTSTRAP_ADMIN_USER = "admin";
@@ -38,18 +38,12 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     private final Options options;
-    private final ChildProcess process;
     private final Path temporaryInstance;
-    private final Thread shutdownHook;
 
     private KeycloakServer(Options options, ChildProcess process, Path temporaryInstance, boolean stopWithJvm) {
+        super("keycloak", process, stopWithJvm);
         this.options = options;
-        this.process = process;
         this.temporaryInstance = temporaryInstance;
-        this.shutdownHook = stopWithJvm ? new Thread(this::stopProcess, "stop-keycloak") : null;
-        if (shutdownHook != null) {
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
     }
 
     /**
@@ -174,28 +168,15 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /** The pid of Keycloak's JVM (below kc.sh). */
+    @Override
     public long pid() {
         return process.mainPid();
     }
 
-    public ChildProcess process() {
-        return process;
-    }
 
-    /** Stops it: SIGTERM to kc.sh and its JVM, a bounded wait, then SIGKILL. */
+
     @Override
-    public void close() {
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to
-            }
-        }
-        stopProcess();
-    }
-
-    private void stopProcess() {
+    protected void stopProcess() {
         process.stop(STOP_GRACE);
         if (temporaryInstance != null && !process.isAlive()) {
             try {

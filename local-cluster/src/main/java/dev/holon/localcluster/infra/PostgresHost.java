@@ -27,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
  * directory survives restarts; database {@value #DATABASE} is created once, and each service keeps its
  * own schema in it (Keycloak: {@code keycloak}). SIGTERM stops PostgreSQL cleanly.
  */
-public final class PostgresHost implements AutoCloseable {
+public final class PostgresHost extends InfrastructureProcess {
 
     public static final String DATABASE = "holon";
     public static final String USER = "postgres";
@@ -38,16 +38,10 @@ public final class PostgresHost implements AutoCloseable {
     }
 
     private final Options options;
-    private final ChildProcess process;
-    private final Thread shutdownHook;
 
     private PostgresHost(Options options, ChildProcess process, boolean stopWithJvm) {
+        super("postgres", process, stopWithJvm);
         this.options = options;
-        this.process = process;
-        this.shutdownHook = stopWithJvm ? new Thread(this::stopProcess, "stop-postgres") : null;
-        if (shutdownHook != null) {
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
     }
 
     /** Starts PostgreSQL and blocks until database {@value #DATABASE} accepts connections; stops with this JVM. */
@@ -171,27 +165,11 @@ public final class PostgresHost implements AutoCloseable {
         return options.port();
     }
 
-    public long pid() {
-        return process.pid();
-    }
 
-    public ChildProcess process() {
-        return process;
-    }
+
 
     @Override
-    public void close() {
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to
-            }
-        }
-        stopProcess();
-    }
-
-    private void stopProcess() {
+    protected void stopProcess() {
         process.stop(Duration.ofSeconds(20));
         stopOrphan(options.dataDirectory());
     }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  *   <li>{@code startup}: cold {@code holon up} (empty data) to 3 nodes UP, then the memory of every process once idle;</li>
  *   <li>{@code failure-detection}: SIGKILL a worker, time until the API shows it DOWN; 10 trials, p50 and max.</li>
  * </ul>
- * Run: {@code ./mvnw -q -B install -DskipTests && ./mvnw -q -B -pl benchmarks exec:java -Dexec.args=startup}.
+ * Run: {@code ./mvnw -q -B install -DskipTests && ./mvnw -q -B -pl benchmarks exec:exec -Dbenchmark.args=startup}.
  * The cluster lives in {@code benchmarks/target/bench-cluster} on ports from 38080, beside any running one.
  */
 public final class Benchmarks {

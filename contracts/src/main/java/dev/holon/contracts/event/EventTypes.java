@@ -2,6 +2,9 @@ package dev.holon.contracts.event;
 
 import dev.holon.contracts.node.NodeEvent;
 import dev.holon.contracts.node.NodeHeartbeat;
+import dev.holon.contracts.task.AssignTask;
+import dev.holon.contracts.task.CancelTask;
+import dev.holon.contracts.task.TaskEvent;
 
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +17,11 @@ import java.util.stream.Stream;
  */
 public final class EventTypes {
 
-    private static final Map<String, Class<?>> BY_TYPE = Stream.concat(
-                    Stream.of(NodeHeartbeat.class),
-                    Stream.of(NodeEvent.class.getPermittedSubclasses()))
+    private static final Map<String, Class<?>> BY_TYPE = Stream.of(
+                    Stream.<Class<?>>of(NodeHeartbeat.class, AssignTask.class, CancelTask.class),
+                    Stream.of(NodeEvent.class.getPermittedSubclasses()),
+                    Stream.of(TaskEvent.class.getPermittedSubclasses()))
+            .flatMap(s -> s)
             .collect(Collectors.toUnmodifiableMap(EventTypes::typeOf, c -> c));
 
     private EventTypes() {

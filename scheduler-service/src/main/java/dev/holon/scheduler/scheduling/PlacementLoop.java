@@ -1,0 +1,192 @@
+package dev.holon.scheduler.scheduling;
+
+import dev.holon.contracts.Topics;
+import dev.holon.contracts.node.NodeResources;
+import dev.holon.contracts.node.NodeView;
+import dev.holon.contracts.task.AssignTask;
+import dev.holon.contracts.task.TaskState;
+import dev.holon.scheduler.SchedulerProperties;
+import dev.holon.scheduler.job.JobRepository;
+import dev.holon.scheduler.job.JobRepository.JobRow;
+import dev.holon.scheduler.job.JobRepository.TaskRow;
+import dev.holon.scheduler.placement.ClusterSnapshot;
+import dev.holon.scheduler.placement.LabelConstraint;
+import dev.holon.scheduler.placement.NodeSnapshot;
+import dev.holon.scheduler.placement.PlacementPlan;
+import dev.holon.scheduler.placement.PlacementPlanner;
+import dev.holon.scheduler.placement.TaskPlacement;
+import dev.holon.scheduler.placement.TaskRequest;
+import dev.holon.scheduler.task.TaskStateMachine;
+import dev.holon.scheduler.task.TaskTransitions;
+import dev.holon.support.outbox.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The leader's placement pass, every {@code holon.scheduler.placement-interval}: the registry's nodes (re-read
+ * every {@code node-view-refresh}) plus what SCHEDULED/RUNNING tasks hold make a {@link ClusterSnapshot}; the
+ * pending tasks (priority, then age) are planned against it, and in one transaction the placed ones become
+ * SCHEDULED with an {@code AssignTask} (fenced by the leader epoch) and the others leave their reason on the job.
+ * Runs on one scheduler thread at a time (the planner is not thread-safe).
+ */
+@Component
+public class PlacementLoop {
+
+    private static final Logger log = LoggerFactory.getLogger(PlacementLoop.class);
+
+    private final LeaderElection leadership;
+    private final RegistryNodes registry;
+    private final JobRepository jobs;
+    private final TaskTransitions transitions;
+    private final Outbox outbox;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final SchedulerProperties properties;
+    private final Clock clock;
+    private final PlacementPlanner planner = new PlacementPlanner();
+
+    private volatile List<NodeView> nodes;
+    private Instant nodesReadAt = Instant.MIN;
+
+    public PlacementLoop(LeaderElection leadership, RegistryNodes registry, JobRepository jobs,
+            TaskTransitions transitions, Outbox outbox, JdbcClient jdbc, TransactionTemplate transaction,
+            SchedulerProperties properties, Clock clock) {
+        this.leadership = leadership;
+        this.registry = registry;
+        this.jobs = jobs;
+        this.transitions = transitions;
+        this.outbox = outbox;
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Scheduled(fixedDelayString = "${holon.scheduler.placement-interval:PT0.2S}")
+    public void placePending() {
+        if (!leadership.isLeader()) {
+            return;
+        }
+        refreshNodes();
+        if (nodes == null) {
+            return;
+        }
+        try {
+            transaction.executeWithoutResult(status -> placeBatch(leadership.epoch()));
+        } catch (RuntimeException e) {
+            log.warn("Placement pass failed, retrying at the next one: {}", e.toString());
+        }
+    }
+
+    private void refreshNodes() {
+        Instant now = clock.instant();
+        if (nodes != null && now.isBefore(nodesReadAt.plus(properties.nodeViewRefresh()))) {
+            return;
+        }
+        try {
+            nodes = registry.all();
+        } catch (RuntimeException e) {
+            log.warn("Cannot read the nodes from the registry ({}); placing against the last view", e.toString());
+        }
+        nodesReadAt = now;
+    }
+
+    private void placeBatch(long epoch) {
+        Long current = jdbc.sql("SELECT epoch FROM leader_epoch WHERE id = 1 FOR SHARE").query(Long.class).single();
+        if (current != epoch) {
+            log.warn("Epoch {} is no longer current ({}): not placing", epoch, current);
+            return;
+        }
+        List<TaskRow> pending = jobs.pendingTasks(properties.placementBatch());
+        if (pending.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        // Lock the jobs in id order (no deadlock with listeners, which lock one job), then re-read their tasks.
+        Map<String, JobRow> byId = new HashMap<>();
+        for (String jobId : new TreeSet<>(pending.stream().map(TaskRow::jobId).toList())) {
+            jobs.lock(jobId).ifPresent(job -> byId.put(job.id(), job));
+        }
+        Map<String, TaskRow> tasks = new LinkedHashMap<>();
+        List<TaskRequest> requests = new ArrayList<>();
+        for (TaskRow seen : pending) {
+            JobRow job = byId.get(seen.jobId());
+            TaskRow task = jobs.findTask(seen.id()).orElse(null);
+            if (job == null || task == null || task.state() != TaskState.PENDING) {
+                continue;
+            }
+            tasks.put(key(job.id(), task.index()), task);
+            requests.add(request(job, task));
+        }
+        PlacementPlan plan = planner.plan(snapshot(), requests);
+        Map<String, String> reasons = new HashMap<>();
+        for (TaskPlacement placement : plan.placements()) {
+            TaskRequest request = placement.task();
+            JobRow job = byId.get(request.jobId());
+            TaskRow task = tasks.get(key(request.jobId(), request.taskIndex()));
+            switch (placement) {
+                case TaskPlacement.Placed placed -> {
+                    TaskRow scheduled = transitions.apply(job, task, new TaskStateMachine.Input.Schedule(placed.nodeId()),
+                            epoch, now);
+                    outbox.publish(Topics.TASK_ASSIGNMENTS, placed.nodeId(), job.tenant(), new AssignTask(task.id(),
+                            scheduled.attemptId(), job.id(), task.index(), job.count(), placed.nodeId(), epoch,
+                            job.command(), job.env(), job.cpuMillis(), job.memoryMiB(), job.gpus(), job.timeoutSeconds(),
+                            job.tenant()));
+                    reasons.putIfAbsent(job.id(), null);
+                }
+                case TaskPlacement.Pending waiting -> reasons.put(job.id(), waiting.reason().explanation());
+            }
+        }
+        reasons.forEach((jobId, reason) -> {
+            jobs.setPendingReason(jobId, reason, now);
+            jobs.refreshState(jobId, now);
+        });
+        if (plan.placedCount() > 0) {
+            log.info("Placed {} task(s), {} pending (epoch {})", plan.placedCount(), plan.pendingCount(), epoch);
+        }
+    }
+
+    private ClusterSnapshot snapshot() {
+        Map<String, long[]> held = new HashMap<>();
+        Map<String, Map<String, Integer>> jobTasks = new HashMap<>();
+        for (JobRepository.Held h : jobs.heldByNodeAndJob()) {
+            long[] sum = held.computeIfAbsent(h.nodeId(), id -> new long[3]);
+            sum[0] += h.cpuMillis();
+            sum[1] += h.memoryMiB();
+            sum[2] += h.gpus();
+            jobTasks.computeIfAbsent(h.nodeId(), id -> new TreeMap<>()).put(h.jobId(), h.tasks());
+        }
+        List<NodeSnapshot> snapshots = new ArrayList<>(nodes.size());
+        for (NodeView node : nodes) {
+            long[] sum = held.getOrDefault(node.id(), new long[3]);
+            NodeResources allocatable = node.allocatable() != null ? node.allocatable() : node.capacity();
+            snapshots.add(new NodeSnapshot(node.id(), node.state(), node.cordoned(), node.draining(),
+                    node.labels() == null ? Map.of() : node.labels(), allocatable,
+                    new NodeResources(sum[0], sum[1], (int) sum[2], 0), jobTasks.get(node.id())));
+        }
+        return ClusterSnapshot.of(snapshots);
+    }
+
+    private static TaskRequest request(JobRow job, TaskRow task) {
+        return new TaskRequest(job.id(), task.index(), job.count(), job.tenant(), job.cpuMillis(), job.memoryMiB(),
+                job.gpus(), job.constraints().stream().map(LabelConstraint::parse).toList(), List.of(), job.strategy());
+    }
+
+    private static String key(String jobId, int index) {
+        return jobId + "/" + index;
+    }
+}

@@ -134,6 +134,11 @@ public class JobRepository {
                 .params(reason, ts(now), jobId, reason).update();
     }
 
+    /** The newest leader epoch: the highest fencing token any worker can have seen. */
+    public long currentEpoch() {
+        return jdbc.sql("SELECT epoch FROM leader_epoch WHERE id = 1").query(Long.class).single();
+    }
+
     public void markCancelRequested(String jobId, Instant now) {
         jdbc.sql("UPDATE job SET cancel_requested = TRUE, updated_at = ? WHERE id = ?").params(ts(now), jobId).update();
     }

@@ -113,9 +113,9 @@ public class JobService {
             TaskRow after = transitions.apply(job, task, new TaskStateMachine.Input.Cancel("cancelled by " + caller.username()),
                     null, now);
             if (after.state() == TaskState.CANCELLED && task.state().onNode()) {
+                // fenced by the newest epoch, which a worker that took assignments from a newer leader also accepts
                 outbox.publish(Topics.TASK_ASSIGNMENTS, task.nodeId(), job.tenant(), new CancelTask(task.id(),
-                        task.attemptId(), task.nodeId(), task.fencingToken() == null ? 0 : task.fencingToken(),
-                        "cancelled by " + caller.username()));
+                        task.attemptId(), task.nodeId(), jobs.currentEpoch(), "cancelled by " + caller.username()));
             }
         }
         jobs.refreshState(id, now);

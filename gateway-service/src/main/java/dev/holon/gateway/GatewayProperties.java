@@ -14,6 +14,7 @@ import java.time.Duration;
  * everything else has a default that suits one developer machine.
  *
  * @param registryUrl           base URL of registry-service
+ * @param schedulerUrl          base URL of scheduler-service
  * @param rateLimitPerSecond    sustained requests per second per user (or per client IP without a token)
  * @param rateLimitBurst        requests a user may send at once before the sustained rate applies; 0 means
  *                              one second's worth ({@code rateLimitPerSecond})
@@ -28,6 +29,7 @@ import java.time.Duration;
 @ConfigurationProperties("holon.gateway")
 public record GatewayProperties(
         @NotNull URI registryUrl,
+        @NotNull URI schedulerUrl,
         @DefaultValue("50") @Positive int rateLimitPerSecond,
         @DefaultValue("0") int rateLimitBurst,
         @DefaultValue("100000") @Positive int rateLimitMaxKeys,

@@ -19,8 +19,9 @@ public final class RouteTable {
     public static List<ServiceRoute> of(GatewayProperties properties) {
         List<ServiceRoute> routes = List.of(
                 new ServiceRoute("registry-service", "registry", properties.registryUrl(),
-                        List.of("/api/v1/nodes", "/api/v1/nodes/**", "/api/v1/cluster"))
-                // scheduler-service: /api/v1/jobs, /api/v1/jobs/**           (holon.gateway.scheduler-url)
+                        List.of("/api/v1/nodes", "/api/v1/nodes/**", "/api/v1/cluster")),
+                new ServiceRoute("scheduler-service", "scheduler", properties.schedulerUrl(),
+                        List.of("/api/v1/jobs", "/api/v1/jobs/**"))
                 // storage-service:   /api/v1/files, /api/v1/files/**         (holon.gateway.storage-url)
                 // auth-service:      /api/v1/tenants|tokens|audit[/**]       (holon.gateway.auth-url)
         );

@@ -14,7 +14,7 @@ class RequestRateLimiterTest {
     private final AtomicLong now = new AtomicLong();
 
     private RequestRateLimiter limiter(int perSecond, int burst, int maxKeys) {
-        GatewayProperties properties = new GatewayProperties(URI.create("http://registry"), perSecond, burst, maxKeys,
+        GatewayProperties properties = new GatewayProperties(URI.create("http://registry"), URI.create("http://scheduler"), perSecond, burst, maxKeys,
                 Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2),
                 Duration.ofSeconds(30));
         return new RequestRateLimiter(properties, now::get);

@@ -28,7 +28,7 @@ class DownstreamGuardTest {
 
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
     private final DownstreamGuard guard = new DownstreamGuards(
-            new GatewayProperties(URI.create("http://registry"), 50, 0, 100, Duration.ofMinutes(1),
+            new GatewayProperties(URI.create("http://registry"), URI.create("http://scheduler"), 50, 0, 100, Duration.ofMinutes(1),
                     Duration.ofMillis(200), Duration.ofSeconds(7), Duration.ofSeconds(2), Duration.ofSeconds(30)),
             breakers, TimeLimiterRegistry.ofDefaults(), new ProblemWriter(JsonMapper.builder().build()),
             Clock.systemUTC())

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RouteTableTest {
 
     static GatewayProperties properties(String registryUrl) {
-        return new GatewayProperties(URI.create(registryUrl), 50, 0, 1000, Duration.ofMinutes(10),
+        return new GatewayProperties(URI.create(registryUrl), URI.create("http://scheduler"), 50, 0, 1000, Duration.ofMinutes(10),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30));
     }
 
@@ -27,6 +27,9 @@ class RouteTableTest {
         assertThat(registry.docsPath()).isEqualTo("/v3/api-docs/registry");
         assertThat(registry.downstreamDocsPath()).isEqualTo("/v3/api-docs");
         assertThat(registry.routeId()).isNotEqualTo(registry.docsRouteId());
+        ServiceRoute scheduler = routes.stream().filter(r -> r.service().equals("scheduler-service")).findFirst().orElseThrow();
+        assertThat(scheduler.paths()).containsExactly("/api/v1/jobs", "/api/v1/jobs/**");
+        assertThat(scheduler.docsPath()).isEqualTo("/v3/api-docs/scheduler");
     }
 
     @Test

@@ -44,6 +44,7 @@ public final class ClusterPlan {
     static final List<ServiceDefinition> SERVICES = List.of(
             new ServiceDefinition("config-service", 3, "config"),
             new ServiceDefinition("registry-service", 4, "registry"),
+            new ServiceDefinition("scheduler-service", 4, "scheduler"),
             new ServiceDefinition("gateway-service", 4, "gateway"));
     private static final String[] ZONES = {"a", "b", "c"};
 
@@ -91,6 +92,7 @@ public final class ClusterPlan {
             int port = switch (service.portName()) {
                 case "config" -> ports.config();
                 case "registry" -> ports.registry();
+                case "scheduler" -> ports.scheduler();
                 case "gateway" -> ports.gateway();
                 default -> throw new IllegalStateException("no port named " + service.portName());
             };
@@ -127,6 +129,7 @@ public final class ClusterPlan {
         environment.put("HOLON_KAFKA_BOOTSTRAP", KafkaHost.bootstrapServers(ports.kafka()));
         environment.put("HOLON_ISSUER_URI", KeycloakServer.issuerUri(ports.keycloak()));
         environment.put("HOLON_REGISTRY_URL", "http://localhost:" + ports.registry());
+        environment.put("HOLON_SCHEDULER_URL", "http://localhost:" + ports.scheduler());
         environment.put("SERVER_PORT", Integer.toString(ownPort));
         return environment;
     }

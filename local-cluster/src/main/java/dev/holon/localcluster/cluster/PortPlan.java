@@ -11,12 +11,13 @@ import java.util.function.IntPredicate;
  * Every TCP port a cluster listens on. The defaults suit one developer machine; a port base N shifts
  * each of them by N - 8080, so a second cluster (system tests use 28080) never meets the first.
  */
-public record PortPlan(int portBase, int gateway, int registry, int config, int keycloak, int postgres, int kafka,
+public record PortPlan(int portBase, int gateway, int registry, int scheduler, int config, int keycloak, int postgres, int kafka,
                        int kafkaController, List<Integer> workers) {
 
     public static final int DEFAULT_BASE = 8080;
     static final int DEFAULT_GATEWAY = 8080;
     static final int DEFAULT_REGISTRY = 8081;
+    static final int DEFAULT_SCHEDULER = 8082;
     static final int DEFAULT_CONFIG = 8888;
     static final int DEFAULT_KEYCLOAK = 8180;
     static final int DEFAULT_POSTGRES = 15432;
@@ -46,7 +47,8 @@ public record PortPlan(int portBase, int gateway, int registry, int config, int 
         for (int i = 0; i < workers; i++) {
             workerPorts.add(DEFAULT_FIRST_WORKER + i + shift);
         }
-        return new PortPlan(portBase, DEFAULT_GATEWAY + shift, DEFAULT_REGISTRY + shift, DEFAULT_CONFIG + shift,
+        return new PortPlan(portBase, DEFAULT_GATEWAY + shift, DEFAULT_REGISTRY + shift, DEFAULT_SCHEDULER + shift,
+                DEFAULT_CONFIG + shift,
                 DEFAULT_KEYCLOAK + shift, DEFAULT_POSTGRES + shift, DEFAULT_KAFKA + shift, DEFAULT_KAFKA + 1 + shift,
                 workerPorts);
     }
@@ -65,6 +67,7 @@ public record PortPlan(int portBase, int gateway, int registry, int config, int 
         owners.put(keycloak, "keycloak");
         owners.put(config, "config-service");
         owners.put(registry, "registry-service");
+        owners.put(scheduler, "scheduler-service");
         owners.put(gateway, "gateway-service");
         for (int i = 0; i < workers.size(); i++) {
             owners.put(workers.get(i), "node-" + (i + 1));

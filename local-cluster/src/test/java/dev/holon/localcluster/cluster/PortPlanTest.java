@@ -16,6 +16,7 @@ class PortPlanTest {
 
         assertThat(plan.gateway()).isEqualTo(8080);
         assertThat(plan.registry()).isEqualTo(8081);
+        assertThat(plan.scheduler()).isEqualTo(8082);
         assertThat(plan.config()).isEqualTo(8888);
         assertThat(plan.keycloak()).isEqualTo(8180);
         assertThat(plan.postgres()).isEqualTo(15432);
@@ -30,6 +31,7 @@ class PortPlanTest {
 
         assertThat(plan.gateway()).isEqualTo(28080);
         assertThat(plan.registry()).isEqualTo(28081);
+        assertThat(plan.scheduler()).isEqualTo(28082);
         assertThat(plan.config()).isEqualTo(28888);
         assertThat(plan.keycloak()).isEqualTo(28180);
         assertThat(plan.postgres()).isEqualTo(35432);

@@ -1,0 +1,145 @@
+package dev.holon.worker.tasks;
+
+import dev.holon.contracts.task.AssignTask;
+import dev.holon.contracts.task.CancelTask;
+import dev.holon.contracts.task.TaskEvent;
+import dev.holon.worker.execution.AttemptRecord;
+import dev.holon.worker.execution.RunningTask;
+import dev.holon.worker.execution.TaskResult;
+import dev.holon.worker.execution.TaskRunner;
+import dev.holon.worker.execution.TaskSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the worker does with the scheduler's commands for this node (plain Java; the Kafka listener only routes
+ * records here):
+ * <ul>
+ *   <li>a command whose fencing token is lower than the highest seen is ignored (it comes from a deposed leader);</li>
+ *   <li>{@link AssignTask} starts the attempt once: an attempt that runs, or that has a directory under the sandbox
+ *   root (it ran here before, perhaps before a restart), is not started again, so redelivered records are
+ *   harmless;</li>
+ *   <li>{@code TaskStarted} is reported when the process started, {@code TaskExited} when it ended (exit code -1
+ *   when it never started);</li>
+ *   <li>{@link CancelTask} cancels the attempt if it runs here.</li>
+ * </ul>
+ */
+public final class TaskAssignments {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskAssignments.class);
+
+    /** Reported as exit code when the attempt has none (it never started). */
+    public static final int NO_EXIT_CODE = -1;
+
+    private final String nodeId;
+    private final TaskRunner runner;
+    private final FencingToken fencing;
+    private final TaskReporter reporter;
+    private final Clock clock;
+
+    public TaskAssignments(String nodeId, TaskRunner runner, FencingToken fencing, TaskReporter reporter,
+                           Clock clock) {
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.runner = runner;
+        this.fencing = fencing;
+        this.reporter = reporter;
+        this.clock = clock;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Whether a record with this key is for this node (checked before looking at its value). */
+    public boolean isForThisNode(String key) {
+        return nodeId.equals(key);
+    }
+
+    public enum Outcome { STARTED, NOT_FOR_THIS_NODE, FENCED, DUPLICATE, INVALID }
+
+    /** Handles one assignment; synchronized so a redelivery racing the first delivery cannot start twice. */
+    public synchronized Outcome assign(AssignTask assign) {
+        if (!nodeId.equals(assign.nodeId())) {
+            return Outcome.NOT_FOR_THIS_NODE;
+        }
+        if (!fencing.admit(assign.fencingToken())) {
+            log.info("ignoring assignment of attempt {}: fencing token {} is below {}", assign.attemptId(),
+                    assign.fencingToken(), fencing.highest());
+            return Outcome.FENCED;
+        }
+        if (!TaskSpec.isSafeId(assign.attemptId()) || runner.running().get(assign.attemptId()).isPresent()
+                || Files.exists(runner.options().root().resolve(assign.attemptId()))) {
+            log.debug("attempt {} already ran or runs here: assignment ignored", assign.attemptId());
+            return TaskSpec.isSafeId(assign.attemptId()) ? Outcome.DUPLICATE : Outcome.INVALID;
+        }
+        TaskSpec spec;
+        try {
+            spec = new TaskSpec(assign.taskId(), assign.attemptId(), assign.jobId(), assign.index(), assign.count(),
+                    assign.command(), assign.env(), assign.cpuMillis(), assign.memoryMiB(),
+                    assign.timeoutSeconds() > 0 ? Duration.ofSeconds(assign.timeoutSeconds()) : null,
+                    assign.tenant());
+        } catch (IllegalArgumentException e) {
+            log.warn("attempt {} of task {} cannot run: {}", assign.attemptId(), assign.taskId(), e.getMessage());
+            reporter.report(new TaskEvent.TaskExited(assign.jobId(), assign.taskId(), assign.attemptId(), nodeId,
+                    NO_EXIT_CODE, TaskResult.FAILED_TO_START + e.getMessage(), clock.instant()), assign.tenant());
+            return Outcome.INVALID;
+        }
+        RunningTask task = runner.start(spec);
+        boolean startFailed = task.result().isDone();
+        if (!startFailed) {
+            reporter.report(new TaskEvent.TaskStarted(spec.jobId(), spec.taskId(), spec.attemptId(), nodeId,
+                    task.startedAt()), spec.tenant());
+        }
+        reportExit(task, spec.jobId(), spec.taskId(), spec.tenant());
+        return Outcome.STARTED;
+    }
+
+    /** Cancels the attempt if it runs here and the command is not fenced off; whether it was cancelled. */
+    public synchronized boolean cancel(CancelTask cancel) {
+        if (!nodeId.equals(cancel.nodeId()) || !fencing.admit(cancel.fencingToken())) {
+            return false;
+        }
+        return runner.running().get(cancel.attemptId()).map(RunningTask::cancel).orElse(false);
+    }
+
+    /**
+     * Takes over the attempts an earlier worker process left without a result: still running ones are watched again,
+     * ended ones get their recorded exit status, and each is reported when it ends.
+     */
+    public synchronized int adoptLeftovers() {
+        int adopted = 0;
+        for (AttemptRecord leftover : runner.leftovers()) {
+            try {
+                RunningTask task = runner.adopt(leftover);
+                reportExit(task, leftover.jobId(), leftover.taskId(), leftover.tenant());
+                adopted++;
+            } catch (RuntimeException e) {
+                log.warn("cannot adopt attempt {}: {}", leftover.attemptId(), e.toString());
+            }
+        }
+        return adopted;
+    }
+
+    private void reportExit(RunningTask task, String jobId, String taskId, String tenant) {
+        task.result().whenComplete((result, error) -> {
+            if (error != null) {
+                log.warn("attempt {}: no result: {}", task.attemptId(), error.toString());
+                reporter.report(new TaskEvent.TaskExited(jobId, taskId, task.attemptId(), nodeId, NO_EXIT_CODE,
+                        "worker error: " + error, clock.instant()), tenant);
+                return;
+            }
+            int exitCode = result.exitCode() == null ? NO_EXIT_CODE : result.exitCode();
+            // A stop by the worker (cancel, timeout, OOM) is never a success, whatever the exit status says.
+            if (exitCode == 0 && !result.succeeded()) {
+                exitCode = NO_EXIT_CODE;
+            }
+            reporter.report(new TaskEvent.TaskExited(jobId, taskId, task.attemptId(), nodeId, exitCode,
+                    result.reason(), result.finishedAt() == null ? clock.instant() : result.finishedAt()), tenant);
+        });
+    }
+}

@@ -1,0 +1,25 @@
+package dev.holon.worker.tasks;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+
+/**
+ * {@code holon.worker.tasks.*}: how this worker runs the tasks the scheduler assigns to it. Attempts live under
+ * {@code <holon.worker.data-dir>/tasks}.
+ *
+ * @param killGrace    time between SIGTERM and SIGKILL when an attempt is cancelled or times out
+ * @param cgroups      use cgroups for memory/CPU limits when the host allows it (else prlimit)
+ * @param pidNamespace run each attempt in its own PID namespace when the host allows it
+ * @param tenantUsers  run each tenant's attempts as its own Unix user when the worker is root
+ */
+@ConfigurationProperties("holon.worker.tasks")
+public record TaskProperties(Duration killGrace, Boolean cgroups, Boolean pidNamespace, Boolean tenantUsers) {
+
+    public TaskProperties {
+        killGrace = killGrace != null ? killGrace : Duration.ofSeconds(5);
+        cgroups = cgroups == null || cgroups;
+        pidNamespace = pidNamespace == null || pidNamespace;
+        tenantUsers = tenantUsers == null || tenantUsers;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.holon.worker.tasks;
+
+import dev.holon.contracts.event.EventEnvelope;
+import dev.holon.support.kafka.Envelopes;
+import dev.holon.worker.WorkerProperties;
+import dev.holon.worker.execution.SandboxOptions;
+import dev.holon.worker.execution.TaskLogs;
+import dev.holon.worker.execution.TaskRunner;
+import dev.holon.worker.identity.NodeIdentity;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The task runner under {@code <data-dir>/tasks}, the assignment consumer and the log endpoint's reader. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TaskProperties.class)
+class TasksConfiguration {
+
+    static Path tasksRoot(WorkerProperties worker) {
+        return worker.dataDir().resolve("tasks");
+    }
+
+    @Bean(destroyMethod = "close")
+    TaskRunner taskRunner(WorkerProperties worker, TaskProperties tasks) {
+        return new TaskRunner(SandboxOptions.defaults(tasksRoot(worker))
+                .withKillGrace(tasks.killGrace())
+                .withCgroups(tasks.cgroups())
+                .withPidNamespace(tasks.pidNamespace())
+                .withTenantUsers(tasks.tenantUsers()));
+    }
+
+    @Bean
+    TaskLogs taskLogs(TaskRunner runner) {
+        return new TaskLogs(runner.options().root());
+    }
+
+    @Bean
+    TaskAssignments taskAssignments(NodeIdentity identity, TaskRunner runner, WorkerProperties worker,
+                                    KafkaTemplate<String, EventEnvelope<?>> kafka, Envelopes envelopes, Clock clock) {
+        TaskAssignments assignments = new TaskAssignments(identity.nodeId(), runner,
+                new FencingToken(worker.dataDir().resolve("fencing-token")), new KafkaTaskReporter(kafka, envelopes),
+                clock);
+        assignments.adoptLeftovers();
+        return assignments;
+    }
+
+    @Bean
+    TaskAssignmentListener taskAssignmentListener(TaskAssignments assignments) {
+        return new TaskAssignmentListener(assignments);
+    }
+}

@@ -26,8 +26,8 @@ class ClusterPlanTest {
         List<ClusterPlan.PlannedService> services = plan(8080).services();
 
         assertThat(services).extracting(ClusterPlan.PlannedService::name).containsExactly("config-service",
-                "registry-service", "gateway-service", "node-1", "node-2", "node-3");
-        assertThat(services).extracting(ClusterPlan.PlannedService::stage).containsExactly(3, 4, 4, 5, 5, 5);
+                "registry-service", "scheduler-service", "gateway-service", "node-1", "node-2", "node-3");
+        assertThat(services).extracting(ClusterPlan.PlannedService::stage).containsExactly(3, 4, 4, 4, 5, 5, 5);
     }
 
     @Test
@@ -42,6 +42,7 @@ class ClusterPlanTest {
                 .containsEntry("HOLON_KAFKA_BOOTSTRAP", "localhost:39092")
                 .containsEntry("HOLON_ISSUER_URI", "http://localhost:28180/realms/holon")
                 .containsEntry("HOLON_REGISTRY_URL", "http://localhost:28081")
+                .containsEntry("HOLON_SCHEDULER_URL", "http://localhost:28082")
                 .containsEntry("SERVER_PORT", "28081");
         assertThat(registry.healthUrl()).isEqualTo("http://localhost:28081/actuator/health");
     }
@@ -55,7 +56,7 @@ class ClusterPlanTest {
 
     @Test
     void eachWorkerHasItsOwnDataDirectoryZoneAndPort() {
-        ClusterPlan.PlannedService node2 = plan(8080).services().get(4);
+        ClusterPlan.PlannedService node2 = plan(8080).services().get(5);
 
         assertThat(node2.name()).isEqualTo("node-2");
         assertThat(node2.port()).isEqualTo(8092);
@@ -73,7 +74,7 @@ class ClusterPlanTest {
 
         List<ClusterPlan.PlannedService> services = plan(8080).services();
 
-        assertThat(services.get(2).jarPresent()).isTrue();
+        assertThat(services.get(3).jarPresent()).isTrue();
         assertThat(services.get(0).jarPresent()).isFalse();
     }
 

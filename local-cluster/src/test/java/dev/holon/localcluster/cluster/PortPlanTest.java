@@ -44,9 +44,9 @@ class PortPlanTest {
     void everyPortHasOneOwner() {
         Map<Integer, String> owners = PortPlan.forBase(20080, 3).owners();
 
-        assertThat(owners).hasSize(10);
+        assertThat(owners).hasSize(11);
         assertThat(owners).containsEntry(20180, "keycloak").containsEntry(20093, "node-3")
-                .containsEntry(31093, "kafka controller");
+                .containsEntry(31093, "kafka controller").containsEntry(20082, "scheduler-service");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.holon.contracts.node.NodeState;
 import dev.holon.contracts.node.NodeView;
 import dev.holon.registry.node.NodeService;
 import dev.holon.support.problem.ProblemException;
+import dev.holon.support.web.Cursors;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.http.ResponseEntity;

@@ -3,6 +3,7 @@ package dev.holon.registry.it;
 import dev.holon.contracts.Ids;
 import dev.holon.registry.RegistryApplication;
 import dev.holon.testsupport.KeycloakTokens;
+import dev.holon.testsupport.ApiClient;
 import dev.holon.testsupport.TestInfrastructure;
 import dev.holon.testsupport.TopicRecorder;
 import dev.holon.contracts.event.EventEnvelope;
@@ -61,13 +62,13 @@ class RegistryIT {
 
     @Test
     void aNodeEnrolsHeartbeatsGoesDownWhenSilentAndComesBack() {
-        Api api = new Api(port);
+        ApiClient api = new ApiClient(port);
         String id = Ids.newId();
 
-        Api.Response first = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-1", "{\"zone\":\"a\"}"));
+        ApiClient.Response first = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("host-1", "{\"zone\":\"a\"}"));
         assertThat(first.status()).isEqualTo(201);
         assertThat(first.header("Location")).isEqualTo("/api/v1/nodes/" + id);
-        assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-1", "{\"zone\":\"a\"}")).status())
+        assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("host-1", "{\"zone\":\"a\"}")).status())
                 .isEqualTo(200);
 
         String user = tokens.demo();
@@ -102,50 +103,50 @@ class RegistryIT {
 
     @Test
     void rolesDecideWhoChangesNodesAndEveryErrorIsProblemJson() {
-        Api api = new Api(port);
+        ApiClient api = new ApiClient(port);
         String id = Ids.newId();
-        assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-2", "{}")).status()).isEqualTo(201);
+        assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("host-2", "{}")).status()).isEqualTo(201);
 
-        Api.Response anonymous = api.get("/api/v1/nodes", null);
+        ApiClient.Response anonymous = api.get("/api/v1/nodes", null);
         assertProblem(anonymous, 401, "/problems/unauthorized");
         assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
         assertProblem(api.get("/api/v1/nodes", "not-a-token"), 401, "/problems/unauthorized");
 
         assertProblem(api.send("POST", "/api/v1/nodes/" + id + "/cordon", tokens.demo(), null), 403, "/problems/forbidden");
-        assertProblem(api.send("PUT", "/api/v1/nodes/" + Ids.newId(), tokens.demo(), Api.enrolment("h", "{}")), 403, "/problems/forbidden");
+        assertProblem(api.send("PUT", "/api/v1/nodes/" + Ids.newId(), tokens.demo(), enrolment("h", "{}")), 403, "/problems/forbidden");
 
         String operator = tokens.operator();
-        Api.Response cordoned = api.send("POST", "/api/v1/nodes/" + id + "/cordon", operator, null);
+        ApiClient.Response cordoned = api.send("POST", "/api/v1/nodes/" + id + "/cordon", operator, null);
         assertThat(cordoned.status()).isEqualTo(200);
         assertThat(cordoned.json().path("cordoned").asBoolean()).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> types(id).contains("holon.node.NodeCordoned"));
 
-        Api.Response drained = api.send("POST", "/api/v1/nodes/" + id + "/drain", operator, null);
+        ApiClient.Response drained = api.send("POST", "/api/v1/nodes/" + id + "/drain", operator, null);
         assertThat(drained.status()).isEqualTo(202);
         assertThat(drained.json().path("draining").asBoolean()).isTrue();
 
         assertProblem(api.get("/api/v1/nodes/" + Ids.newId(), operator), 404, "/problems/not-found");
         assertProblem(api.get("/api/v1/no-such-thing", operator), 404, "/problems/not-found");
         assertProblem(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), "{not json"), 400, "/problems/validation");
-        Api.Response unknownField = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(),
+        ApiClient.Response unknownField = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(),
                 "{\"hostname\":\"h\",\"capacity\":{\"cpuMillis\":1,\"memoryMiB\":1,\"gpus\":0,\"diskMiB\":1},\"colour\":\"red\"}");
         assertProblem(unknownField, 400, "/problems/validation");
         assertThat(unknownField.json().path("detail").asString()).contains("colour");
-        Api.Response missingCapacity = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), "{\"hostname\":\"h\"}");
+        ApiClient.Response missingCapacity = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), "{\"hostname\":\"h\"}");
         assertProblem(missingCapacity, 400, "/problems/validation");
         assertThat(missingCapacity.json().path("errors").get(0).path("field").asString()).isEqualTo("capacity");
-        assertProblem(api.send("PUT", "/api/v1/nodes/not-a-uuid", tokens.node(), Api.enrolment("h", "{}")), 400, "/problems/validation");
+        assertProblem(api.send("PUT", "/api/v1/nodes/not-a-uuid", tokens.node(), enrolment("h", "{}")), 400, "/problems/validation");
         assertProblem(api.get("/api/v1/nodes?limit=1000", operator), 400, "/problems/validation");
         assertProblem(api.get("/api/v1/nodes?state=SLEEPING", operator), 400, "/problems/validation");
         assertProblem(api.get("/api/v1/nodes?cursor=!!!", operator), 400, "/problems/validation");
-        assertProblem(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("h", "{}"), "Content-Type", "text/plain"),
+        assertProblem(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("h", "{}"), "Content-Type", "text/plain"),
                 415, "/problems/unsupported-media-type");
-        String huge = Api.enrolment("h", "{\"padding\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+        String huge = enrolment("h", "{\"padding\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
         assertProblem(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), huge), 413, "/problems/payload-too-large");
         assertProblem(api.send("DELETE", "/api/v1/nodes/" + id, operator, null), 405, "/problems/method-not-allowed");
 
         long version = api.get("/api/v1/nodes/" + id, operator).json().path("version").asLong();
-        Api.Response patched = api.send("PATCH", "/api/v1/nodes/" + id, operator, "{\"labels\":{\"rack\":\"r7\"}}",
+        ApiClient.Response patched = api.send("PATCH", "/api/v1/nodes/" + id, operator, "{\"labels\":{\"rack\":\"r7\"}}",
                 "If-Match", "\"" + version + "\"");
         assertThat(patched.status()).isEqualTo(200);
         assertThat(patched.json().path("labels").path("rack").asString()).isEqualTo("r7");
@@ -155,13 +156,13 @@ class RegistryIT {
 
     @Test
     void listsPageByCursorAndFilterByLabel() {
-        Api api = new Api(port);
+        ApiClient api = new ApiClient(port);
         String zone = "zone-" + Ids.newId().substring(30);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String id = Ids.newId();
             ids.add(id);
-            api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-" + i, "{\"zone\":\"" + zone + "\"}"));
+            api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("host-" + i, "{\"zone\":\"" + zone + "\"}"));
         }
         String admin = tokens.admin();
         List<String> paged = new ArrayList<>();
@@ -189,9 +190,9 @@ class RegistryIT {
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestInfrastructure.keycloak().issuerUri() + "/protocol/openid-connect/certs"));
         try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(RegistryApplication.class)
                 .run(args.toArray(String[]::new))) {
-            Api api = new Api(port);
+            ApiClient api = new ApiClient(port);
             String id = Ids.newId();
-            api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), Api.enrolment("host-r", "{}"));
+            api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("host-r", "{}"));
             try (HeartbeatSender worker = new HeartbeatSender(id).beat()) {
                 await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(15))
                         .until(() -> "UP".equals(api.get("/api/v1/nodes/" + id, tokens.admin()).json().path("state").asString()));
@@ -203,7 +204,7 @@ class RegistryIT {
         }
     }
 
-    private static void assertProblem(Api.Response response, int status, String type) {
+    private static void assertProblem(ApiClient.Response response, int status, String type) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
         assertThat(response.json().path("type").asString()).isEqualTo(type);
@@ -212,5 +213,11 @@ class RegistryIT {
 
     private static List<String> types(String subject) {
         return events.valuesFor(subject).stream().map(EventEnvelope::type).toList();
+    }
+
+    private static String enrolment(String hostname, String labelsJson) {
+        return """
+                {"hostname": "%s", "capacity": {"cpuMillis": 4000, "memoryMiB": 8192, "gpus": 0, "diskMiB": 100000},
+                 "labels": %s, "gpus": [], "agentVersion": "test"}""".formatted(hostname, labelsJson);
     }
 }

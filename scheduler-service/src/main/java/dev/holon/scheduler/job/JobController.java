@@ -2,6 +2,7 @@ package dev.holon.scheduler.job;
 
 import dev.holon.contracts.Page;
 import dev.holon.support.problem.ProblemException;
+import dev.holon.support.web.Cursors;
 import jakarta.validation.Valid;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;

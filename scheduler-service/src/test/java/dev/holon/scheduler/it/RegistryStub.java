@@ -1,5 +1,6 @@
 package dev.holon.scheduler.it;
 
+import dev.holon.testsupport.ApiClient;
 import com.sun.net.httpserver.HttpServer;
 import dev.holon.contracts.Page;
 import dev.holon.contracts.node.NodeResources;
@@ -30,7 +31,7 @@ final class RegistryStub implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/api/v1/nodes", exchange -> {
-            byte[] body = Api.JSON.writeValueAsString(new Page<>(List.copyOf(nodes.values()), null))
+            byte[] body = ApiClient.JSON.writeValueAsString(new Page<>(List.copyOf(nodes.values()), null))
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);

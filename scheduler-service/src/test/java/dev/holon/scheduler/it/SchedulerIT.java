@@ -12,6 +12,7 @@ import dev.holon.support.kafka.EnvelopeDeserializer;
 import dev.holon.support.kafka.EnvelopeSerializer;
 import dev.holon.support.kafka.Envelopes;
 import dev.holon.testsupport.KeycloakTokens;
+import dev.holon.testsupport.ApiClient;
 import dev.holon.testsupport.TestInfrastructure;
 import dev.holon.testsupport.TopicRecorder;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -90,9 +91,9 @@ class SchedulerIT {
 
     @Test
     void placesAnArrayAcrossNodesRunsItToSuccessAndReschedulesTheTasksOfADownNode() {
-        Api api = new Api(port);
+        ApiClient api = new ApiClient(port);
         String user = tokens.demo();
-        Api.Response submitted = api.send("POST", "/api/v1/jobs", user, job("array", 6, 0, "SPREAD"));
+        ApiClient.Response submitted = api.send("POST", "/api/v1/jobs", user, job("array", 6, 0, "SPREAD"));
         assertThat(submitted.status()).isEqualTo(201);
         String jobId = submitted.json().path("id").asString();
         assertThat(submitted.header("Location")).isEqualTo("/api/v1/jobs/" + jobId);
@@ -157,9 +158,9 @@ class SchedulerIT {
 
     @Test
     void aJobNoNodeCanHoldStaysPendingWithTheReasonAndCanBeCancelled() {
-        Api api = new Api(port);
+        ApiClient api = new ApiClient(port);
         String user = tokens.demo();
-        Api.Response submitted = api.send("POST", "/api/v1/jobs", user, job("gpu-hungry", 1, 64, "BINPACK"));
+        ApiClient.Response submitted = api.send("POST", "/api/v1/jobs", user, job("gpu-hungry", 1, 64, "BINPACK"));
         assertThat(submitted.status()).isEqualTo(201);
         String jobId = submitted.json().path("id").asString();
         await().atMost(Duration.ofSeconds(20)).until(() ->
@@ -169,7 +170,7 @@ class SchedulerIT {
         assertThat(job.path("pendingReason").asString()).containsIgnoringCase("GPU");
         assertThat(job.path("tasks").get(0).path("state").asString()).isEqualTo("PENDING");
 
-        Api.Response cancelled = api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+        ApiClient.Response cancelled = api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
         assertThat(cancelled.status()).isEqualTo(202);
         assertThat(cancelled.json().path("state").asString()).isEqualTo("CANCELLED");
         assertThat(api.get("/api/v1/jobs?state=CANCELLED", user).json().path("items").findValuesAsString("id")).contains(jobId);
@@ -177,15 +178,15 @@ class SchedulerIT {
 
     @Test
     void badInputIsAProblemAndCreatesNothing() {
-        Api api = new Api(port);
+        ApiClient api = new ApiClient(port);
         String user = tokens.demo();
         int before = allJobs(api, user).size();
-        Api.Response badResources = api.send("POST", "/api/v1/jobs", user,
+        ApiClient.Response badResources = api.send("POST", "/api/v1/jobs", user,
                 job("bad", 2, 0, "SPREAD").replace("\"cpuMillis\": 500", "\"cpuMillis\": 0"));
         assertProblem(badResources, 400, "/problems/validation");
         assertThat(badResources.json().path("errors").findValuesAsString("field")).contains("resources.cpuMillis");
         assertProblem(api.send("POST", "/api/v1/jobs", user, "{not json"), 400, "/problems/validation");
-        Api.Response unknown = api.send("POST", "/api/v1/jobs", user, job("bad", 1, 0, "SPREAD").replace("{\"name\"", "{\"colour\": \"red\", \"name\""));
+        ApiClient.Response unknown = api.send("POST", "/api/v1/jobs", user, job("bad", 1, 0, "SPREAD").replace("{\"name\"", "{\"colour\": \"red\", \"name\""));
         assertProblem(unknown, 400, "/problems/validation");
         assertThat(unknown.json().path("detail").asString()).contains("colour");
         assertProblem(api.send("POST", "/api/v1/jobs", user, job("bad", 5000, 0, "SPREAD")), 400, "/problems/validation");
@@ -200,7 +201,7 @@ class SchedulerIT {
 
     @Test
     void anotherUsersJobIsNotFoundForAPlainUserButVisibleToOperators() {
-        Api api = new Api(port);
+        ApiClient api = new ApiClient(port);
         String operator = tokens.operator();
         String jobId = api.send("POST", "/api/v1/jobs", operator, job("ops-job", 1, 64, "BINPACK")).json().path("id").asString();
         assertProblem(api.get("/api/v1/jobs/" + jobId, tokens.demo()), 404, "/problems/not-found");
@@ -213,13 +214,13 @@ class SchedulerIT {
 
     @Test
     void anIdempotencyKeyReplaysTheFirstJobAndRefusesADifferentBody() {
-        Api api = new Api(port);
+        ApiClient api = new ApiClient(port);
         String user = tokens.demo();
         String key = Ids.newId();
         String body = job("retried-submit", 1, 64, "BINPACK");
-        Api.Response first = api.send("POST", "/api/v1/jobs", user, body, "Idempotency-Key", key);
+        ApiClient.Response first = api.send("POST", "/api/v1/jobs", user, body, "Idempotency-Key", key);
         assertThat(first.status()).isEqualTo(201);
-        Api.Response again = api.send("POST", "/api/v1/jobs", user, body, "Idempotency-Key", key);
+        ApiClient.Response again = api.send("POST", "/api/v1/jobs", user, body, "Idempotency-Key", key);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().path("id").asString()).isEqualTo(first.json().path("id").asString());
         assertProblem(api.send("POST", "/api/v1/jobs", user, job("retried-submit", 2, 64, "BINPACK"), "Idempotency-Key", key),
@@ -246,17 +247,17 @@ class SchedulerIT {
                 .filter(d -> d instanceof AssignTask a && a.jobId().equals(jobId)).map(d -> (AssignTask) d).toList();
     }
 
-    private static List<JsonNode> tasks(Api api, String jobId, String token) {
+    private static List<JsonNode> tasks(ApiClient api, String jobId, String token) {
         List<JsonNode> tasks = new ArrayList<>();
         api.get("/api/v1/jobs/" + jobId, token).json().path("tasks").forEach(tasks::add);
         return tasks;
     }
 
-    private static JsonNode task(Api api, String jobId, String token, int index) {
+    private static JsonNode task(ApiClient api, String jobId, String token, int index) {
         return tasks(api, jobId, token).stream().filter(t -> t.path("index").asInt() == index).findFirst().orElseThrow();
     }
 
-    private static List<String> allJobs(Api api, String token) {
+    private static List<String> allJobs(ApiClient api, String token) {
         List<String> ids = new ArrayList<>();
         String cursor = null;
         do {
@@ -267,7 +268,7 @@ class SchedulerIT {
         return ids;
     }
 
-    private static void assertProblem(Api.Response response, int status, String type) {
+    private static void assertProblem(ApiClient.Response response, int status, String type) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
         assertThat(response.json().path("type").asString()).isEqualTo(type);

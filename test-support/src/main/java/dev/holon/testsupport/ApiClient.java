@@ -1,4 +1,4 @@
-package dev.holon.scheduler.it;
+package dev.holon.testsupport;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -9,37 +9,33 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-/** A plain HTTP client for the scheduler's API, as any REST client would call it. */
-final class Api {
+/** A plain HTTP client for a Holon API, as any REST client would call it: statuses and bodies, no exceptions for 4xx. */
+public final class ApiClient {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String base;
 
-    Api(int port) {
+    public ApiClient(int port) {
         this.base = "http://localhost:" + port;
     }
 
-    record Response(int status, HttpResponse<String> raw) {
-        Response withRaw(HttpResponse<String> response) {
-            return new Response(response.statusCode(), response);
-        }
-
-        String body() {
+    public record Response(int status, HttpResponse<String> raw) {
+        public String body() {
             return raw.body();
         }
 
-        JsonNode json() {
+        public JsonNode json() {
             return JSON.readTree(raw.body());
         }
 
-        String header(String name) {
+        public String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
     }
 
-    Response send(String method, String path, String token, String body, String... headers) {
+    public Response send(String method, String path, String token, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null && !java.util.Arrays.asList(headers).contains("Content-Type")) {
@@ -52,7 +48,8 @@ final class Api {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            return new Response(0, null).withRaw(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -61,7 +58,7 @@ final class Api {
         }
     }
 
-    Response get(String path, String token) {
+    public Response get(String path, String token) {
         return send("GET", path, token, null);
     }
 }

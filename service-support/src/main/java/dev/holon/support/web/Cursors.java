@@ -1,4 +1,4 @@
-package dev.holon.registry.api;
+package dev.holon.support.web;
 
 import dev.holon.support.problem.ProblemException;
 
@@ -6,17 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /** Opaque list cursors: clients must not build or parse them, so the paging key can change later. */
-final class Cursors {
+public final class Cursors {
 
     private Cursors() {
     }
 
-    static String encode(String lastId) {
+    public static String encode(String lastId) {
         return lastId == null ? null
                 : Base64.getUrlEncoder().withoutPadding().encodeToString(("id:" + lastId).getBytes(StandardCharsets.UTF_8));
     }
 
-    static String decode(String cursor) {
+    public static String decode(String cursor) {
         if (cursor == null || cursor.isBlank()) {
             return null;
         }

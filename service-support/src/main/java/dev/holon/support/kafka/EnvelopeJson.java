@@ -26,10 +26,6 @@ public final class EnvelopeJson {
         return MAPPER.writeValueAsBytes(envelope);
     }
 
-    public static String writeData(Object data) {
-        return MAPPER.writeValueAsString(data);
-    }
-
     public static EventEnvelope<Object> read(byte[] json) {
         JsonNode tree = MAPPER.readTree(json);
         String type = tree.path("type").asString();

@@ -9,5 +9,7 @@ public record NodeEnrolment(
         NodeResources capacity,
         Map<String, String> labels,
         List<GpuDevice> gpus,
-        String agentVersion) {
+        String agentVersion,
+        /** Where the worker serves its own API (task logs, chunks): for services, never shown as an id. */
+        String apiUrl) {
 }

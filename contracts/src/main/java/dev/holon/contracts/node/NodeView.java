@@ -19,5 +19,6 @@ public record NodeView(
         Instant lastHeartbeatAt,
         Instant joinedAt,
         String agentVersion,
+        String apiUrl,
         long version) {
 }

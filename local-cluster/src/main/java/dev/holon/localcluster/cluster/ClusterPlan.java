@@ -108,6 +108,7 @@ public final class ClusterPlan {
             Path data = dataDirectory("workers").resolve(name);
             Map<String, String> environment = commonEnvironment(ports.worker(n));
             environment.put("HOLON_WORKER_DATA_DIR", data.toString());
+            environment.put("HOLON_WORKER_ADVERTISE_HOST", "127.0.0.1");
             environment.put("HOLON_WORKER_LABELS", "zone=" + ZONES[(n - 1) % ZONES.length]);
             planned.add(new PlannedService(name, WORKER_MODULE, WORKER_STAGE, ports.worker(n), jar(WORKER_MODULE),
                     environment, data));

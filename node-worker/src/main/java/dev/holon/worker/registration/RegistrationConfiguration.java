@@ -1,5 +1,6 @@
 package dev.holon.worker.registration;
 
+
 import dev.holon.worker.WorkerProperties;
 import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.metrics.MachineProbe;
@@ -7,6 +8,7 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -24,6 +26,9 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
 import org.springframework.web.client.RestClient;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 import java.time.Clock;
 
@@ -62,8 +67,30 @@ class RegistrationConfiguration {
     @Bean
     RegistrationReconciler registrationReconciler(RegistryClient registryClient, NodeIdentity identity,
                                                   MachineProbe probe, WorkerProperties properties,
-                                                  EnrolmentStatus status, Clock clock) {
-        return new RegistrationReconciler(registryClient, identity, probe.inventory(), properties, status, clock);
+                                                  EnrolmentStatus status, Clock clock, Environment environment) {
+        return new RegistrationReconciler(registryClient, identity, probe.inventory(), properties, status, clock,
+                () -> apiUrl(environment));
+    }
+
+    /**
+     * Where services reach this worker's API: {@code holon.worker.advertise-url} when set, else this host's address
+     * and the port the web server listens on (known once it started, before enrolment).
+     */
+    static String apiUrl(Environment environment) {
+        String configured = environment.getProperty("holon.worker.advertise-url");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String host = environment.getProperty("holon.worker.advertise-host");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostAddress();
+            } catch (UnknownHostException e) {
+                host = InetAddress.getLoopbackAddress().getHostAddress();
+            }
+        }
+        return "http://" + host + ":" + environment.getProperty("local.server.port",
+                environment.getProperty("server.port", "8080"));
     }
 
     @Bean

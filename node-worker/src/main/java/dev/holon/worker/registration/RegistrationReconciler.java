@@ -15,6 +15,7 @@ import org.springframework.web.client.RestClientResponseException;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,13 +39,16 @@ public class RegistrationReconciler implements SmartLifecycle {
     private final EnrolmentStatus status;
     private final Clock clock;
     private final ExponentialBackOff backOff;
+    private final Supplier<String> apiUrl;
 
     private volatile ScheduledExecutorService executor;
     private BackOffExecution backOffExecution;
     private int failedAttempts;
 
     public RegistrationReconciler(RegistryClient registry, NodeIdentity identity, NodeInventory inventory,
-                                  WorkerProperties properties, EnrolmentStatus status, Clock clock) {
+                                  WorkerProperties properties, EnrolmentStatus status, Clock clock,
+                                  Supplier<String> apiUrl) {
+        this.apiUrl = apiUrl;
         this.registry = registry;
         this.identity = identity;
         this.inventory = inventory;
@@ -96,7 +100,7 @@ public class RegistrationReconciler implements SmartLifecycle {
 
     private Duration enrol() {
         NodeEnrolment enrolment = new NodeEnrolment(identity.hostname(), inventory.capacity(),
-                identity.labels().asMap(), inventory.gpus(), AgentVersion.current());
+                identity.labels().asMap(), inventory.gpus(), AgentVersion.current(), apiUrl.get());
         try {
             boolean created = registry.enrol(identity.nodeId(), enrolment);
             status.enrolled(clock.instant());

@@ -115,10 +115,13 @@ public class NodeController {
             @NotNull @Valid ResourcesRequest capacity,
             Map<String, String> labels,
             List<dev.holon.contracts.node.GpuDevice> gpus,
-            String agentVersion) {
+            String agentVersion,
+            @jakarta.validation.constraints.Size(max = 2048)
+            @jakarta.validation.constraints.Pattern(regexp = "https?://\\S+", message = "must be an http(s) URL")
+            String apiUrl) {
 
         NodeEnrolment toEnrolment() {
-            return new NodeEnrolment(hostname, capacity.toResources(), labels, gpus, agentVersion);
+            return new NodeEnrolment(hostname, capacity.toResources(), labels, gpus, agentVersion, apiUrl);
         }
     }
 

@@ -65,6 +65,9 @@ public class Node {
     private long diskFreeMiB;
     @Column(name = "agent_version")
     private String agentVersion;
+
+    @Column(name = "api_url")
+    private String apiUrl;
     @Column(name = "joined_at")
     private Instant joinedAt;
     @Column(name = "last_heartbeat_at")
@@ -91,7 +94,7 @@ public class Node {
 
     /** Takes what the worker says about itself. Its labels win over same-named ones an operator set. */
     void describe(String hostname, NodeResources capacity, Map<String, String> reportedLabels,
-            List<GpuDevice> gpuDevices, String agentVersion) {
+            List<GpuDevice> gpuDevices, String agentVersion, String apiUrl) {
         this.hostname = hostname;
         setCapacity(capacity);
         Map<String, String> merged = new TreeMap<>(labels);
@@ -99,6 +102,7 @@ public class Node {
         this.labels = merged;
         this.gpuDevices = List.copyOf(gpuDevices);
         this.agentVersion = agentVersion;
+        this.apiUrl = apiUrl;
     }
 
     void setCordoned(boolean cordoned) {
@@ -166,6 +170,6 @@ public class Node {
         // Nothing is reserved for the system yet, so everything a node has can be allocated to tasks.
         NodeResources capacity = capacity();
         return new NodeView(id, hostname, state, cordoned, draining, Map.copyOf(labels), capacity, capacity,
-                usage(), gpuDevices, lastHeartbeatAt, joinedAt, agentVersion, version);
+                usage(), gpuDevices, lastHeartbeatAt, joinedAt, agentVersion, apiUrl, version);
     }
 }

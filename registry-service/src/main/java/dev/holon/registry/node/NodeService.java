@@ -59,7 +59,8 @@ public class NodeService {
         Optional<Node> existing = nodes.findById(id);
         Node node = existing.orElseGet(() -> new Node(id, now));
         node.describe(enrolment.hostname(), enrolment.capacity(), labelsOrEmpty(enrolment.labels()),
-                enrolment.gpus() == null ? List.of() : enrolment.gpus(), enrolment.agentVersion());
+                enrolment.gpus() == null ? List.of() : enrolment.gpus(), enrolment.agentVersion(),
+                enrolment.apiUrl());
         if (existing.isEmpty()) {
             nodes.save(node);
             publish(new NodeEvent.NodeJoined(id, enrolment.hostname(), node.capacity(), node.labels()));

@@ -81,6 +81,7 @@ class RegistryIT {
             JsonNode node = api.get("/api/v1/nodes/" + id, user).json();
             assertThat(node.path("capacity").path("cpuMillis").asLong()).isEqualTo(4000);
             assertThat(node.path("labels").path("zone").asString()).isEqualTo("a");
+            assertThat(node.path("apiUrl").asString()).isEqualTo("http://127.0.0.1:8091");
 
             // Heartbeats are not edits: the ETag an operator read stays valid while the node keeps beating.
             String etag = api.get("/api/v1/nodes/" + id, user).header("ETag");
@@ -106,6 +107,9 @@ class RegistryIT {
         ApiClient api = new ApiClient(port);
         String id = Ids.newId();
         assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("host-2", "{}")).status()).isEqualTo(201);
+
+        assertProblem(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(),
+                enrolment("host-2", "{}").replace("http://127.0.0.1:8091", "not a url")), 400, "/problems/validation");
 
         ApiClient.Response anonymous = api.get("/api/v1/nodes", null);
         assertProblem(anonymous, 401, "/problems/unauthorized");
@@ -218,6 +222,7 @@ class RegistryIT {
     private static String enrolment(String hostname, String labelsJson) {
         return """
                 {"hostname": "%s", "capacity": {"cpuMillis": 4000, "memoryMiB": 8192, "gpus": 0, "diskMiB": 100000},
-                 "labels": %s, "gpus": [], "agentVersion": "test"}""".formatted(hostname, labelsJson);
+                 "labels": %s, "gpus": [], "agentVersion": "test",
+                 "apiUrl": "http://127.0.0.1:8091"}""".formatted(hostname, labelsJson);
     }
 }

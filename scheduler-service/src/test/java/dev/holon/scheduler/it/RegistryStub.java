@@ -50,7 +50,7 @@ final class RegistryStub implements AutoCloseable {
         NodeResources capacity = new NodeResources(4000, 8192, 0, 100_000);
         nodes.put(id, new NodeView(id, "host-" + id.substring(0, 8), state, false, false, Map.of("zone", "a"),
                 capacity, capacity, new NodeUsage(0.1, 0.1, 8000, 90_000), List.of(), Instant.now(), Instant.now(),
-                "test", 1));
+                "test", null, 1));
     }
 
     @Override

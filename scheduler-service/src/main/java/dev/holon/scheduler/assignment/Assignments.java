@@ -6,6 +6,7 @@ import dev.holon.scheduler.job.JobRepository;
 import dev.holon.scheduler.job.JobRepository.JobRow;
 import dev.holon.scheduler.job.JobRepository.TaskRow;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
@@ -35,8 +36,8 @@ public class Assignments {
                 job.tenant());
     }
 
-    /** Every SCHEDULED or RUNNING attempt on the node, read in one snapshot, fenced by the newest epoch. */
-    @Transactional(readOnly = true)
+    /** Every SCHEDULED or RUNNING attempt on the node, fenced by the newest epoch; one snapshot for both. */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public NodeAssignments forNode(String nodeId) {
         long epoch = jobs.currentEpoch();
         Map<String, JobRow> byId = new HashMap<>();

@@ -362,6 +362,24 @@ class SchedulerIT {
         assertProblem(api.get("/api/v1/assignments", tokens.node()), 400, "/problems/validation");
     }
 
+    /** The fast path: placement and relay are woken by the commit; prints submit-response -> AssignTask-received. */
+    @Test
+    void submittedTasksReachTheirNodeWithoutWaitingForThePolls() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String jobId = api.send("POST", "/api/v1/jobs", user, job("fast-" + i, "f", 0, 0)).json().path("id").asString();
+            long submitted = System.nanoTime();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2)).until(() -> assigned(jobId, NODE_F).size() == 1);
+            micros.add((System.nanoTime() - submitted) / 1000);
+            api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+        }
+        List<Long> sorted = micros.stream().sorted().toList();
+        System.out.printf("submit response -> AssignTask on the node's topic: p50 %d ms, max %d ms (n=%d)%n",
+                sorted.get(sorted.size() / 2) / 1000, sorted.getLast() / 1000, sorted.size());
+    }
+
     @Test
     void anyoneCanSeeWhetherAReplicaLeads() {
         ApiClient.Response health = new ApiClient(port).get("/actuator/health/leadership", null);

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -176,6 +177,19 @@ public final class TaskRunner implements AutoCloseable {
                 spec.taskId(), spec.jobId(), spec.index(), spec.count(), spec.tenant(), process.pid(),
                 spec.cpuMillis(), spec.memoryMiB(), user == null ? "" : ", user " + user.name());
         return task;
+    }
+
+    /** Whether {@code attemptId} ran or runs here: its directory exists (also after a worker restart). */
+    public boolean hasRun(String attemptId) {
+        return TaskSpec.isSafeId(attemptId) && Files.isDirectory(options.root().resolve(attemptId));
+    }
+
+    /** The recorded result of an attempt that ended here. */
+    public Optional<TaskResult> result(String attemptId) {
+        if (!TaskSpec.isSafeId(attemptId)) {
+            return Optional.empty();
+        }
+        return AttemptRecord.readResult(TaskSandbox.of(options.root(), attemptId).resultFile());
     }
 
     /**

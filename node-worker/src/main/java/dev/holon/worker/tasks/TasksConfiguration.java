@@ -41,7 +41,8 @@ class TasksConfiguration {
                 .withKillGrace(tasks.killGrace())
                 .withCgroups(tasks.cgroups())
                 .withPidNamespace(tasks.pidNamespace())
-                .withTenantUsers(tasks.tenantUsers()));
+                .withTenantUsers(tasks.tenantUsers())
+                .withAttemptUids(tasks.attemptUids()));
     }
 
     @Bean

@@ -134,6 +134,8 @@ class TaskLogsIT {
 
         String othersJob = placedJob(api, tokens.operator(), "a");
         assertProblem(api.get("/api/v1/jobs/" + othersJob + "/tasks/0/logs", user), 404, "/problems/not-found");
+        assertProblem(api.send("GET", "/api/v1/jobs/" + othersJob + "/tasks/0/logs", user, null,
+                "Accept", "text/event-stream"), 404, "/problems/not-found");
 
         String waiting = api.send("POST", "/api/v1/jobs", user, job("never-placed", 64, "a")).json().path("id").asString();
         ApiClient.Response notStarted = api.get("/api/v1/jobs/" + waiting + "/tasks/0/logs", user);
@@ -154,6 +156,7 @@ class TaskLogsIT {
         assertThat(unreachable.header("Retry-After")).isEqualTo("7");
         assertThat(unreachable.json().path("detail").asString()).contains(NODE_B).contains("cannot be reached");
         assertProblem(api.get(logs + "?follow=true", user), 503, "/problems/unavailable");
+        assertProblem(api.send("GET", logs, user, null, "Accept", "text/event-stream"), 503, "/problems/unavailable");
 
         REGISTRY.node(NODE_B, NodeState.DOWN, "b", "http://localhost:1");
         ApiClient.Response down = api.get(logs, user);

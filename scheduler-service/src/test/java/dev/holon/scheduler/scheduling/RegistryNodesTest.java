@@ -59,7 +59,8 @@ class RegistryNodesTest {
     private RegistryNodes registry(int attempts, int window) {
         String url = "http://localhost:" + server.getAddress().getPort();
         SchedulerProperties properties = new SchedulerProperties(url, "holon-service", "secret", 1000,
-                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1), 500, Duration.ofHours(24));
+                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1), 500, Duration.ofHours(24),
+                Duration.ofMinutes(5), Duration.ofSeconds(5));
         return new RegistryNodes(properties,
                 new RegistryNodes.Resilience(attempts, Duration.ofMillis(10), 50, window, Duration.ofMinutes(1)),
                 url + "/realm");

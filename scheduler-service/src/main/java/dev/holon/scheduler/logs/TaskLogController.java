@@ -106,18 +106,20 @@ class TaskLogController {
         }
         MediaType type = live ? MediaType.TEXT_EVENT_STREAM : TEXT;
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(0L); // no timeout: a follow lasts as long as the task
-        emitter.onCompletion(() -> closeQuietly(upstream));
-        emitter.onError(e -> closeQuietly(upstream));
         Thread.ofVirtual().name("holon-log-relay-" + task.attemptId()).start(() -> relay(upstream, emitter, type));
         return ResponseEntity.ok().contentType(type).cacheControl(CacheControl.noStore())
                 .header("X-Accel-Buffering", "no") // tells proxies such as nginx not to buffer the stream
                 .body(emitter);
     }
 
-    /** Copies the worker's bytes to the client as they arrive: a read returns what the worker has flushed so far. */
+    /**
+     * Copies the worker's bytes to the client as they arrive: a read returns what the worker has flushed so far.
+     * A client that left is noticed at the next write (at the latest the worker's keepalive). Only the body is
+     * closed, which drops the connection: closing the response would first drain a follow to its end.
+     */
     private static void relay(ClientHttpResponse upstream, ResponseBodyEmitter emitter, MediaType type) {
         byte[] buffer = new byte[8192];
-        try (upstream; InputStream in = upstream.getBody()) {
+        try (InputStream in = upstream.getBody()) {
             int read;
             while ((read = in.read(buffer)) > 0) {
                 emitter.send(Arrays.copyOf(buffer, read), type);
@@ -185,9 +187,5 @@ class TaskLogController {
         return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problems.of(ProblemType.UNAVAILABLE, e.getMessage(), request.getRequestURI()));
-    }
-
-    private static void closeQuietly(ClientHttpResponse response) {
-        response.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.holon.scheduler.logs;
 
 import dev.holon.contracts.Ids;
 import dev.holon.contracts.node.NodeState;
+import dev.holon.localcluster.infra.PostgresHost;
 import dev.holon.testsupport.ApiClient;
 import dev.holon.testsupport.KeycloakTokens;
 import dev.holon.testsupport.TestInfrastructure;
@@ -20,6 +21,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -51,8 +57,33 @@ class TaskLogsIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.registerAll(registry, "scheduler_logs");
+        registry.add("spring.datasource.url", TaskLogsIT::ownDatabase);
+        registry.add("spring.datasource.username", () -> PostgresHost.USER);
+        registry.add("spring.datasource.password", () -> PostgresHost.PASSWORD);
+        registry.add("spring.kafka.bootstrap-servers", () -> TestInfrastructure.kafka().bootstrapServers());
+        TestInfrastructure.registerIssuer(registry);
         registry.add("holon.scheduler.registry-url", REGISTRY::url);
+    }
+
+    /**
+     * A database of its own on the shared PostgreSQL: the leader's advisory lock is per database, and another
+     * scheduler context of this JVM (SchedulerIT's) may hold it in the shared one, so this one would never place.
+     */
+    static synchronized String ownDatabase() {
+        String shared = TestInfrastructure.postgres().jdbcUrl();
+        String own = shared.substring(0, shared.lastIndexOf('/') + 1) + "holon_task_logs_it";
+        try (Connection connection = DriverManager.getConnection(shared, PostgresHost.USER, PostgresHost.PASSWORD);
+             Statement statement = connection.createStatement()) {
+            try (ResultSet exists = statement.executeQuery(
+                    "SELECT 1 FROM pg_database WHERE datname = 'holon_task_logs_it'")) {
+                if (!exists.next()) {
+                    statement.execute("CREATE DATABASE holon_task_logs_it");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the test database: " + e.getMessage(), e);
+        }
+        return own;
     }
 
     @BeforeAll

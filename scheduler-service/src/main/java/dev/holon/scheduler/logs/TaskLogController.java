@@ -87,26 +87,24 @@ class TaskLogController {
         JobView.TaskView task = job.tasks().stream().filter(t -> t.index() == index).findFirst()
                 .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
                         "job " + id + " has no task " + index + " (it has " + job.count() + ")"));
-        if (attempt != null && !attempt.equals(task.attemptId())) {
-            throw olderAttempt(task, attempt);
+        Attempt target = attempt(task, attempt);
+        if (target.nodeId() == null) {
+            throw notStarted(target);
         }
-        if (task.nodeId() == null) {
-            throw notStarted(task);
-        }
-        NodeView node = node(task);
+        NodeView node = node(target);
         ClientHttpResponse upstream;
         try {
-            upstream = workers.open(node, new WorkerLogs.Request(task.attemptId(), stream, tail, live, live ? from : null));
+            upstream = workers.open(node, new WorkerLogs.Request(target.attemptId(), stream, tail, live, live ? from : null));
         } catch (WorkerLogs.NotOnWorker e) {
-            if (task.state().equals("SCHEDULED")) {
-                throw notStarted(task);
+            if (target.state().equals("SCHEDULED")) {
+                throw notStarted(target);
             }
-            throw new ProblemException(ProblemType.NOT_FOUND, "the log of attempt " + task.attemptId()
+            throw new ProblemException(ProblemType.NOT_FOUND, "the log of attempt " + target.attemptId()
                     + " of task " + index + " is no longer on node " + node.id());
         }
         MediaType type = live ? MediaType.TEXT_EVENT_STREAM : TEXT;
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(0L); // no timeout: a follow lasts as long as the task
-        Thread.ofVirtual().name("holon-log-relay-" + task.attemptId()).start(() -> relay(upstream, emitter, type));
+        Thread.ofVirtual().name("holon-log-relay-" + target.attemptId()).start(() -> relay(upstream, emitter, type));
         return ResponseEntity.ok().contentType(type).cacheControl(CacheControl.noStore())
                 .header("X-Accel-Buffering", "no") // tells proxies such as nginx not to buffer the stream
                 .body(emitter);
@@ -134,7 +132,7 @@ class TaskLogController {
     }
 
     /** The node that ran the attempt, as the registry sees it now; 503 if it or the registry is not there. */
-    private NodeView node(JobView.TaskView task) {
+    private NodeView node(Attempt task) {
         Optional<NodeView> found;
         try {
             found = registry.find(task.nodeId());
@@ -153,16 +151,22 @@ class TaskLogController {
         return node;
     }
 
-    /**
-     * Logs of an earlier attempt: attempt history is not recorded yet, so only the current attempt can be read.
-     * The one place to look older attempts up once it is.
-     */
-    private static ProblemException olderAttempt(JobView.TaskView task, String attemptId) {
-        return new ProblemException(ProblemType.NOT_FOUND, "attempt " + attemptId + " is not the current attempt of task "
-                + task.index() + " (" + task.attemptId() + "); logs of earlier attempts are not available yet");
+    /** One attempt of a task: the one whose log is read. */
+    private record Attempt(int index, String attemptId, String nodeId, String state) {
     }
 
-    private static ProblemException notStarted(JobView.TaskView task) {
+    /** The current attempt, or the one named (the task's history keeps every attempt and where it ran). */
+    private static Attempt attempt(JobView.TaskView task, String attemptId) {
+        if (attemptId == null || attemptId.equals(task.attemptId())) {
+            return new Attempt(task.index(), task.attemptId(), task.nodeId(), task.state());
+        }
+        return task.attempts().stream().filter(a -> a.attemptId().equals(attemptId)).findFirst()
+                .map(a -> new Attempt(task.index(), a.attemptId(), a.nodeId(), a.state()))
+                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "task " + task.index()
+                        + " has no attempt " + attemptId + "; its attempts are listed in GET /api/v1/jobs/{id}"));
+    }
+
+    private static ProblemException notStarted(Attempt task) {
         return ProblemException.conflict("task " + task.index() + " has not started yet (" + task.state()
                 + "); its log exists once it runs");
     }

@@ -159,7 +159,7 @@ class TaskLogsIT {
         assertProblem(api.get("/api/v1/jobs/" + jobId + "/tasks/7/logs", user), 404, "/problems/not-found");
         ApiClient.Response older = api.get(logs + "?attempt=" + Ids.newId(), user);
         assertProblem(older, 404, "/problems/not-found");
-        assertThat(older.json().path("detail").asString()).contains("not the current attempt");
+        assertThat(older.json().path("detail").asString()).contains("has no attempt");
         assertProblem(api.get("/api/v1/jobs/" + Ids.newId() + "/tasks/0/logs", user), 404, "/problems/not-found");
         assertProblem(api.get(logs, null), 401, "/problems/unauthorized");
 

@@ -363,6 +363,79 @@ class NodeWorkerIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void servesAnAttemptsLogWholeTailedAndFollowedLiveWithProblemsForBadRequests() throws Exception {
+        String token = TestInfrastructure.tokens().demo();
+        Path attempt = Files.createDirectories(dataDir.resolve("tasks").resolve("log-attempt-1"));
+        Path stdout = attempt.resolve("stdout.log");
+        Files.writeString(stdout, "one\ntwo\n");
+        Files.writeString(attempt.resolve("stderr.log"), "oops\n");
+        String logs = "/api/v1/tasks/log-attempt-1/logs";
+
+        assertThat(get(logs, token).body()).isEqualTo("one\ntwo\n");
+        assertThat(get(logs + "?stream=stderr", token).body()).isEqualTo("oops\n");
+        assertThat(get(logs + "?tail=1", token).body()).isEqualTo("two\n");
+        assertProblem(get("/api/v1/tasks/no-such-attempt/logs", token), 404);
+        assertProblem(get(logs + "?stream=stdin", token), 400);
+        assertProblem(get(logs + "?tail=-1", token), 400);
+        assertProblem(get(logs + "?follow=true&tail=-1", token), 400);
+        assertProblem(get("/api/v1/tasks/no-such-attempt/logs?follow=true", token), 404);
+
+        // a live follow: lines arrive while the attempt still runs, then the end event once it has ended
+        HttpRequest follow = HttpRequest.newBuilder(URI.create(workerUrl() + logs + "?follow=true"))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<java.util.stream.Stream<String>> live = HTTP.send(follow, HttpResponse.BodyHandlers.ofLines());
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/event-stream"));
+        java.util.Iterator<String> lines = live.body().iterator();
+        List<String> seen = new ArrayList<>();
+        while (seen.stream().noneMatch(l -> l.equals("data:two"))) {
+            seen.add(lines.next());
+        }
+        Files.writeString(stdout, "three\n", java.nio.file.StandardOpenOption.APPEND);
+        while (seen.stream().noneMatch(l -> l.equals("data:three"))) {
+            seen.add(lines.next());
+        }
+        assertThat(seen).as("three arrived before the attempt ended").contains("id:14");
+        Files.writeString(attempt.resolve("exit"), "0\n");
+        lines.forEachRemaining(seen::add);
+        assertThat(String.join("\n", seen)).isEqualTo("""
+                id:4
+                data:one
+
+                id:8
+                data:two
+
+                id:14
+                data:three
+
+                event:end
+                id:14
+                data:end
+                """);
+
+        // resuming after the first line, by Last-Event-ID or offset, with Accept instead of follow=true
+        HttpResponse<String> resumed = HTTP.send(HttpRequest.newBuilder(URI.create(workerUrl() + logs))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream")
+                .header("Last-Event-ID", "4").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(resumed.body()).startsWith("id:8\ndata:two\n\nid:14\ndata:three\n\nevent:end");
+        assertThat(get(logs + "?follow=true&offset=8", token).body()).startsWith("id:14\ndata:three\n\nevent:end");
+        assertThat(get(logs + "?follow=true&tail=1", token).body()).startsWith("id:14\ndata:three\n\nevent:end");
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(response.body()).path("status").asInt()).isEqualTo(status);
+    }
+
+    private static String workerUrl() {
+        return "http://127.0.0.1:" + worker.getEnvironment().getRequiredProperty("local.server.port");
+    }
+
     private static String nodeId() throws IOException {
         String id = Files.readString(dataDir.resolve("node-id")).strip();
         assertThat(UUID.fromString(id).version()).isEqualTo(7);

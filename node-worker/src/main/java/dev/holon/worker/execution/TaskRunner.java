@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs task attempts in sandboxes (see {@link SandboxCommand} for the chain, {@link TaskSandbox} for the files),
@@ -180,7 +181,7 @@ public final class TaskRunner implements AutoCloseable {
         sendEnvironment(process, attemptId, SandboxCommand.exportScript(ownEnv));
         RunningTask task = new RunningTask(attemptId, sandbox, startedAt, process.toHandle(), process, cgroup,
                 host.isolation().namespaces(), host.isolation().memory(), options.killGrace(), timer, clock,
-                running::remove);
+                ended(uid, sandbox));
         try {
             AttemptRecord.of(spec, startedAt, process.toHandle(), host.isolation(), cgroup, user)
                     .write(sandbox.recordFile());
@@ -188,8 +189,6 @@ public final class TaskRunner implements AutoCloseable {
             log.warn("attempt {}: cannot record its pid in {}: {}", attemptId, sandbox.recordFile(), e.toString());
         }
         running.add(task);
-        AttemptUids.Lease lease = uid;
-        task.result().whenComplete((result, error) -> releaseUid(lease, sandbox));
         task.watch(completions, spec.timeout());
         log.info("attempt {} of task {} (job {}, {}/{}, tenant {}) started: pid {}, {} mCPU, {} MiB{}", attemptId,
                 spec.taskId(), spec.jobId(), spec.index(), spec.count(), spec.tenant(), process.pid(),
@@ -239,21 +238,19 @@ public final class TaskRunner implements AutoCloseable {
             // It ended while no worker watched: report what the wrapper recorded, after clearing what is left.
             RunningTask ended = new RunningTask(leftover.attemptId(), sandbox, leftover.startedAt(), null, null,
                     cgroup, leftover.namespaces(), leftover.memoryLimit(), options.killGrace(), timer, clock,
-                    running::remove);
+                    ended(uid, sandbox));
             running.add(ended);
-            ended.result().whenComplete((result, error) -> releaseUid(uid, sandbox));
             ended.finishNow(completions);
             return ended;
         }
         RunningTask task = new RunningTask(leftover.attemptId(), sandbox, leftover.startedAt(), root, null, cgroup,
-                leftover.namespaces(), leftover.memoryLimit(), options.killGrace(), timer, clock, running::remove);
+                leftover.namespaces(), leftover.memoryLimit(), options.killGrace(), timer, clock, ended(uid, sandbox));
         if (!running.add(task)) {
             if (uid != null) {
                 uid.close();
             }
             return running.get(leftover.attemptId()).orElse(task);
         }
-        task.result().whenComplete((result, error) -> releaseUid(uid, sandbox));
         task.watch(completions, leftover.timeout());
         log.info("attempt {} of task {} adopted: pid {} still running", leftover.attemptId(), leftover.taskId(),
                 root.pid());
@@ -283,6 +280,17 @@ public final class TaskRunner implements AutoCloseable {
         if (host.cgroups() != null && running.size() == 0) {
             host.cgroups().removeParents();
         }
+    }
+
+    /**
+     * What happens when an attempt has ended and its processes are gone, before its result completes: it leaves the
+     * registry and its uid is given back.
+     */
+    private Consumer<RunningTask> ended(AttemptUids.Lease uid, TaskSandbox sandbox) {
+        return task -> {
+            running.remove(task);
+            releaseUid(uid, sandbox);
+        };
     }
 
     /** Takes the uid of an adopted attempt back, so no other attempt gets it while this one lives. */

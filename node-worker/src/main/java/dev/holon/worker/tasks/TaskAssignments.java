@@ -111,10 +111,8 @@ public final class TaskAssignments {
             start(assign);
         }
         for (String attemptId : plan.stop()) {
-            runner.running().get(attemptId).ifPresent(task -> {
-                log.info("attempt {} is no longer assigned to this node: stopping it", attemptId);
-                task.stop(NO_LONGER_ASSIGNED);
-            });
+            runner.running().get(attemptId).filter(task -> task.stop(NO_LONGER_ASSIGNED)).ifPresent(task ->
+                    log.info("attempt {} is no longer assigned to this node: stopping it", attemptId));
         }
         for (AssignTask assign : plan.reReport()) {
             runner.result(assign.attemptId()).ifPresent(result -> {

@@ -37,14 +37,24 @@ class WorkerRestartTest {
             assertThat(leftovers).extracting(AttemptRecord::attemptId).containsExactly(attempt);
             assertThat(leftovers.getFirst().liveRoot()).isPresent();
 
+            int uid = leftovers.getFirst().uid();
+            AttemptUids others = next.isolation().attemptUids() ? new AttemptUids(next.options().attemptUids()) : null;
+
             RunningTask adopted = next.adopt(leftovers.getFirst());
             assertThat(adopted.isRunning()).isTrue();
+            if (others != null) {
+                assertThat(others.reacquire(uid)).as("the adopting worker holds the task's uid again").isEmpty();
+            }
             adopted.cancel();
             TaskResult result = adopted.result().get(20, TimeUnit.SECONDS);
 
             assertThat(result.reason()).isEqualTo("cancelled");
             assertThat(ProcScan.processesOf(attempt)).isEmpty();
             assertThat(next.leftovers()).isEmpty();
+            if (others != null) {
+                assertThat(Files.getAttribute(adopted.sandbox().workDir(), "unix:uid")).isEqualTo(0);
+                others.reacquire(uid).orElseThrow().close();
+            }
         }
     }
 }

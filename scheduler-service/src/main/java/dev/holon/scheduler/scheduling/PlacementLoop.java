@@ -18,7 +18,6 @@ import dev.holon.scheduler.placement.TaskPlacement;
 import dev.holon.scheduler.placement.TaskRequest;
 import dev.holon.scheduler.task.TaskStateMachine;
 import dev.holon.scheduler.task.TaskTransitions;
-import dev.holon.scheduler.task.TasksPending;
 import dev.holon.support.outbox.Outbox;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -26,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
@@ -48,7 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * every {@code node-view-refresh}) plus what SCHEDULED/RUNNING tasks hold make a {@link ClusterSnapshot}; the
  * pending tasks (priority, then age) are planned against it, and in one transaction the placed ones become
  * SCHEDULED with an {@code AssignTask} (fenced by the leader epoch) and the others leave their reason on the job.
- * A commit that leaves tasks pending ({@link TasksPending}, e.g. a submit) wakes a pass at once on the leader.
+ * A commit that leaves tasks pending (a submit on any replica, a LOST attempt) wakes a pass at once on the leader.
  * One pass at a time (synchronized: the planner is not thread-safe).
  */
 @Component
@@ -87,9 +85,8 @@ public class PlacementLoop {
         this.clock = clock;
     }
 
-    /** A transaction left tasks pending and due: on the leader, place them now rather than at the next pass. */
-    @TransactionalEventListener
-    void onTasksPending(TasksPending pending) {
+    /** Tasks became pending and due ({@link PendingNotifications}): on the leader, place them now, not at the next pass. */
+    void wake() {
         if (leadership.isLeader() && wakeQueued.compareAndSet(false, true)) {
             try {
                 wakeups.execute(() -> {

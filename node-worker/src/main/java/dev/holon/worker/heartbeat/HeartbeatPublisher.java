@@ -3,6 +3,7 @@ package dev.holon.worker.heartbeat;
 import dev.holon.contracts.Topics;
 import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.contracts.node.NodeHeartbeat;
+import dev.holon.worker.BackgroundLoop;
 import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.metrics.MachineProbe;
 import dev.holon.worker.metrics.NodeInventory;
@@ -17,7 +18,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * increasing across restarts of the worker (one heartbeat a second never catches up with the clock) and a consumer
  * can drop reordered or stale heartbeats by comparing it with the last one seen.
  */
-public class HeartbeatPublisher implements SmartLifecycle {
+public class HeartbeatPublisher extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
 
@@ -47,11 +47,11 @@ public class HeartbeatPublisher implements SmartLifecycle {
     private final Counter dropped;
     private final AtomicLong droppedInARow = new AtomicLong();
 
-    private volatile ScheduledExecutorService executor;
 
     public HeartbeatPublisher(KafkaTemplate<String, EventEnvelope<?>> kafka, NodeIdentity identity, MachineProbe probe,
                               EnrolmentStatus enrolment, Envelopes envelopes, Duration interval, Clock clock,
                               MeterRegistry meters) {
+        super("node-heartbeat");
         this.kafka = kafka;
         this.identity = identity;
         this.probe = probe;
@@ -65,24 +65,9 @@ public class HeartbeatPublisher implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("node-heartbeat").factory());
+    protected void started(ScheduledExecutorService executor) {
         // Fixed delay, not fixed rate: a send that blocks (broker down, max.block.ms) never causes a burst afterwards.
         executor.scheduleWithFixedDelay(this::beatSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService running = executor;
-        executor = null;
-        if (running != null) {
-            running.shutdownNow();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
     }
 
     /** Stops before the Kafka producer closes and after the registration loop, like every default-phase bean. */

@@ -1,13 +1,13 @@
 package dev.holon.worker.registration;
 
 import dev.holon.contracts.node.NodeEnrolment;
+import dev.holon.worker.BackgroundLoop;
 import dev.holon.worker.WorkerProperties;
 import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.metrics.NodeInventory;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.function.Supplier;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * whether the registry still knows the node, and enrols again at once when it answers 404 (e.g. its database was
  * reset). One thread; runs from context start to context stop.
  */
-public class RegistrationReconciler implements SmartLifecycle {
+public class RegistrationReconciler extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(RegistrationReconciler.class);
 
@@ -42,13 +41,13 @@ public class RegistrationReconciler implements SmartLifecycle {
     private final ExponentialBackOff backOff;
     private final Supplier<String> apiUrl;
 
-    private volatile ScheduledExecutorService executor;
     private BackOffExecution backOffExecution;
     private int failedAttempts;
 
     public RegistrationReconciler(RegistryClient registry, NodeIdentity identity, NodeInventory inventory,
                                   WorkerProperties properties, EnrolmentStatus status, Clock clock,
                                   Supplier<String> apiUrl) {
+        super("node-registration");
         this.apiUrl = apiUrl;
         this.registry = registry;
         this.identity = identity;
@@ -61,23 +60,8 @@ public class RegistrationReconciler implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("node-registration").factory());
+    protected void started(ScheduledExecutorService executor) {
         executor.execute(this::reconcile);
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService running = executor;
-        executor = null;
-        if (running != null) {
-            running.shutdownNow();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
     }
 
     /** One step of the loop; schedules the next one itself. */
@@ -89,7 +73,7 @@ public class RegistrationReconciler implements SmartLifecycle {
             log.error("Registration step failed unexpectedly; retrying in {}", properties.registrationCheckInterval(), unexpected);
             next = properties.registrationCheckInterval();
         }
-        ScheduledExecutorService running = executor;
+        ScheduledExecutorService running = executor();
         if (running != null) {
             try {
                 running.schedule(this::reconcile, next.toMillis(), TimeUnit.MILLISECONDS);
@@ -151,9 +135,6 @@ public class RegistrationReconciler implements SmartLifecycle {
     }
 
     /** True while the context stops: an interrupted call is no news worth a warning. */
-    private boolean isStopping() {
-        return executor == null || Thread.currentThread().isInterrupted();
-    }
 
     /** One line that says what went wrong and where, without a stack trace. */
     String describe(Throwable e) {

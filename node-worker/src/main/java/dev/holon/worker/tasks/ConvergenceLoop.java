@@ -1,15 +1,14 @@
 package dev.holon.worker.tasks;
 
 import dev.holon.contracts.task.NodeAssignments;
+import dev.holon.worker.BackgroundLoop;
 import dev.holon.worker.registration.EnrolmentStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@link TaskAssignments#converge} act on it. When no scheduler answers nothing is changed: running attempts keep
  * running. One thread; runs from context start to context stop.
  */
-final class ConvergenceLoop implements SmartLifecycle {
+final class ConvergenceLoop extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(ConvergenceLoop.class);
     /** How often the loop looks whether an enrolment happened or the next poll is due. */
@@ -31,13 +30,13 @@ final class ConvergenceLoop implements SmartLifecycle {
     private final Duration interval;
     private final Clock clock;
 
-    private volatile ScheduledExecutorService executor;
     private long seenEnrolments;
     private Instant nextPoll = Instant.MIN;
     private int failures;
 
     ConvergenceLoop(SchedulerClient scheduler, TaskAssignments assignments, EnrolmentStatus enrolment,
                     Duration interval, Clock clock) {
+        super("task-convergence");
         this.scheduler = scheduler;
         this.assignments = assignments;
         this.enrolment = enrolment;
@@ -46,24 +45,8 @@ final class ConvergenceLoop implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("task-convergence").factory());
+    protected void started(ScheduledExecutorService executor) {
         executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService running = executor;
-        executor = null;
-        if (running != null) {
-            running.shutdownNow();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
     }
 
     private void tick() {
@@ -85,7 +68,7 @@ final class ConvergenceLoop implements SmartLifecycle {
         try {
             desired = scheduler.assignments(assignments.nodeId());
         } catch (RuntimeException e) {
-            if (executor == null || Thread.currentThread().isInterrupted()) {
+            if (isStopping()) {
                 return;
             }
             // Not hearing from the scheduler says nothing about what should run: leave everything as it is.

@@ -43,6 +43,10 @@ final class ClusterApi {
         }
     }
 
+    String token() {
+        return token;
+    }
+
     Response get(String path) {
         return send("GET", cluster.gatewayUrl() + path, token, null);
     }

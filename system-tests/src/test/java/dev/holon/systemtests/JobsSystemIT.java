@@ -144,7 +144,7 @@ class JobsSystemIT {
                  "resources":{"cpuMillis":100,"memoryMiB":64,"gpus":0}}""".formatted(secret));
         api.awaitAllRunning(holder, Duration.ofSeconds(60));
         String directory = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
-                .until(() -> api.get("/api/v1/jobs/" + holder + "/tasks/0/logs"),
+                .until(() -> workerOutput(api.job(holder).path("tasks").get(0)),
                         logs -> logs.status() == 200 && logs.body().startsWith("/")).body().strip();
 
         String reader = api.submit("""
@@ -152,7 +152,7 @@ class JobsSystemIT {
                  "resources":{"cpuMillis":100,"memoryMiB":64,"gpus":0}}""".formatted(directory, directory));
         JsonNode job = api.awaitFinished(reader, Duration.ofSeconds(60));
 
-        assertThat(api.get("/api/v1/jobs/" + reader + "/tasks/0/logs").body()).doesNotContain(secret);
+        assertThat(workerOutput(job.path("tasks").get(0)).body()).doesNotContain(secret);
         assertThat(job.path("state").asString()).as("cat of another task's file fails: " + job).isEqualTo("FAILED");
         api.post("/api/v1/jobs/" + holder + "/cancel", null);
     }
@@ -177,6 +177,13 @@ class JobsSystemIT {
         assertThat(unknown.json().path("detail").asString()).contains("0190a6d2-0000-7000-8000-000000000000");
 
         assertThat(jobCount()).as("jobs after bad input").isEqualTo(jobsBefore);
+    }
+
+    /** A task's stdout, from the worker that ran it (its own API). */
+    private static Response workerOutput(JsonNode task) {
+        int worker = api.workerOfNode().get(task.path("nodeId").asString());
+        return ClusterApi.send("GET", "http://localhost:" + cluster.workerPort(worker) + "/api/v1/tasks/"
+                + task.path("attemptId").asString() + "/logs?stream=stdout", api.token(), null);
     }
 
     private static void assertRefused(String body, int status, String field) {

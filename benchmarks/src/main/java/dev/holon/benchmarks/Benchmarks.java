@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -44,26 +45,30 @@ public final class Benchmarks {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public static void main(String[] args) throws Exception {
-        String which = args.length == 0 ? "all" : args[0];
+        Set<String> modes = Set.of((args.length == 0 ? "all" : args[0]).split(","));
         Path home = Path.of("target", "bench-cluster").toAbsolutePath();
         deleteRecursively(home); // cold: no data, no worker ids
         long startNanos = System.nanoTime();
         try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(38080)
                 .repository(repositoryRoot()).stopOnExit(true).build())) {
             double startSeconds = (System.nanoTime() - startNanos) / 1e9;
-            if (which.equals("startup") || which.equals("all")) {
+            if (runs(modes, "startup")) {
                 startup(cluster, startSeconds);
             }
-            if (which.equals("failure-detection") || which.equals("all")) {
+            if (runs(modes, "failure-detection")) {
                 failureDetection(cluster, 10);
             }
-            if (which.equals("submit-latency") || which.equals("all")) {
+            if (runs(modes, "submit-latency")) {
                 submitLatency(cluster, 200);
             }
-            if (which.equals("recovery") || which.equals("all")) {
+            if (runs(modes, "recovery")) {
                 recovery(cluster, 30);
             }
         }
+    }
+
+    private static boolean runs(Set<String> modes, String mode) {
+        return modes.contains(mode) || modes.contains("all");
     }
 
     private static void startup(LocalCluster cluster, double startSeconds) throws InterruptedException {

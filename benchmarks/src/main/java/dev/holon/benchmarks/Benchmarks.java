@@ -205,7 +205,13 @@ public final class Benchmarks {
     }
 
     private static String nodeIdOfZone(LocalCluster cluster, String zone, String token) throws Exception {
-        return get(cluster, "/api/v1/nodes?label=zone=" + zone, token).path("items").get(0).path("id").asString();
+        JsonNode nodes = get(cluster, "/api/v1/nodes", token);
+        for (JsonNode node : nodes.path("items")) {
+            if (zone.equals(node.path("labels").path("zone").asString())) {
+                return node.path("id").asString();
+            }
+        }
+        throw new IllegalStateException("no node in zone " + zone + ": " + nodes);
     }
 
     /** Nearest-rank percentile of sorted figures. */

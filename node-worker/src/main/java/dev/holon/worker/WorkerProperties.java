@@ -3,6 +3,7 @@ package dev.holon.worker;
 import dev.holon.worker.identity.NodeLabels;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -10,12 +11,14 @@ import org.springframework.validation.annotation.Validated;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code holon.worker.*}: everything the agent needs to know about where it lives and how often it speaks.
  * Defaults suit one developer machine; {@code config/node-worker.yml} maps them to the launcher's environment.
  *
  * @param registryUrl               base URL of registry-service (or the gateway in front of it)
+ * @param schedulerUrls             base URLs of the scheduler-service replicas, tried in turn for the desired state
  * @param heartbeatInterval         time between two heartbeats on {@code holon.node.heartbeats}
  * @param registrationCheckInterval how often the worker asks the registry whether it still knows this node
  * @param enrolmentBackoff          retry backoff while the registry or the identity provider is not reachable
@@ -29,6 +32,7 @@ import java.time.Duration;
 @ConfigurationProperties("holon.worker")
 public record WorkerProperties(
         @NotNull URI registryUrl,
+        @NotEmpty List<URI> schedulerUrls,
         @NotNull Duration heartbeatInterval,
         @NotNull Duration registrationCheckInterval,
         @NotNull @Valid Backoff enrolmentBackoff,
@@ -40,6 +44,7 @@ public record WorkerProperties(
 
     public WorkerProperties {
         registryUrl = registryUrl != null ? registryUrl : URI.create("http://localhost:8081");
+        schedulerUrls = schedulerUrls != null ? List.copyOf(schedulerUrls) : List.of(URI.create("http://localhost:8082"));
         heartbeatInterval = heartbeatInterval != null ? heartbeatInterval : Duration.ofSeconds(1);
         registrationCheckInterval = registrationCheckInterval != null ? registrationCheckInterval : Duration.ofSeconds(10);
         enrolmentBackoff = enrolmentBackoff != null ? enrolmentBackoff : new Backoff(null, null);

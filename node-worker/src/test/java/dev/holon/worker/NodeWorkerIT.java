@@ -3,6 +3,8 @@ package dev.holon.worker;
 import dev.holon.contracts.Topics;
 import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.contracts.node.NodeHeartbeat;
+import dev.holon.contracts.task.AssignTask;
+import dev.holon.contracts.task.TaskEvent;
 import dev.holon.localcluster.infra.KeycloakServer;
 import dev.holon.support.kafka.EnvelopeDeserializer;
 import dev.holon.testsupport.KeycloakTokens;
@@ -28,6 +30,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,6 +64,9 @@ class NodeWorkerIT {
     private static NimbusJwtDecoder tokenDecoder;
     private static EmbeddedKafkaKraftBroker kafka;
     private static RegistryStandIn registry;
+    private static SchedulerStandIn scheduler;
+    private static KafkaConsumer<String, EventEnvelope<Object>> taskEvents;
+    private static final List<TaskEvent> reported = new CopyOnWriteArrayList<>();
     private static Path dataDir;
     private static ConfigurableApplicationContext worker;
     private static KafkaConsumer<String, EventEnvelope<Object>> heartbeats;
@@ -69,9 +77,11 @@ class NodeWorkerIT {
         keycloak = TestInfrastructure.keycloak();
         tokenDecoder = NimbusJwtDecoder.withJwkSetUri(keycloak.issuerUri() + "/protocol/openid-connect/certs").build();
         tokenDecoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(keycloak.issuerUri()));
-        kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.NODE_HEARTBEATS);
+        kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.NODE_HEARTBEATS, Topics.TASK_ASSIGNMENTS,
+                Topics.TASK_EVENTS);
         kafka.afterPropertiesSet();
         registry = new RegistryStandIn(tokenDecoder);
+        scheduler = new SchedulerStandIn(tokenDecoder);
         dataDir = Files.createTempDirectory("node-worker-it");
         worker = new SpringApplicationBuilder(NodeWorkerApplication.class).run(
                 "--spring.cloud.config.enabled=false",
@@ -80,6 +90,11 @@ class NodeWorkerIT {
                 "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + keycloak.issuerUri(),
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + keycloak.issuerUri() + "/protocol/openid-connect/certs",
                 "--holon.worker.registry-url=" + registry.url(),
+                // The first replica is down: the worker must go on to the next one.
+                "--holon.worker.scheduler-urls=" + unusedPortUrl() + "," + scheduler.url(),
+                "--holon.worker.tasks.reconcile-interval=PT0.3S",
+                "--holon.worker.tasks.kill-grace=PT1S",
+                "--holon.worker.resilience.scheduler.wait-in-open-state=PT0.5S",
                 "--holon.worker.data-dir=" + dataDir,
                 "--holon.worker.labels=zone=a,rack=r1",
                 "--holon.worker.heartbeat-interval=PT0.2S",
@@ -95,6 +110,12 @@ class NodeWorkerIT {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new EnvelopeDeserializer());
         heartbeats.assign(List.of(new TopicPartition(Topics.NODE_HEARTBEATS, 0)));
+        taskEvents = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "node-worker-it-tasks",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new EnvelopeDeserializer());
+        taskEvents.assign(List.of(new TopicPartition(Topics.TASK_EVENTS, 0)));
     }
 
     @AfterAll
@@ -102,11 +123,17 @@ class NodeWorkerIT {
         if (heartbeats != null) {
             heartbeats.close();
         }
+        if (taskEvents != null) {
+            taskEvents.close();
+        }
         if (worker != null) {
             worker.close();
         }
         if (registry != null) {
             registry.close();
+        }
+        if (scheduler != null) {
+            scheduler.close();
         }
         if (kafka != null) {
             kafka.destroy();
@@ -261,6 +288,149 @@ class NodeWorkerIT {
                 assertThat(JSON.readTree(get("/actuator/health", null).body()).path("status").asString()).isEqualTo("UP"));
         int count = poll().size();
         await().atMost(PATIENCE).until(() -> poll().size() > count);
+    }
+
+    @Test
+    @Order(7)
+    void runsAnAttemptItOnlyLearnsOfFromTheSchedulersDesiredState() throws Exception {
+        String nodeId = nodeId();
+        AssignTask missed = assignment("att-desired-1", "exit 7");
+
+        scheduler.desire(missed);
+
+        TaskEvent.TaskExited exited = awaitExit("att-desired-1");
+        assertThat(exited.exitCode()).as("its own exit status: it really ran").isEqualTo(7);
+        assertThat(exited.nodeId()).isEqualTo(nodeId);
+        assertThat(exited.jobId()).isEqualTo(missed.jobId());
+        assertThat(reportsOf("att-desired-1")).first().isInstanceOf(TaskEvent.TaskStarted.class);
+        assertThat(scheduler.polls()).allSatisfy(poll -> assertThat(poll.nodeId()).isEqualTo(nodeId))
+                .anySatisfy(poll -> assertThat(poll.status()).isEqualTo(200));
+        int polls = scheduler.polls().size();
+        await().atMost(PATIENCE).until(() -> scheduler.polls().size() >= polls + 3);
+        assertThat(reportsOf("att-desired-1")).filteredOn(TaskEvent.TaskStarted.class::isInstance)
+                .as("started once, however often it is listed").hasSize(1);
+        scheduler.desire();
+    }
+
+    @Test
+    @Order(8)
+    void stopsAnAttemptOnlyAfterTwoAnswersNoLongerListItAndNotWhileTheSchedulerIsDown() throws Exception {
+        scheduler.desire(assignment("att-desired-2", "sleep 300"));
+        await().atMost(PATIENCE).until(() -> reportsOf("att-desired-2").stream()
+                .anyMatch(TaskEvent.TaskStarted.class::isInstance));
+
+        // One answer without it, then the scheduler is down: one miss is no reason to stop anything.
+        scheduler.goDownAfter(1);
+        scheduler.desire();
+        int before = scheduler.polls().size();
+        await().atMost(PATIENCE).until(() -> scheduler.polls().stream().skip(before)
+                .filter(poll -> poll.status() == 503).count() >= 5);
+        assertThat(scheduler.polls().stream().skip(before).filter(poll -> poll.status() == 200).toList())
+                .singleElement().satisfies(poll -> assertThat(poll.listed()).isEmpty());
+        assertThat(reportsOf("att-desired-2")).noneMatch(TaskEvent.TaskExited.class::isInstance);
+
+        scheduler.recover();
+
+        TaskEvent.TaskExited exited = awaitExit("att-desired-2");
+        assertThat(exited.reason()).isEqualTo("no longer assigned to this node");
+        assertThat(exited.exitCode()).isNotZero();
+    }
+
+    private static AssignTask assignment(String attemptId, String script) throws IOException {
+        return new AssignTask("task-" + attemptId, attemptId, "job-it", 0, 1, nodeId(), SchedulerStandIn.FENCING_TOKEN,
+                List.of("sh", "-c", script), Map.of(), 100, 64, 0, 0, "default");
+    }
+
+    private static TaskEvent.TaskExited awaitExit(String attemptId) {
+        await().atMost(PATIENCE).until(() -> reportsOf(attemptId).stream()
+                .anyMatch(TaskEvent.TaskExited.class::isInstance));
+        return reportsOf(attemptId).stream().filter(TaskEvent.TaskExited.class::isInstance)
+                .map(TaskEvent.TaskExited.class::cast).findFirst().orElseThrow();
+    }
+
+    private static List<TaskEvent> reportsOf(String attemptId) {
+        taskEvents.poll(Duration.ofMillis(200)).forEach(record -> reported.add((TaskEvent) record.value().data()));
+        return reported.stream().filter(event -> event.attemptId().equals(attemptId)).toList();
+    }
+
+    /** A URL where nothing listens (a scheduler replica that is down). */
+    private static String unusedPortUrl() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
+    @Test
+    @Order(9)
+    void servesAnAttemptsLogWholeTailedAndFollowedLiveWithProblemsForBadRequests() throws Exception {
+        String token = TestInfrastructure.tokens().demo();
+        Path attempt = Files.createDirectories(dataDir.resolve("tasks").resolve("log-attempt-1"));
+        Path stdout = attempt.resolve("stdout.log");
+        Files.writeString(stdout, "one\ntwo\n");
+        Files.writeString(attempt.resolve("stderr.log"), "oops\n");
+        String logs = "/api/v1/tasks/log-attempt-1/logs";
+
+        assertThat(get(logs, token).body()).isEqualTo("one\ntwo\n");
+        assertThat(get(logs + "?stream=stderr", token).body()).isEqualTo("oops\n");
+        assertThat(get(logs + "?tail=1", token).body()).isEqualTo("two\n");
+        assertProblem(get("/api/v1/tasks/no-such-attempt/logs", token), 404);
+        assertProblem(get(logs + "?stream=stdin", token), 400);
+        assertProblem(get(logs + "?tail=-1", token), 400);
+        assertProblem(get(logs + "?follow=true&tail=-1", token), 400);
+        assertProblem(get("/api/v1/tasks/no-such-attempt/logs?follow=true", token), 404);
+
+        // a live follow: lines arrive while the attempt still runs, then the end event once it has ended
+        HttpRequest follow = HttpRequest.newBuilder(URI.create(workerUrl() + logs + "?follow=true"))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<java.util.stream.Stream<String>> live = HTTP.send(follow, HttpResponse.BodyHandlers.ofLines());
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/event-stream"));
+        java.util.Iterator<String> lines = live.body().iterator();
+        List<String> seen = new ArrayList<>();
+        while (seen.stream().noneMatch(l -> l.equals("data:two"))) {
+            seen.add(lines.next());
+        }
+        Files.writeString(stdout, "three\n", java.nio.file.StandardOpenOption.APPEND);
+        while (seen.stream().noneMatch(l -> l.equals("data:three"))) {
+            seen.add(lines.next());
+        }
+        assertThat(seen).as("three arrived before the attempt ended").contains("id:14");
+        Files.writeString(attempt.resolve("exit"), "0\n");
+        lines.forEachRemaining(seen::add);
+        assertThat(String.join("\n", seen)).isEqualTo("""
+                id:4
+                data:one
+
+                id:8
+                data:two
+
+                id:14
+                data:three
+
+                event:end
+                id:14
+                data:end
+                """);
+
+        // resuming after the first line, by Last-Event-ID or offset, with Accept instead of follow=true
+        HttpResponse<String> resumed = HTTP.send(HttpRequest.newBuilder(URI.create(workerUrl() + logs))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream")
+                .header("Last-Event-ID", "4").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(resumed.body()).startsWith("id:8\ndata:two\n\nid:14\ndata:three\n\nevent:end");
+        assertThat(get(logs + "?follow=true&offset=8", token).body()).startsWith("id:14\ndata:three\n\nevent:end");
+        assertThat(get(logs + "?follow=true&tail=1", token).body()).startsWith("id:14\ndata:three\n\nevent:end");
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(response.body()).path("status").asInt()).isEqualTo(status);
+    }
+
+    private static String workerUrl() {
+        return "http://127.0.0.1:" + worker.getEnvironment().getRequiredProperty("local.server.port");
     }
 
     private static String nodeId() throws IOException {

@@ -92,7 +92,7 @@ final class RegistryStandIn implements AutoCloseable {
     }
 
     private int answer(HttpExchange exchange, String nodeId, String token) throws IOException {
-        if (token == null || rejectedTokens.contains(token) || !isNodeToken(token)) {
+        if (token == null || rejectedTokens.contains(token) || !isNodeToken(tokens, token)) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             return send(exchange, 401, "{\"type\":\"/problems/unauthorized\",\"status\":401}", "application/problem+json");
         }
@@ -112,7 +112,8 @@ final class RegistryStandIn implements AutoCloseable {
         };
     }
 
-    private boolean isNodeToken(String token) {
+    /** Whether {@code token} is valid and carries the realm role {@code node}, as the services check it. */
+    static boolean isNodeToken(JwtDecoder tokens, String token) {
         try {
             Jwt jwt = tokens.decode(token);
             Map<String, Object> realmAccess = jwt.getClaimAsMap("realm_access");

@@ -39,6 +39,17 @@ class WorkerPropertiesTest {
     }
 
     @Test
+    void bindsSchedulerReplicasFromACommaSeparatedList() {
+        runner.withPropertyValues(CREDENTIALS).run(context ->
+                assertThat(context.getBean(WorkerProperties.class).schedulerUrls())
+                        .containsExactly(URI.create("http://localhost:8082")));
+        runner.withPropertyValues(CREDENTIALS)
+                .withPropertyValues("holon.worker.scheduler-urls=http://localhost:8082,http://localhost:8083")
+                .run(context -> assertThat(context.getBean(WorkerProperties.class).schedulerUrls())
+                        .containsExactly(URI.create("http://localhost:8082"), URI.create("http://localhost:8083")));
+    }
+
+    @Test
     void bindsLabelsWrittenAsTheEnvironmentVariableIs() {
         runner.withPropertyValues(CREDENTIALS).withPropertyValues("holon.worker.labels=zone=a,rack=r1").run(context ->
                 assertThat(context.getBean(WorkerProperties.class).labels().asMap())

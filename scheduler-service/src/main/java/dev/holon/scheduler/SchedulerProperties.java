@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param leaderRetry        how often every replica tries to become (or checks it still is) the leader
  * @param placementBatch     pending tasks placed per pass (one transaction)
  * @param idempotencyWindow  how long an {@code Idempotency-Key} is remembered
+ * @param maxRetryBackoff    the longest a failed task waits before its next attempt
+ * @param reconcileInterval  how often the leader compares the tasks on nodes with the registry's view (DOWN, draining)
  */
 @Validated
 @ConfigurationProperties("holon.scheduler")
@@ -34,5 +36,7 @@ public record SchedulerProperties(
         @NotNull @DefaultValue("PT1S") Duration nodeViewRefresh,
         @NotNull @DefaultValue("PT1S") Duration leaderRetry,
         @Min(1) @DefaultValue("500") int placementBatch,
-        @NotNull @DefaultValue("PT24H") Duration idempotencyWindow) {
+        @NotNull @DefaultValue("PT24H") Duration idempotencyWindow,
+        @NotNull @DefaultValue("PT5M") Duration maxRetryBackoff,
+        @NotNull @DefaultValue("PT5S") Duration reconcileInterval) {
 }

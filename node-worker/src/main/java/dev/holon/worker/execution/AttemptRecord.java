@@ -36,7 +36,8 @@ public record AttemptRecord(
         Isolation.Namespaces namespaces,
         Isolation.MemoryLimit memoryLimit,
         List<Path> cgroups,
-        String user) {
+        String user,
+        int uid) {
 
     public AttemptRecord {
         cgroups = List.copyOf(cgroups);
@@ -47,7 +48,8 @@ public record AttemptRecord(
         return new AttemptRecord(spec.attemptId(), spec.taskId(), spec.jobId(), spec.index(), spec.count(),
                 spec.tenant(), startedAt, spec.timeout(), root == null ? -1 : root.pid(),
                 root == null ? null : root.info().startInstant().orElse(null), isolation.namespaces(), isolation.memory(),
-                cgroup == null ? List.of() : cgroup.directories(), user == null ? null : user.name());
+                cgroup == null ? List.of() : cgroup.directories(), user == null ? null : user.name(),
+                user == null ? -1 : user.uid());
     }
 
     void write(Path file) throws IOException {
@@ -72,6 +74,7 @@ public record AttemptRecord(
         if (user != null) {
             p.setProperty("user", user);
         }
+        p.setProperty("uid", Integer.toString(uid));
         store(p, file);
     }
 
@@ -88,7 +91,7 @@ public record AttemptRecord(
                     Isolation.Namespaces.valueOf(p.getProperty("namespaces")),
                     Isolation.MemoryLimit.valueOf(p.getProperty("memoryLimit")),
                     cgroups.isEmpty() ? List.of() : Arrays.stream(cgroups.split(":")).map(Path::of).toList(),
-                    p.getProperty("user"));
+                    p.getProperty("user"), Integer.parseInt(p.getProperty("uid", "-1")));
         } catch (RuntimeException e) {
             throw new IOException("unreadable attempt record " + file + ": " + e, e);
         }

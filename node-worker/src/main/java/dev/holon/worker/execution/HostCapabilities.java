@@ -15,7 +15,8 @@ import java.util.List;
  * user namespace otherwise, or none; tenant users only as root with {@code useradd}, {@code getent} and
  * {@code setpriv}.
  */
-record HostCapabilities(Isolation isolation, HostTools tools, TaskCgroups cgroups, TenantUsers tenantUsers) {
+record HostCapabilities(Isolation isolation, HostTools tools, TaskCgroups cgroups, TenantUsers tenantUsers,
+                        AttemptUids attemptUids) {
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -71,6 +72,7 @@ record HostCapabilities(Isolation isolation, HostTools tools, TaskCgroups cgroup
         }
 
         TenantUsers tenantUsers = null;
+        AttemptUids attemptUids = null;
         if (!options.tenantUsers()) {
             notes.add("per-tenant users turned off by configuration");
         } else if (!root) {
@@ -83,6 +85,12 @@ record HostCapabilities(Isolation isolation, HostTools tools, TaskCgroups cgroup
                     PROBE_TIMEOUT);
             if (drop.ok()) {
                 tenantUsers = new TenantUsers(tools.useradd(), tools.getent());
+                try {
+                    attemptUids = new AttemptUids(options.attemptUids());
+                } catch (IOException e) {
+                    notes.add("cannot use " + options.attemptUids().lockDir() + " to allocate uids (" + e
+                            + "): the attempts of one tenant share its user");
+                }
                 String unreachable = unreachableAncestor(options.root());
                 if (unreachable != null) {
                     notes.add(unreachable + " is not searchable by others: tasks of tenant users start in their "
@@ -92,8 +100,9 @@ record HostCapabilities(Isolation isolation, HostTools tools, TaskCgroups cgroup
                 notes.add("setpriv cannot change user (" + drop.output() + "): tasks run as the worker's user");
             }
         }
-        return new HostCapabilities(new Isolation(memory, cpu, namespaces, tenantUsers != null, notes), tools,
-                cgroups, tenantUsers);
+        return new HostCapabilities(new Isolation(memory, cpu, namespaces, tenantUsers != null,
+                attemptUids != null, notes), tools,
+                cgroups, tenantUsers, attemptUids);
     }
 
     private static List<String> unshareProbe(HostTools tools, boolean userNamespace) {

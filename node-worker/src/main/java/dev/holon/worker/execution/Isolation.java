@@ -3,7 +3,8 @@ package dev.holon.worker.execution;
 import java.util.List;
 
 /**
- * Which sandboxing mechanisms are in effect on this host, as found by probing at start (not as configured), and
+ * Which sandboxing mechanisms are in effect (with {@code attemptUids}, each attempt runs under a uid of its own in
+ * its tenant's group; with only {@code tenantUsers}, as its tenant's user) on this host, as found by probing at start (not as configured), and
  * notes on why others are not. Logged once by {@link TaskRunner}; tests and later the worker's health details can
  * show it.
  */
@@ -12,6 +13,7 @@ public record Isolation(
         CpuLimit cpu,
         Namespaces namespaces,
         boolean tenantUsers,
+        boolean attemptUids,
         List<String> notes) {
 
     public Isolation {
@@ -61,7 +63,8 @@ public record Isolation(
             case PID -> "PID + mount (unshare)";
             case USER_AND_PID -> "user + PID + mount (unshare)";
             case NONE -> "none";
-        } + "; per-tenant Unix users: " + (tenantUsers ? "yes" : "no")
+        } + "; Unix users: " + (attemptUids ? "one uid per attempt, the tenant's group"
+                : tenantUsers ? "one per tenant" : "none (the worker's own)")
                 + (notes.isEmpty() ? "" : "; notes: " + String.join("; ", notes));
     }
 }

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * A live follow of one log file (see {@link TaskLogs#follow}): polls the file for new bytes and hands complete
- * lines to the consumer on its own virtual thread. {@link #done()} completes with the final offset when the
+ * lines, each with the byte offset where it ends, to the consumer on its own virtual thread. {@link #done()} completes with the final offset when the
  * attempt has ended and everything is delivered, or when {@link #close()} is called; exceptionally if reading or
  * the consumer fails. The consumer is never called after {@code done()} completed.
  */
@@ -22,17 +22,24 @@ public final class LogFollower implements AutoCloseable {
 
     static final int MAX_LINE = 64 * 1024;
 
+    /**
+     * One line of output without its newline; {@code end} is the byte offset just after it (and its newline), so a
+     * follow that starts at {@code end} continues with the next line.
+     */
+    public record Line(String text, long end) {
+    }
+
     private final Path file;
     private final TaskSandbox sandbox;
     private final Duration pollInterval;
-    private final Consumer<String> onLine;
+    private final Consumer<Line> onLine;
     private final CompletableFuture<Long> done = new CompletableFuture<>();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private volatile boolean closed;
     private volatile long offset;
     private Thread thread;
 
-    private LogFollower(Path file, TaskSandbox sandbox, long offset, Duration pollInterval, Consumer<String> onLine) {
+    private LogFollower(Path file, TaskSandbox sandbox, long offset, Duration pollInterval, Consumer<Line> onLine) {
         this.file = file;
         this.sandbox = sandbox;
         this.offset = offset;
@@ -41,7 +48,7 @@ public final class LogFollower implements AutoCloseable {
     }
 
     static LogFollower start(Path file, TaskSandbox sandbox, long offset, Duration pollInterval,
-                             Consumer<String> onLine) {
+                             Consumer<Line> onLine) {
         LogFollower follower = new LogFollower(file, sandbox, offset, pollInterval, onLine);
         follower.thread = Thread.ofVirtual().name("holon-log-follow-" + sandbox.attemptId()).start(follower::run);
         return follower;
@@ -74,11 +81,11 @@ public final class LogFollower implements AutoCloseable {
                 while (!closed && (read = channel.read(buffer.clear(), offset)) > 0) {
                     readSome = true;
                     offset += read;
-                    deliver(buffer.array(), read);
+                    deliver(buffer.array(), read, offset - read);
                 }
                 if (ended && !readSome) {
                     if (!closed && pending.size() > 0) {
-                        emit();
+                        emit(offset);
                     }
                     break;
                 }
@@ -92,16 +99,17 @@ public final class LogFollower implements AutoCloseable {
         }
     }
 
-    private void deliver(byte[] bytes, int length) {
+    /** Hands on the complete lines in {@code bytes}, which were read from the file at {@code base}. */
+    private void deliver(byte[] bytes, int length, long base) {
         int start = 0;
         for (int i = 0; i < length && !closed; i++) {
             if (bytes[i] == '\n') {
                 pending.write(bytes, start, i - start);
-                emit();
+                emit(base + i + 1);
                 start = i + 1;
             } else if (pending.size() + (i - start) >= MAX_LINE) {
                 pending.write(bytes, start, i - start);
-                emit();
+                emit(base + i);
                 start = i;
             }
         }
@@ -110,9 +118,9 @@ public final class LogFollower implements AutoCloseable {
         }
     }
 
-    private void emit() {
+    private void emit(long end) {
         String line = pending.toString(StandardCharsets.UTF_8);
         pending.reset();
-        onLine.accept(line);
+        onLine.accept(new Line(line, end));
     }
 }

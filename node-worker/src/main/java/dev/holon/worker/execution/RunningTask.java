@@ -165,7 +165,11 @@ public final class RunningTask {
         completions.execute(this::finish);
     }
 
-    boolean stop(String reason) {
+    /**
+     * Stops the attempt (SIGTERM, grace, SIGKILL) with {@code reason} as its result's reason. Returns at once; false
+     * when it had already ended or was already being stopped.
+     */
+    public boolean stop(String reason) {
         if (root == null || result.isDone() || finishing.get() || !stopReason.compareAndSet(null, reason)) {
             return false;
         }

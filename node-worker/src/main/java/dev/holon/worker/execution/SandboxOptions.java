@@ -18,7 +18,24 @@ public record SandboxOptions(
         boolean cgroups,
         boolean pidNamespace,
         boolean tenantUsers,
-        String cgroupParent) {
+        String cgroupParent,
+        UidRange attemptUids) {
+
+    /**
+     * The uids attempts run under when the worker is root, one per attempt, machine-wide: taken by a lock on
+     * {@code <lockDir>/<uid>.lock}, so every worker of a machine must use the same lock directory and range.
+     */
+    public record UidRange(int first, int count, Path lockDir) {
+
+        public static final UidRange DEFAULT = new UidRange(6_100_000, 100_000, Path.of("/run/holon/task-uids"));
+
+        public UidRange {
+            if (first <= 0 || count <= 0 || (long) first + count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("invalid attempt uid range: first " + first + ", count " + count);
+            }
+            Objects.requireNonNull(lockDir, "lockDir");
+        }
+    }
 
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -35,6 +52,7 @@ public record SandboxOptions(
         path = path == null || path.isBlank() ? DEFAULT_PATH : path;
         lang = lang == null || lang.isBlank() ? DEFAULT_LANG : lang;
         cgroupParent = cgroupParent == null || cgroupParent.isBlank() ? DEFAULT_CGROUP_PARENT : cgroupParent;
+        attemptUids = attemptUids == null ? UidRange.DEFAULT : attemptUids;
         if (!TaskSpec.isSafeId(cgroupParent)) {
             throw new IllegalArgumentException("cgroupParent must be a plain directory name, got " + cgroupParent);
         }
@@ -43,22 +61,26 @@ public record SandboxOptions(
     /** Everything the host supports, 5 s grace. */
     public static SandboxOptions defaults(Path root) {
         return new SandboxOptions(root, DEFAULT_KILL_GRACE, DEFAULT_PATH, DEFAULT_LANG, true, true, true,
-                DEFAULT_CGROUP_PARENT);
+                DEFAULT_CGROUP_PARENT, UidRange.DEFAULT);
     }
 
     public SandboxOptions withKillGrace(Duration grace) {
-        return new SandboxOptions(root, grace, path, lang, cgroups, pidNamespace, tenantUsers, cgroupParent);
+        return new SandboxOptions(root, grace, path, lang, cgroups, pidNamespace, tenantUsers, cgroupParent, attemptUids);
     }
 
     public SandboxOptions withCgroups(boolean use) {
-        return new SandboxOptions(root, killGrace, path, lang, use, pidNamespace, tenantUsers, cgroupParent);
+        return new SandboxOptions(root, killGrace, path, lang, use, pidNamespace, tenantUsers, cgroupParent, attemptUids);
     }
 
     public SandboxOptions withPidNamespace(boolean use) {
-        return new SandboxOptions(root, killGrace, path, lang, cgroups, use, tenantUsers, cgroupParent);
+        return new SandboxOptions(root, killGrace, path, lang, cgroups, use, tenantUsers, cgroupParent, attemptUids);
     }
 
     public SandboxOptions withTenantUsers(boolean use) {
-        return new SandboxOptions(root, killGrace, path, lang, cgroups, pidNamespace, use, cgroupParent);
+        return new SandboxOptions(root, killGrace, path, lang, cgroups, pidNamespace, use, cgroupParent, attemptUids);
+    }
+
+    public SandboxOptions withAttemptUids(UidRange range) {
+        return new SandboxOptions(root, killGrace, path, lang, cgroups, pidNamespace, tenantUsers, cgroupParent, range);
     }
 }

@@ -73,13 +73,28 @@ public final class TaskLogs {
      * line as it is written, until the attempt has ended and its output is read to the end, or the follower is
      * closed. Lines longer than 64 KiB are delivered in pieces. Runs on its own virtual thread.
      */
-    public LogFollower follow(String attemptId, LogStream stream, int lastLines, Consumer<String> onLine)
+    public LogFollower follow(String attemptId, LogStream stream, int lastLines, Consumer<LogFollower.Line> onLine)
             throws IOException {
         Path file = file(attemptId, stream);
         long start;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             start = tailOffset(channel, channel.size(), lastLines);
         }
+        return LogFollower.start(file, TaskSandbox.of(root, attemptId), start, pollInterval, onLine);
+    }
+
+    /**
+     * Follows the log from byte {@code offset} (a {@link LogFollower.Line#end()} seen before, to resume), like
+     * {@link #follow}. An offset past the end starts at the end: the file only grows, so the caller cannot have
+     * seen more.
+     */
+    public LogFollower followFrom(String attemptId, LogStream stream, long offset, Consumer<LogFollower.Line> onLine)
+            throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative, got " + offset);
+        }
+        Path file = file(attemptId, stream);
+        long start = Math.min(offset, Files.size(file));
         return LogFollower.start(file, TaskSandbox.of(root, attemptId), start, pollInterval, onLine);
     }
 

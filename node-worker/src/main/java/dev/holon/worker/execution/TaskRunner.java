@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -110,13 +112,25 @@ public final class TaskRunner implements AutoCloseable {
                         "no Unix user for tenant " + spec.tenant() + ": " + e.getMessage());
             }
         }
+        AttemptUids.Lease uid = null;
+        if (user != null && host.attemptUids() != null) {
+            try {
+                uid = host.attemptUids().acquire(attemptId);
+            } catch (IOException e) {
+                return RunningTask.failedToStart(attemptId, null, startedAt, "no uid for the attempt: " + e.getMessage());
+            }
+            // Its own uid, so no other attempt (of any tenant) can read its files; its tenant's group.
+            user = new TenantUsers.UnixUser(user.name(), uid.uid(), user.gid());
+        }
         TaskSandbox sandbox;
         try {
             sandbox = TaskSandbox.create(options.root(), attemptId, user);
         } catch (FileAlreadyExistsException e) {
+            releaseUid(uid, null);
             return RunningTask.failedToStart(attemptId, null, startedAt,
                     "attempt " + attemptId + " already has a sandbox at " + e.getFile());
         } catch (IOException e) {
+            releaseUid(uid, TaskSandbox.of(options.root(), attemptId));
             return RunningTask.failedToStart(attemptId, null, startedAt, "cannot create the sandbox: " + e);
         }
         Map<String, String> baseEnv = baseEnvironment(spec, sandbox);
@@ -125,6 +139,7 @@ public final class TaskRunner implements AutoCloseable {
         String missing = missingExecutable(spec.command().getFirst(), ownEnv.getOrDefault("PATH", options.path()),
                 sandbox.workDir());
         if (missing != null) {
+            releaseUid(uid, sandbox);
             return RunningTask.failedToStart(attemptId, sandbox, startedAt, missing);
         }
         TaskCgroup cgroup = null;
@@ -132,6 +147,7 @@ public final class TaskRunner implements AutoCloseable {
             try {
                 cgroup = host.cgroups().create(attemptId, spec.memoryBytes(), spec.cpuMillis());
             } catch (IOException e) {
+                releaseUid(uid, sandbox);
                 return RunningTask.failedToStart(attemptId, sandbox, startedAt, "cannot create its cgroup: " + e);
             }
         }
@@ -158,6 +174,7 @@ public final class TaskRunner implements AutoCloseable {
             if (cgroup != null) {
                 cgroup.remove();
             }
+            releaseUid(uid, sandbox);
             return RunningTask.failedToStart(attemptId, sandbox, startedAt, e.getMessage());
         }
         sendEnvironment(process, attemptId, SandboxCommand.exportScript(ownEnv));
@@ -171,11 +188,26 @@ public final class TaskRunner implements AutoCloseable {
             log.warn("attempt {}: cannot record its pid in {}: {}", attemptId, sandbox.recordFile(), e.toString());
         }
         running.add(task);
+        AttemptUids.Lease lease = uid;
+        task.result().whenComplete((result, error) -> releaseUid(lease, sandbox));
         task.watch(completions, spec.timeout());
         log.info("attempt {} of task {} (job {}, {}/{}, tenant {}) started: pid {}, {} mCPU, {} MiB{}", attemptId,
                 spec.taskId(), spec.jobId(), spec.index(), spec.count(), spec.tenant(), process.pid(),
-                spec.cpuMillis(), spec.memoryMiB(), user == null ? "" : ", user " + user.name());
+                spec.cpuMillis(), spec.memoryMiB(), user == null ? "" : ", uid " + user.uid() + " of " + user.name());
         return task;
+    }
+
+    /** Whether {@code attemptId} ran or runs here: its directory exists (also after a worker restart). */
+    public boolean hasRun(String attemptId) {
+        return TaskSpec.isSafeId(attemptId) && Files.isDirectory(options.root().resolve(attemptId));
+    }
+
+    /** The recorded result of an attempt that ended here. */
+    public Optional<TaskResult> result(String attemptId) {
+        if (!TaskSpec.isSafeId(attemptId)) {
+            return Optional.empty();
+        }
+        return AttemptRecord.readResult(TaskSandbox.of(options.root(), attemptId).resultFile());
     }
 
     /**
@@ -201,6 +233,7 @@ public final class TaskRunner implements AutoCloseable {
         }
         TaskSandbox sandbox = TaskSandbox.of(options.root(), leftover.attemptId());
         TaskCgroup cgroup = leftover.cgroups().isEmpty() ? null : new TaskCgroup(leftover.cgroups());
+        AttemptUids.Lease uid = reacquireUid(leftover);
         ProcessHandle root = leftover.liveRoot().orElse(null);
         if (root == null) {
             // It ended while no worker watched: report what the wrapper recorded, after clearing what is left.
@@ -208,14 +241,19 @@ public final class TaskRunner implements AutoCloseable {
                     cgroup, leftover.namespaces(), leftover.memoryLimit(), options.killGrace(), timer, clock,
                     running::remove);
             running.add(ended);
+            ended.result().whenComplete((result, error) -> releaseUid(uid, sandbox));
             ended.finishNow(completions);
             return ended;
         }
         RunningTask task = new RunningTask(leftover.attemptId(), sandbox, leftover.startedAt(), root, null, cgroup,
                 leftover.namespaces(), leftover.memoryLimit(), options.killGrace(), timer, clock, running::remove);
         if (!running.add(task)) {
+            if (uid != null) {
+                uid.close();
+            }
             return running.get(leftover.attemptId()).orElse(task);
         }
+        task.result().whenComplete((result, error) -> releaseUid(uid, sandbox));
         task.watch(completions, leftover.timeout());
         log.info("attempt {} of task {} adopted: pid {} still running", leftover.attemptId(), leftover.taskId(),
                 root.pid());
@@ -245,6 +283,49 @@ public final class TaskRunner implements AutoCloseable {
         if (host.cgroups() != null && running.size() == 0) {
             host.cgroups().removeParents();
         }
+    }
+
+    /** Takes the uid of an adopted attempt back, so no other attempt gets it while this one lives. */
+    private AttemptUids.Lease reacquireUid(AttemptRecord leftover) {
+        if (leftover.uid() < 0 || host.attemptUids() == null) {
+            return null;
+        }
+        try {
+            AttemptUids.Lease lease = host.attemptUids().reacquire(leftover.uid()).orElse(null);
+            if (lease == null) {
+                log.warn("attempt {}: its uid {} is held by another worker or out of range", leftover.attemptId(),
+                        leftover.uid());
+            }
+            return lease;
+        } catch (IOException e) {
+            log.warn("attempt {}: cannot lock its uid {} again: {}", leftover.attemptId(), leftover.uid(), e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Gives an attempt's uid back once nothing runs under it: its working directory goes to the worker first, so
+     * the next attempt given this uid cannot read what this one left there. A uid that still has processes stays
+     * taken until this worker stops.
+     */
+    private void releaseUid(AttemptUids.Lease uid, TaskSandbox sandbox) {
+        if (uid == null) {
+            return;
+        }
+        if (AttemptUids.hasProcesses(uid.uid())) {
+            log.warn("processes of uid {} outlived their attempt: the uid stays taken", uid.uid());
+            return;
+        }
+        if (sandbox != null && Files.exists(sandbox.workDir(), LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.setAttribute(sandbox.workDir(), "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                log.warn("attempt {}: cannot take back its working directory ({}): uid {} stays taken",
+                        sandbox.attemptId(), e.toString(), uid.uid());
+                return;
+            }
+        }
+        uid.close();
     }
 
     private Map<String, String> baseEnvironment(TaskSpec spec, TaskSandbox sandbox) {

@@ -4,6 +4,9 @@ package dev.holon.worker.registration;
 import dev.holon.worker.WorkerProperties;
 import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.metrics.MachineProbe;
+import dev.holon.worker.resilience.ResilienceProperties;
+import dev.holon.worker.resilience.ResilientCall;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.context.annotation.Bean;
@@ -38,6 +41,7 @@ import java.time.Clock;
  * header, and forgets it when the registry answers 401 so the next call fetches a fresh one.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ResilienceProperties.class)
 class RegistrationConfiguration {
 
     /** The registration id of the node's client in Spring Security's client registry. */
@@ -48,20 +52,26 @@ class RegistrationConfiguration {
         return new EnrolmentStatus();
     }
 
+    /** Adds the node's bearer token to a call (to the registry, the scheduler). */
     @Bean
-    RegistryClient registryClient(RestClient.Builder restClientBuilder, WorkerProperties properties,
-                                  OAuth2AuthorizedClientManager nodeAuthorizedClientManager,
-                                  OAuth2AuthorizedClientService nodeAuthorizedClients) {
+    OAuth2ClientHttpRequestInterceptor nodeBearer(OAuth2AuthorizedClientManager nodeAuthorizedClientManager,
+                                                  OAuth2AuthorizedClientService nodeAuthorizedClients) {
         OAuth2ClientHttpRequestInterceptor bearer = new OAuth2ClientHttpRequestInterceptor(nodeAuthorizedClientManager);
         bearer.setClientRegistrationIdResolver(request -> NODE_CLIENT);
-        // A 401 from the registry drops the cached token, so the next call fetches a fresh one.
+        // A 401 drops the cached token, so the next call fetches a fresh one.
         bearer.setAuthorizationFailureHandler(
                 OAuth2ClientHttpRequestInterceptor.authorizationFailureHandler(nodeAuthorizedClients));
+        return bearer;
+    }
+
+    @Bean
+    RegistryClient registryClient(RestClient.Builder restClientBuilder, WorkerProperties properties,
+                                  OAuth2ClientHttpRequestInterceptor nodeBearer, ResilienceProperties resilience) {
         return new RegistryClient(restClientBuilder.clone()
                 .baseUrl(properties.registryUrl().toString())
                 .requestFactory(requestFactory(properties))
-                .requestInterceptor(bearer)
-                .build());
+                .requestInterceptor(nodeBearer)
+                .build(), new ResilientCall("registry", resilience.registry()));
     }
 
     @Bean

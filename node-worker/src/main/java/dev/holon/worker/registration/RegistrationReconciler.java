@@ -4,6 +4,7 @@ import dev.holon.contracts.node.NodeEnrolment;
 import dev.holon.worker.WorkerProperties;
 import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.metrics.NodeInventory;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -164,6 +165,9 @@ public class RegistrationReconciler implements SmartLifecycle {
             return "token request refused by " + properties.credentials().tokenUri() + ": "
                     + oauth.getError().getErrorCode()
                     + (oauth.getError().getDescription() != null ? " (" + oauth.getError().getDescription() + ")" : "");
+        }
+        if (e instanceof CallNotPermittedException) {
+            return "registry calls suspended after repeated failures (circuit open)";
         }
         if (e instanceof RestClientResponseException response) {
             return "registry answered " + response.getStatusCode().value() + " " + response.getStatusText();

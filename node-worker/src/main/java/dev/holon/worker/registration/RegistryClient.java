@@ -1,6 +1,7 @@
 package dev.holon.worker.registration;
 
 import dev.holon.contracts.node.NodeEnrolment;
+import dev.holon.worker.resilience.ResilientCall;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -9,16 +10,20 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The registry's node API as this worker uses it. Authentication (the node's bearer token) is the job of the
- * {@link RestClient} it is given. Errors surface as Spring's {@code RestClientException}s.
+ * {@link RestClient} it is given. Errors surface as Spring's {@code RestClientException}s. The enrolment check goes
+ * through a {@link ResilientCall} (retry, circuit breaker, time limit); enrolment has its own backoff loop in
+ * {@link RegistrationReconciler}.
  */
 public class RegistryClient {
 
     private static final String NODE = "/api/v1/nodes/{nodeId}";
 
     private final RestClient restClient;
+    private final ResilientCall checks;
 
-    public RegistryClient(RestClient restClient) {
+    public RegistryClient(RestClient restClient, ResilientCall checks) {
         this.restClient = restClient;
+        this.checks = checks;
     }
 
     /**
@@ -42,7 +47,7 @@ public class RegistryClient {
 
     /** {@code GET /api/v1/nodes/{id}}: true when the registry knows the node, false on 404; other errors throw. */
     public boolean knows(String nodeId) {
-        return restClient.get()
+        return checks.call(() -> restClient.get()
                 .uri(NODE, nodeId)
                 .accept(MediaType.APPLICATION_JSON)
                 .exchange((request, response) -> {
@@ -53,7 +58,7 @@ public class RegistryClient {
                         return true;
                     }
                     throw new RegistryAnswerException(response.getStatusCode().value(), response.getStatusText());
-                });
+                }));
     }
 
     /** A status the registry should not answer to a node check (401, 403, 5xx...). */

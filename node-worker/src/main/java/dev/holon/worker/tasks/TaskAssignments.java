@@ -2,6 +2,7 @@ package dev.holon.worker.tasks;
 
 import dev.holon.contracts.task.AssignTask;
 import dev.holon.contracts.task.CancelTask;
+import dev.holon.contracts.task.NodeAssignments;
 import dev.holon.contracts.task.TaskEvent;
 import dev.holon.worker.execution.AttemptRecord;
 import dev.holon.worker.execution.RunningTask;
@@ -11,10 +12,12 @@ import dev.holon.worker.execution.TaskSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the worker does with the scheduler's commands for this node (plain Java; the Kafka listener only routes
@@ -26,7 +29,8 @@ import java.util.Objects;
  *   harmless;</li>
  *   <li>{@code TaskStarted} is reported when the process started, {@code TaskExited} when it ended (exit code -1
  *   when it never started);</li>
- *   <li>{@link CancelTask} cancels the attempt if it runs here.</li>
+ *   <li>{@link CancelTask} cancels the attempt if it runs here;</li>
+ *   <li>{@link #converge} applies the scheduler's desired state for this node, the safety net under Kafka.</li>
  * </ul>
  */
 public final class TaskAssignments {
@@ -35,12 +39,15 @@ public final class TaskAssignments {
 
     /** Reported as exit code when the attempt has none (it never started). */
     public static final int NO_EXIT_CODE = -1;
+    /** The reason of an attempt stopped because the scheduler's desired state no longer lists it here. */
+    public static final String NO_LONGER_ASSIGNED = "no longer assigned to this node";
 
     private final String nodeId;
     private final TaskRunner runner;
     private final FencingToken fencing;
     private final TaskReporter reporter;
     private final Clock clock;
+    private final Convergence convergence = new Convergence();
 
     public TaskAssignments(String nodeId, TaskRunner runner, FencingToken fencing, TaskReporter reporter,
                            Clock clock) {
@@ -72,8 +79,56 @@ public final class TaskAssignments {
                     assign.fencingToken(), fencing.highest());
             return Outcome.FENCED;
         }
+        return start(assign);
+    }
+
+    /**
+     * Converges on the scheduler's desired state for this node (see {@link Convergence}). The answer as a whole is
+     * fenced by its token (the newest leader epoch): an answer from a deposed scheduler changes nothing, and the
+     * attempts of a current answer start even when assigned under an older epoch, since the current leader still
+     * wants them.
+     */
+    public synchronized Convergence.Plan converge(NodeAssignments desired) {
+        if (!nodeId.equals(desired.nodeId())) {
+            log.warn("ignoring the desired state of node {}: this is node {}", desired.nodeId(), nodeId);
+            return Convergence.Plan.NONE;
+        }
+        if (!fencing.admit(desired.fencingToken())) {
+            log.info("ignoring the desired state as of {}: fencing token {} is below {}", desired.asOf(),
+                    desired.fencingToken(), fencing.highest());
+            return Convergence.Plan.NONE;
+        }
+        List<AssignTask> items = desired.items() == null ? List.of()
+                : desired.items().stream().filter(item -> nodeId.equals(item.nodeId())).toList();
+        Set<String> running = runner.running().all().stream().filter(RunningTask::isRunning)
+                .map(RunningTask::attemptId).collect(Collectors.toSet());
+        Convergence.Plan plan = convergence.plan(items, running, attemptId -> !runner.hasRun(attemptId)
+                ? Convergence.Local.UNKNOWN
+                : runner.result(attemptId).isPresent() ? Convergence.Local.ENDED : Convergence.Local.RUNNING);
+        for (AssignTask assign : plan.start()) {
+            log.info("attempt {} of task {} is assigned here but was never received: starting it", assign.attemptId(),
+                    assign.taskId());
+            start(assign);
+        }
+        for (String attemptId : plan.stop()) {
+            runner.running().get(attemptId).ifPresent(task -> {
+                log.info("attempt {} is no longer assigned to this node: stopping it", attemptId);
+                task.stop(NO_LONGER_ASSIGNED);
+            });
+        }
+        for (AssignTask assign : plan.reReport()) {
+            runner.result(assign.attemptId()).ifPresent(result -> {
+                log.info("attempt {} ended here but the scheduler still lists it: reporting its end again",
+                        assign.attemptId());
+                reporter.report(exited(assign.jobId(), assign.taskId(), assign.attemptId(), result), assign.tenant());
+            });
+        }
+        return plan;
+    }
+
+    private Outcome start(AssignTask assign) {
         if (!TaskSpec.isSafeId(assign.attemptId()) || runner.running().get(assign.attemptId()).isPresent()
-                || Files.exists(runner.options().root().resolve(assign.attemptId()))) {
+                || runner.hasRun(assign.attemptId())) {
             log.debug("attempt {} already ran or runs here: assignment ignored", assign.attemptId());
             return TaskSpec.isSafeId(assign.attemptId()) ? Outcome.DUPLICATE : Outcome.INVALID;
         }
@@ -133,13 +188,17 @@ public final class TaskAssignments {
                         "worker error: " + error, clock.instant()), tenant);
                 return;
             }
-            int exitCode = result.exitCode() == null ? NO_EXIT_CODE : result.exitCode();
-            // A stop by the worker (cancel, timeout, OOM) is never a success, whatever the exit status says.
-            if (exitCode == 0 && !result.succeeded()) {
-                exitCode = NO_EXIT_CODE;
-            }
-            reporter.report(new TaskEvent.TaskExited(jobId, taskId, task.attemptId(), nodeId, exitCode,
-                    result.reason(), result.finishedAt() == null ? clock.instant() : result.finishedAt()), tenant);
+            reporter.report(exited(jobId, taskId, task.attemptId(), result), tenant);
         });
+    }
+
+    private TaskEvent.TaskExited exited(String jobId, String taskId, String attemptId, TaskResult result) {
+        int exitCode = result.exitCode() == null ? NO_EXIT_CODE : result.exitCode();
+        // A stop by the worker (cancel, timeout, OOM) is never a success, whatever the exit status says.
+        if (exitCode == 0 && !result.succeeded()) {
+            exitCode = NO_EXIT_CODE;
+        }
+        return new TaskEvent.TaskExited(jobId, taskId, attemptId, nodeId, exitCode, result.reason(),
+                result.finishedAt() == null ? clock.instant() : result.finishedAt());
     }
 }

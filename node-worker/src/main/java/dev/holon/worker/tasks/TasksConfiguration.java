@@ -7,15 +7,26 @@ import dev.holon.worker.execution.SandboxOptions;
 import dev.holon.worker.execution.TaskLogs;
 import dev.holon.worker.execution.TaskRunner;
 import dev.holon.worker.identity.NodeIdentity;
+import dev.holon.worker.registration.EnrolmentStatus;
+import dev.holon.worker.resilience.ResilienceProperties;
+import dev.holon.worker.resilience.ResilientCall;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
+import org.springframework.web.client.RestClient;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
-/** The task runner under {@code <data-dir>/tasks}, the assignment consumer and the log endpoint's reader. */
+/**
+ * The task runner under {@code <data-dir>/tasks}, the assignment consumer, the convergence on the scheduler's
+ * desired state and the log endpoint's reader.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TaskProperties.class)
 class TasksConfiguration {
@@ -30,7 +41,8 @@ class TasksConfiguration {
                 .withKillGrace(tasks.killGrace())
                 .withCgroups(tasks.cgroups())
                 .withPidNamespace(tasks.pidNamespace())
-                .withTenantUsers(tasks.tenantUsers()));
+                .withTenantUsers(tasks.tenantUsers())
+                .withAttemptUids(tasks.attemptUids()));
     }
 
     @Bean
@@ -46,6 +58,22 @@ class TasksConfiguration {
                 clock);
         assignments.adoptLeftovers();
         return assignments;
+    }
+
+    @Bean
+    ConvergenceLoop convergenceLoop(RestClient.Builder restClientBuilder, WorkerProperties worker,
+                                    TaskProperties tasks, ResilienceProperties resilience,
+                                    OAuth2ClientHttpRequestInterceptor nodeBearer, TaskAssignments assignments,
+                                    EnrolmentStatus enrolment, Clock clock) {
+        Duration timeout = resilience.scheduler().timeout();
+        RestClient restClient = restClientBuilder.clone()
+                .requestFactory(ClientHttpRequestFactoryBuilder.jdk()
+                        .build(HttpClientSettings.defaults().withTimeouts(timeout, timeout)))
+                .requestInterceptor(nodeBearer)
+                .build();
+        SchedulerClient scheduler = new SchedulerClient(worker.schedulerUrls(), restClient,
+                new ResilientCall("scheduler", resilience.scheduler()));
+        return new ConvergenceLoop(scheduler, assignments, enrolment, tasks.reconcileInterval(), clock);
     }
 
     @Bean

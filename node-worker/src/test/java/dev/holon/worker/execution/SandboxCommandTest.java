@@ -19,7 +19,7 @@ class SandboxCommandTest {
     @Test
     void everyMechanismInItsPlace() {
         Isolation all = new Isolation(Isolation.MemoryLimit.CGROUP_V1, Isolation.CpuLimit.CGROUP_V1,
-                Isolation.Namespaces.PID, true, List.of());
+                Isolation.Namespaces.PID, true, true, List.of());
 
         List<String> argv = SandboxCommand.argv(TOOLS, all, List.of(Path.of("/cg/memory/a1/cgroup.procs")),
                 Path.of("/tasks/a1/exit"), new TenantUsers.UnixUser("holon-t-x", 990, 985), 64L << 20,
@@ -36,7 +36,7 @@ class SandboxCommandTest {
     @Test
     void theFallbacksWhenNothingIsAvailable() {
         Isolation none = new Isolation(Isolation.MemoryLimit.PRLIMIT_ADDRESS_SPACE, Isolation.CpuLimit.NONE,
-                Isolation.Namespaces.NONE, false, List.of());
+                Isolation.Namespaces.NONE, false, false, List.of());
 
         List<String> argv = SandboxCommand.argv(TOOLS, none, List.of(), Path.of("/tasks/a1/exit"), null, 1024,
                 List.of("true"));

@@ -46,20 +46,50 @@ class SandboxIsolationTest {
     }
 
     @Test
-    void eachTenantRunsAsItsOwnUnprivilegedUser() throws Exception {
-        assumeTrue(runner.isolation().tenantUsers(), "per-tenant users not in effect: " + runner.isolation().describe());
-        RunningTask a1 = runner.start(Specs.forTenant("tenant-a", "id", "-u"));
-        RunningTask a2 = runner.start(Specs.forTenant("tenant-a", "id", "-u"));
-        RunningTask b = runner.start(Specs.forTenant("tenant-b", "id", "-u"));
+    void eachAttemptRunsUnderItsOwnUnprivilegedUidInItsTenantsGroup() throws Exception {
+        assumeTrue(runner.isolation().attemptUids(), "per-attempt uids not in effect: " + runner.isolation().describe());
+        RunningTask a1 = runner.start(Specs.forTenant("tenant-a", "sh", "-c", "id -u; id -g; sleep 60"));
+        RunningTask a2 = runner.start(Specs.forTenant("tenant-a", "sh", "-c", "id -u; id -g; sleep 60"));
+        RunningTask b = runner.start(Specs.forTenant("tenant-b", "sh", "-c", "id -u; id -g; sleep 60"));
         for (RunningTask task : List.of(a1, a2, b)) {
-            assertThat(resultOf(task).succeeded()).isTrue();
+            await().atMost(Duration.ofMillis(ENDS_WITHIN_MS)).until(() -> Files.readAllLines(task.sandbox().stdout()).size() == 2);
         }
 
-        String uidA = Files.readString(a1.sandbox().stdout()).trim();
-        assertThat(uidA).isNotEqualTo("0");
-        assertThat(Files.readString(a2.sandbox().stdout()).trim()).isEqualTo(uidA);
-        assertThat(Files.readString(b.sandbox().stdout()).trim()).isNotEqualTo(uidA).isNotEqualTo("0");
-        assertThat(Files.getOwner(a1.sandbox().workDir()).getName()).isEqualTo(TenantUsers.userName("tenant-a"));
+        List<String> idsA1 = Files.readAllLines(a1.sandbox().stdout());
+        List<String> idsA2 = Files.readAllLines(a2.sandbox().stdout());
+        List<String> idsB = Files.readAllLines(b.sandbox().stdout());
+        assertThat(List.of(idsA1.getFirst(), idsA2.getFirst(), idsB.getFirst())).doesNotHaveDuplicates()
+                .doesNotContain("0");
+        assertThat(idsA2.get(1)).as("same tenant, same group").isEqualTo(idsA1.get(1)).isNotEqualTo("0");
+        assertThat(idsB.get(1)).isNotEqualTo(idsA1.get(1)).isNotEqualTo("0");
+        assertThat(Files.getAttribute(a1.sandbox().workDir(), "unix:uid")).isEqualTo(Integer.parseInt(idsA1.getFirst()));
+
+        for (RunningTask task : List.of(a1, a2, b)) {
+            task.cancel();
+            resultOf(task);
+        }
+        assertThat(Files.getAttribute(a1.sandbox().workDir(), "unix:uid"))
+                .as("an ended attempt's directory goes back to the worker before its uid is reused").isEqualTo(0);
+    }
+
+    @Test
+    void aTaskCannotReadTheWorkingDirectoryOfAnotherTaskOfTheSameTenant() throws Exception {
+        assumeTrue(runner.isolation().attemptUids(), "per-attempt uids not in effect: " + runner.isolation().describe());
+        RunningTask owner = runner.start(Specs.forTenant("tenant-a", "sh", "-c", "echo secret > mine.txt; sleep 60"));
+        Path secret = owner.sandbox().workDir().resolve("mine.txt");
+        await().atMost(Duration.ofMillis(ENDS_WITHIN_MS)).until(() -> Files.exists(secret));
+
+        RunningTask reader = runner.start(Specs.forTenant("tenant-a", "cat", secret.toString()));
+
+        assertThat(resultOf(reader).reason()).isEqualTo("exit code 1");
+        assertThat(Files.readString(reader.sandbox().stderr())).contains("Permission denied");
+        assertThat(Files.readString(reader.sandbox().stdout())).isEmpty();
+        owner.cancel();
+        resultOf(owner);
+
+        RunningTask later = runner.start(Specs.forTenant("tenant-a", "cat", secret.toString()));
+        assertThat(resultOf(later).succeeded()).as("nor after it ended").isFalse();
+        assertThat(Files.readString(later.sandbox().stdout())).isEmpty();
     }
 
     @Test
@@ -110,7 +140,7 @@ class SandboxIsolationTest {
     @Test
     void withoutCgroupsNamespacesAndUsersTheTreeIsStillKilledAndMemoryStillLimited() throws Exception {
         try (TaskRunner bare = new TaskRunner(new SandboxOptions(temp.resolve("bare"), Duration.ofMillis(500), null,
-                null, false, false, false, null))) {
+                null, false, false, false, null, null))) {
             assertThat(bare.isolation().memory()).isEqualTo(Isolation.MemoryLimit.PRLIMIT_ADDRESS_SPACE);
             assertThat(bare.isolation().namespaces()).isEqualTo(Isolation.Namespaces.NONE);
             assertThat(bare.isolation().tenantUsers()).isFalse();

@@ -74,7 +74,7 @@ class TaskLogsTest {
         Path dir = attempt("a1", "old 1\nold 2\nold 3\n");
         List<String> seen = new CopyOnWriteArrayList<>();
 
-        try (LogFollower follower = logs().follow("a1", LogStream.STDOUT, 2, seen::add)) {
+        try (LogFollower follower = logs().follow("a1", LogStream.STDOUT, 2, line -> seen.add(line.text()))) {
             await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
             Files.writeString(dir.resolve("stdout.log"), "new 1\nnew ", StandardOpenOption.APPEND);
             await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 3);
@@ -86,6 +86,26 @@ class TaskLogsTest {
             assertThat(seen).containsExactly("old 2", "old 3", "new 1", "new 2", "unfinished");
             assertThat(end).isEqualTo(Files.size(dir.resolve("stdout.log")));
         }
+    }
+
+    @Test
+    void eachLineCarriesTheOffsetWhereAFollowResumesAfterIt() throws Exception {
+        Path dir = attempt("a1", "one\ntwo\nthree\n");
+        Files.writeString(dir.resolve("exit"), "0\n");
+        List<LogFollower.Line> all = new CopyOnWriteArrayList<>();
+        logs().followFrom("a1", LogStream.STDOUT, 0, all::add).done().get(5, TimeUnit.SECONDS);
+        assertThat(all).containsExactly(new LogFollower.Line("one", 4), new LogFollower.Line("two", 8),
+                new LogFollower.Line("three", 14));
+
+        List<String> resumed = new CopyOnWriteArrayList<>();
+        long end = logs().followFrom("a1", LogStream.STDOUT, all.getFirst().end(), line -> resumed.add(line.text()))
+                .done().get(5, TimeUnit.SECONDS);
+        assertThat(resumed).containsExactly("two", "three");
+        assertThat(end).isEqualTo(14);
+
+        List<String> beyond = new CopyOnWriteArrayList<>();
+        logs().followFrom("a1", LogStream.STDOUT, 999, line -> beyond.add(line.text())).done().get(5, TimeUnit.SECONDS);
+        assertThat(beyond).isEmpty();
     }
 
     @Test
@@ -104,7 +124,7 @@ class TaskLogsTest {
         Files.writeString(dir.resolve("exit"), "0\n");
         List<String> seen = new CopyOnWriteArrayList<>();
 
-        logs().follow("a1", LogStream.STDOUT, 1, seen::add).done().get(5, TimeUnit.SECONDS);
+        logs().follow("a1", LogStream.STDOUT, 1, line -> seen.add(line.text())).done().get(5, TimeUnit.SECONDS);
 
         assertThat(seen).extracting(String::length).containsExactly(LogFollower.MAX_LINE, 10);
     }
@@ -117,7 +137,7 @@ class TaskLogsTest {
             List<String> seen = new CopyOnWriteArrayList<>();
 
             new TaskLogs(sandboxes, Duration.ofMillis(20))
-                    .follow(task.attemptId(), LogStream.STDOUT, 100, seen::add)
+                    .follow(task.attemptId(), LogStream.STDOUT, 100, line -> seen.add(line.text()))
                     .done().get(10, TimeUnit.SECONDS);
 
             assertThat(seen).containsExactly("line 1", "line 2", "line 3", "line 4", "line 5", "no newline");

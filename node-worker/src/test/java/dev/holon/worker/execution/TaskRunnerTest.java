@@ -312,7 +312,7 @@ class TaskRunnerTest {
         AttemptRecord full = AttemptRecord.read(original.sandbox().recordFile());
         new AttemptRecord(full.attemptId(), full.taskId(), full.jobId(), full.index(), full.count(), full.tenant(),
                 full.startedAt(), full.timeout(), -1, null, full.namespaces(), full.memoryLimit(), full.cgroups(),
-                full.user()).write(original.sandbox().recordFile()); // as if the worker died right after the start
+                full.user(), full.uid()).write(original.sandbox().recordFile()); // as if the worker died right after the start
 
         try (TaskRunner restarted = new TaskRunner(runner.options())) {
             AttemptRecord leftover = restarted.leftovers().getFirst();

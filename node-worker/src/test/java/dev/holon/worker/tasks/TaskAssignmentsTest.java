@@ -2,6 +2,7 @@ package dev.holon.worker.tasks;
 
 import dev.holon.contracts.task.AssignTask;
 import dev.holon.contracts.task.CancelTask;
+import dev.holon.contracts.task.NodeAssignments;
 import dev.holon.contracts.task.TaskEvent;
 import dev.holon.worker.execution.SandboxOptions;
 import dev.holon.worker.execution.TaskRunner;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,5 +125,68 @@ class TaskAssignmentsTest {
                 0, "tenant-a");
         assertThat(assignments.assign(empty)).isEqualTo(TaskAssignments.Outcome.INVALID);
         assertThat(((TaskEvent.TaskExited) reports.getFirst()).reason()).startsWith("failed to start: ");
+    }
+
+    private static NodeAssignments desired(long token, AssignTask... items) {
+        return new NodeAssignments(NODE, token, Instant.now(), List.of(items));
+    }
+
+    @Test
+    void startsAnAttemptOnlyTheDesiredStateListsEvenWhenAssignedUnderAnOlderEpoch() {
+        TaskAssignments assignments = assignments(runner);
+        assignments.assign(assign("att-9", 3, "true"));
+
+        Convergence.Plan plan = assignments.converge(desired(3, assign("att-10", 2, "sh", "-c", "exit 4")));
+
+        assertThat(plan.start()).extracting(AssignTask::attemptId).containsExactly("att-10");
+        await().atMost(Duration.ofSeconds(10)).until(() -> reports.stream()
+                .anyMatch(e -> e instanceof TaskEvent.TaskExited x && x.attemptId().equals("att-10")));
+        assertThat(reports).filteredOn(e -> e.attemptId().equals("att-10"))
+                .hasExactlyElementsOfTypes(TaskEvent.TaskStarted.class, TaskEvent.TaskExited.class);
+        assertThat(assignments.converge(desired(3, assign("att-10", 2, "sh", "-c", "exit 4"))).start()).isEmpty();
+    }
+
+    @Test
+    void stopsAnAttemptMissingFromTwoAnswersAndReportsWhy() {
+        TaskAssignments assignments = assignments(runner);
+        assignments.assign(assign("att-11", 1, "sleep", "30"));
+
+        assertThat(assignments.converge(desired(1)).stop()).isEmpty();
+        assertThat(runner.running().get("att-11")).hasValueSatisfying(task -> assertThat(task.isRunning()).isTrue());
+        assertThat(assignments.converge(desired(1)).stop()).containsExactly("att-11");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> reports.size() == 2);
+        TaskEvent.TaskExited exited = (TaskEvent.TaskExited) reports.get(1);
+        assertThat(exited.attemptId()).isEqualTo("att-11");
+        assertThat(exited.reason()).isEqualTo("no longer assigned to this node");
+        assertThat(exited.exitCode()).as("killed by SIGTERM").isEqualTo(128 + 15);
+    }
+
+    @Test
+    void anAnswerOfADeposedSchedulerChangesNothing() {
+        TaskAssignments assignments = assignments(runner);
+        assignments.assign(assign("att-12", 7, "sleep", "30"));
+
+        assignments.converge(desired(6, assign("att-13", 6, "true")));
+        assignments.converge(desired(6));
+
+        assertThat(runner.running().get("att-12")).hasValueSatisfying(task -> assertThat(task.isRunning()).isTrue());
+        assertThat(runner.hasRun("att-13")).isFalse();
+    }
+
+    @Test
+    void reportsTheEndOfAnAttemptAgainWhileTheSchedulerStillListsIt() {
+        TaskAssignments assignments = assignments(runner);
+        AssignTask done = assign("att-14", 1, "sh", "-c", "exit 5");
+        assignments.assign(done);
+        await().atMost(Duration.ofSeconds(10)).until(() -> reports.size() == 2);
+
+        assignments.converge(desired(1, done));
+        assignments.converge(desired(1, done));
+
+        assertThat(reports).hasSize(3);
+        TaskEvent.TaskExited again = (TaskEvent.TaskExited) reports.get(2);
+        assertThat(again).isEqualTo(reports.get(1));
+        assertThat(again.exitCode()).isEqualTo(5);
     }
 }

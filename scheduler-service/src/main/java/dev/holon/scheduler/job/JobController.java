@@ -4,6 +4,7 @@ import dev.holon.contracts.Page;
 import dev.holon.support.problem.ProblemException;
 import dev.holon.support.web.Cursors;
 import jakarta.validation.Valid;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.net.URI;
 import java.util.Set;
@@ -31,9 +33,11 @@ public class JobController {
     private static final Set<String> STATES = Set.of("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED");
 
     private final JobService jobs;
+    private final JobEventStream stream;
 
-    public JobController(JobService jobs) {
+    public JobController(JobService jobs, JobEventStream stream) {
         this.jobs = jobs;
+        this.stream = stream;
     }
 
     /** 201 with the new job; a replay of an earlier request with the same {@code Idempotency-Key} is 200. */
@@ -54,9 +58,7 @@ public class JobController {
     public Page<JobView> list(@RequestParam(required = false) String state,
             @RequestParam(defaultValue = "50") int limit,
             @RequestParam(required = false) String cursor, Authentication who) {
-        if (limit < 1 || limit > 500) {
-            throw ProblemException.invalid("limit must be between 1 and 500, got " + limit);
-        }
+        checkLimit(limit);
         if (state != null && !STATES.contains(state)) {
             throw ProblemException.invalid("state must be one of " + STATES + ", got '" + state + "'");
         }
@@ -73,5 +75,46 @@ public class JobController {
     @PostMapping("/{id}/cancel")
     public ResponseEntity<JobView> cancel(@PathVariable String id, Authentication who) {
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + id)).body(jobs.cancel(id, Caller.of(who)));
+    }
+
+    /** Cancels one task of the job (202, like the job's cancel); an index the job does not have is 404. */
+    @PostMapping("/{id}/tasks/{index}/cancel")
+    public ResponseEntity<JobView> cancelTask(@PathVariable String id, @PathVariable int index, Authentication who) {
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + id))
+                .body(jobs.cancelTask(id, index, Caller.of(who)));
+    }
+
+    /** The job's history, oldest first: one item per state change of any attempt of its tasks. */
+    @GetMapping(path = "/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Page<JobEventView> events(@PathVariable String id, @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor, Authentication who) {
+        checkLimit(limit);
+        Page<JobEventView> page = jobs.events(id, Caller.of(who), afterSeq(cursor), limit);
+        return new Page<>(page.items(), Cursors.encode(page.nextCursor()));
+    }
+
+    /** The same history followed live; resumes after {@code Last-Event-ID}; ends once the job has finished. */
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter followEvents(@PathVariable String id, Authentication who,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        return stream.follow(id, jobs.resumeAfter(id, Caller.of(who), lastEventId));
+    }
+
+    private static long afterSeq(String cursor) {
+        String decoded = Cursors.decode(cursor);
+        if (decoded == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(decoded);
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalid("cursor is not one this API returned");
+        }
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > 500) {
+            throw ProblemException.invalid("limit must be between 1 and 500, got " + limit);
+        }
     }
 }

@@ -11,9 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Jobs and tasks in PostgreSQL (schema {@code scheduler}). Visibility is decided here, in the queries: a caller who
@@ -33,26 +35,37 @@ public class JobRepository {
     /** A job row. */
     public record JobRow(String id, String name, String owner, String tenant, List<String> command,
             Map<String, String> env, List<String> constraints, long cpuMillis, long memoryMiB, int gpus, int count,
-            Strategy strategy, int maxRetries, long timeoutSeconds, int priority, String state, String pendingReason,
-            boolean cancelRequested, String requestHash, Instant createdAt, Instant updatedAt) {
+            Strategy strategy, int maxRetries, int retryBackoffSeconds, long timeoutSeconds, int priority, String state,
+            String pendingReason, boolean cancelRequested, String requestHash, Instant createdAt, Instant updatedAt) {
     }
 
-    /** A task row: the task and its current attempt. */
+    /** A task row: the task and its current attempt ({@code notBefore}: a retry is not placed earlier). */
     public record TaskRow(String id, String jobId, int index, TaskState state, int attempt, String attemptId,
             String nodeId, Long fencingToken, int retriesUsed, Integer exitCode, String reason, Instant scheduledAt,
+            Instant startedAt, Instant finishedAt, Instant notBefore) {
+    }
+
+    /** One attempt of a task, as kept in {@code task_attempt}. */
+    public record AttemptRow(String attemptId, String taskId, int attempt, TaskState state, String nodeId,
+            Integer exitCode, String reason, Instant notBefore, Instant createdAt, Instant scheduledAt,
             Instant startedAt, Instant finishedAt) {
+    }
+
+    /** One state change of one attempt, as kept in {@code job_event}; {@code seq} orders a job's events. */
+    public record EventRow(long seq, String id, String jobId, Instant at, int taskIndex, String attemptId,
+            TaskState from, TaskState to, String nodeId, String reason) {
     }
 
     public void insertJob(JobRow job, String idempotencyKey) {
         jdbc.sql("""
                 INSERT INTO job (id, name, owner, tenant, command, env, constraints, cpu_millis, memory_mib, gpus,
-                                 task_count, strategy, max_retries, timeout_seconds, priority, state, idempotency_key,
-                                 request_hash, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                 task_count, strategy, max_retries, retry_backoff_seconds, timeout_seconds, priority, state,
+                                 idempotency_key, request_hash, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(job.id(), job.name(), job.owner(), job.tenant(), JSON.writeValueAsString(job.command()),
                         JSON.writeValueAsString(job.env()), JSON.writeValueAsString(job.constraints()), job.cpuMillis(),
                         job.memoryMiB(), job.gpus(), job.count(), job.strategy().name(), job.maxRetries(),
-                        job.timeoutSeconds(), job.priority(), job.state(), idempotencyKey, job.requestHash(),
+                        job.retryBackoffSeconds(), job.timeoutSeconds(), job.priority(), job.state(), idempotencyKey, job.requestHash(),
                         ts(job.createdAt()), ts(job.updatedAt()))
                 .update();
     }
@@ -64,6 +77,77 @@ public class JobRepository {
                 .params(task.id(), task.jobId(), task.index(), task.state().name(), task.attempt(), task.attemptId(),
                         ts(now), ts(now))
                 .update();
+        insertAttempt(task.attemptId(), task.id(), task.attempt(), null, now);
+    }
+
+    public void insertAttempt(String attemptId, String taskId, int attempt, Instant notBefore, Instant now) {
+        jdbc.sql("""
+                INSERT INTO task_attempt (attempt_id, task_id, attempt, state, not_before, created_at)
+                VALUES (?, ?, ?, 'PENDING', ?, ?)""")
+                .params(attemptId, taskId, attempt, ts(notBefore), ts(now))
+                .update();
+    }
+
+    /** Writes where an attempt now stands; times and the exit code, once set, are kept. */
+    public void updateAttempt(String attemptId, TaskState state, String nodeId, Integer exitCode, String reason,
+            Instant scheduledAt, Instant startedAt, Instant finishedAt) {
+        jdbc.sql("""
+                UPDATE task_attempt SET state = ?, node_id = COALESCE(?, node_id), exit_code = COALESCE(?, exit_code),
+                       reason = COALESCE(?, reason), scheduled_at = COALESCE(scheduled_at, ?),
+                       started_at = COALESCE(started_at, ?), finished_at = COALESCE(finished_at, ?)
+                WHERE attempt_id = ?""")
+                .params(state.name(), nodeId, exitCode, reason, ts(scheduledAt), ts(startedAt), ts(finishedAt),
+                        attemptId)
+                .update();
+    }
+
+    /** Every attempt of the job's tasks, by task id, oldest first. */
+    public Map<String, List<AttemptRow>> attemptsOf(String jobId) {
+        return jdbc.sql("""
+                SELECT a.* FROM task_attempt a JOIN task t ON t.id = a.task_id
+                WHERE t.job_id = ? ORDER BY t.idx, a.attempt""")
+                .param(jobId)
+                .query(JobRepository::attempt).list().stream()
+                .collect(Collectors.groupingBy(AttemptRow::taskId, LinkedHashMap::new, Collectors.toList()));
+    }
+
+    public void insertEvent(EventRow event) {
+        jdbc.sql("""
+                INSERT INTO job_event (id, job_id, at, task_index, attempt_id, from_state, to_state, node_id, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(event.id(), event.jobId(), ts(event.at()), event.taskIndex(), event.attemptId(),
+                        event.from().name(), event.to().name(), event.nodeId(), event.reason())
+                .update();
+    }
+
+    /** The job's events after {@code afterSeq} (0: from the start), oldest first. */
+    public List<EventRow> eventsAfter(String jobId, long afterSeq, int limit) {
+        return jdbc.sql("SELECT * FROM job_event WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+                .params(jobId, afterSeq, limit)
+                .query((rs, n) -> new EventRow(rs.getLong("seq"), rs.getString("id"), rs.getString("job_id"),
+                        instant(rs, "at"), rs.getInt("task_index"), rs.getString("attempt_id"),
+                        TaskState.valueOf(rs.getString("from_state")), TaskState.valueOf(rs.getString("to_state")),
+                        rs.getString("node_id"), rs.getString("reason")))
+                .list();
+    }
+
+    /** Where the event with this id stands in its job's order, if it is one of the job's. */
+    public Optional<Long> eventSeq(String jobId, String eventId) {
+        return jdbc.sql("SELECT seq FROM job_event WHERE job_id = ? AND id = ?").params(jobId, eventId)
+                .query(Long.class).optional();
+    }
+
+    /** Tasks that should be on the node now (SCHEDULED or RUNNING), in job and index order. */
+    public List<TaskRow> activeOnNode(String nodeId) {
+        return jdbc.sql("""
+                SELECT * FROM task WHERE node_id = ? AND state IN ('SCHEDULED', 'RUNNING') ORDER BY job_id, idx""")
+                .param(nodeId).query(JobRepository::task).list();
+    }
+
+    /** The nodes that hold SCHEDULED or RUNNING tasks. */
+    public List<String> nodesWithActiveTasks() {
+        return jdbc.sql("SELECT DISTINCT node_id FROM task WHERE state IN ('SCHEDULED', 'RUNNING') AND node_id IS NOT NULL")
+                .query(String.class).list();
     }
 
     public Optional<JobRow> findVisible(String id, String owner, String tenant, boolean seesAll) {
@@ -121,11 +205,12 @@ public class JobRepository {
     public void updateTask(TaskRow t, Instant now) {
         jdbc.sql("""
                 UPDATE task SET state = ?, attempt = ?, attempt_id = ?, node_id = ?, fencing_token = ?, retries_used = ?,
-                       exit_code = ?, reason = ?, scheduled_at = ?, started_at = ?, finished_at = ?, updated_at = ?
+                       exit_code = ?, reason = ?, scheduled_at = ?, started_at = ?, finished_at = ?, not_before = ?,
+                       updated_at = ?
                 WHERE id = ?""")
                 .params(t.state().name(), t.attempt(), t.attemptId(), t.nodeId(), t.fencingToken(), t.retriesUsed(),
-                        t.exitCode(), t.reason(), ts(t.scheduledAt()), ts(t.startedAt()), ts(t.finishedAt()), ts(now),
-                        t.id())
+                        t.exitCode(), t.reason(), ts(t.scheduledAt()), ts(t.startedAt()), ts(t.finishedAt()),
+                        ts(t.notBefore()), ts(now), t.id())
                 .update();
     }
 
@@ -157,13 +242,13 @@ public class JobRepository {
                 .params(state, ts(now), state, jobId, state).update();
     }
 
-    /** Pending tasks in placement order: priority, then age, then index. */
-    public List<TaskRow> pendingTasks(int limit) {
+    /** Pending tasks that are due at {@code now}, in placement order: priority, then age, then index. */
+    public List<TaskRow> pendingTasks(int limit, Instant now) {
         return jdbc.sql("""
                 SELECT t.* FROM task t JOIN job j ON j.id = t.job_id
-                WHERE t.state = 'PENDING'
+                WHERE t.state = 'PENDING' AND (t.not_before IS NULL OR t.not_before <= ?)
                 ORDER BY j.priority DESC, j.created_at, j.id, t.idx LIMIT ?""")
-                .param(limit).query(JobRepository::task).list();
+                .params(ts(now), limit).query(JobRepository::task).list();
     }
 
     /** What tasks already hold per node and job (SCHEDULED or RUNNING). */
@@ -196,7 +281,7 @@ public class JobRepository {
                 JSON.readValue(rs.getString("env"), new TypeReference<Map<String, String>>() { }),
                 JSON.readValue(rs.getString("constraints"), new TypeReference<List<String>>() { }),
                 rs.getLong("cpu_millis"), rs.getLong("memory_mib"), rs.getInt("gpus"), rs.getInt("task_count"),
-                Strategy.valueOf(rs.getString("strategy")), rs.getInt("max_retries"), rs.getLong("timeout_seconds"),
+                Strategy.valueOf(rs.getString("strategy")), rs.getInt("max_retries"), rs.getInt("retry_backoff_seconds"), rs.getLong("timeout_seconds"),
                 rs.getInt("priority"), rs.getString("state"), rs.getString("pending_reason"),
                 rs.getBoolean("cancel_requested"), rs.getString("request_hash"), instant(rs, "created_at"),
                 instant(rs, "updated_at"));
@@ -207,7 +292,14 @@ public class JobRepository {
                 TaskState.valueOf(rs.getString("state")), rs.getInt("attempt"), rs.getString("attempt_id"),
                 rs.getString("node_id"), (Long) rs.getObject("fencing_token"), rs.getInt("retries_used"),
                 (Integer) rs.getObject("exit_code"), rs.getString("reason"), instant(rs, "scheduled_at"),
-                instant(rs, "started_at"), instant(rs, "finished_at"));
+                instant(rs, "started_at"), instant(rs, "finished_at"), instant(rs, "not_before"));
+    }
+
+    private static AttemptRow attempt(ResultSet rs, int row) throws SQLException {
+        return new AttemptRow(rs.getString("attempt_id"), rs.getString("task_id"), rs.getInt("attempt"),
+                TaskState.valueOf(rs.getString("state")), rs.getString("node_id"), (Integer) rs.getObject("exit_code"),
+                rs.getString("reason"), instant(rs, "not_before"), instant(rs, "created_at"),
+                instant(rs, "scheduled_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -18,20 +18,22 @@ import java.util.TreeMap;
 
 /**
  * What a client submits to {@code POST /api/v1/jobs}. Absent optional fields take the defaults of
- * {@link #withDefaults()}: one task, no env, no constraints, BINPACK, no retries, one hour, priority 0.
+ * {@link #withDefaults()}: one task, no env, no constraints, BINPACK, no retries (first retry
+ * after 1 s, doubling), one hour, priority 0.
  * The upper bound of {@code count} is configuration ({@code holon.scheduler.max-tasks-per-job}), checked by the service.
  */
 public record JobRequest(
         @NotBlank @Pattern(regexp = "[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?",
                 message = "must be 1-63 lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit")
         String name,
-        @NotEmpty @Size(max = 256) List<@NotNull @Size(max = 4096) String> command,
+        @NotEmpty @NamesAProgram @Size(max = 256) List<@NotNull @Size(max = 4096) String> command,
         Map<String, String> env,
         @NotNull @Valid Resources resources,
         @Min(1) Integer count,
         List<@NotBlank String> constraints,
         Strategy strategy,
         @Min(0) @Max(100) Integer maxRetries,
+        @Min(0) @Max(3600) Integer retryBackoffSeconds,
         @Min(1) @Max(604_800) Long timeoutSeconds,
         @Min(-1000) @Max(1000) Integer priority) {
 
@@ -43,6 +45,7 @@ public record JobRequest(
         return new JobRequest(name, List.copyOf(command), env == null ? Map.of() : new TreeMap<>(env), resources,
                 count == null ? 1 : count, constraints == null ? List.of() : List.copyOf(constraints),
                 strategy == null ? Strategy.BINPACK : strategy, maxRetries == null ? 0 : maxRetries,
+                retryBackoffSeconds == null ? 1 : retryBackoffSeconds,
                 timeoutSeconds == null ? 3600L : timeoutSeconds, priority == null ? 0 : priority);
     }
 }

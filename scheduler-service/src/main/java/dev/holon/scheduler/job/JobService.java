@@ -6,15 +6,18 @@ import dev.holon.contracts.Topics;
 import dev.holon.contracts.task.CancelTask;
 import dev.holon.contracts.task.TaskState;
 import dev.holon.scheduler.SchedulerProperties;
+import dev.holon.scheduler.job.JobRepository.AttemptRow;
 import dev.holon.scheduler.job.JobRepository.JobRow;
 import dev.holon.scheduler.job.JobRepository.TaskRow;
 import dev.holon.scheduler.placement.LabelConstraint;
 import dev.holon.scheduler.task.TaskStateMachine;
 import dev.holon.scheduler.task.TaskTransitions;
+import dev.holon.scheduler.task.TasksPending;
 import dev.holon.support.outbox.Outbox;
 import dev.holon.support.problem.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -27,6 +30,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /** Submitting, reading and cancelling jobs; a job and its tasks are created in one transaction. */
 @Service
@@ -41,9 +45,11 @@ public class JobService {
     private final Outbox outbox;
     private final SchedulerProperties properties;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     public JobService(JobRepository jobs, TaskTransitions transitions, Outbox outbox, SchedulerProperties properties,
-            Clock clock) {
+            Clock clock, ApplicationEventPublisher events) {
+        this.events = events;
         this.jobs = jobs;
         this.transitions = transitions;
         this.outbox = outbox;
@@ -72,8 +78,8 @@ public class JobService {
         String id = Ids.newId();
         JobRow row = new JobRow(id, job.name(), caller.username(), caller.tenant(), job.command(), job.env(),
                 job.constraints(), job.resources().cpuMillis(), job.resources().memoryMiB(), job.resources().gpus(),
-                job.count(), job.strategy(), job.maxRetries(), job.timeoutSeconds(), job.priority(), "PENDING", null,
-                false, hash, now, now);
+                job.count(), job.strategy(), job.maxRetries(), job.retryBackoffSeconds(), job.timeoutSeconds(),
+                job.priority(), "PENDING", null, false, hash, now, now);
         try {
             jobs.insertJob(row, idempotencyKey);
         } catch (DuplicateKeyException e) {
@@ -83,23 +89,46 @@ public class JobService {
         }
         for (int i = 0; i < job.count(); i++) {
             jobs.insertTask(new TaskRow(Ids.newId(), id, i, TaskState.PENDING, 1, Ids.newId(), null, null, 0, null,
-                    null, null, null, null), now);
+                    null, null, null, null, null), now);
         }
+        events.publishEvent(new TasksPending(id));
         log.info("Job {} ({}) submitted by {} with {} task(s)", id, job.name(), caller.username(), job.count());
-        return new Submitted(view(row, jobs.tasksOf(id)), true);
+        return new Submitted(view(row, jobs.tasksOf(id), jobs.attemptsOf(id)), true);
     }
 
     @Transactional(readOnly = true)
     public JobView get(String id, Caller caller) {
         JobRow job = visible(id, caller);
-        return view(job, jobs.tasksOf(id));
+        return view(job, jobs.tasksOf(id), jobs.attemptsOf(id));
+    }
+
+    /** A page of the job's history, oldest first, after the event at {@code afterSeq} (0: from the start). */
+    /** Where a live follower of the job's history starts: after {@code lastEventId}, else from the start. */
+    @Transactional(readOnly = true)
+    public long resumeAfter(String id, Caller caller, String lastEventId) {
+        visible(id, caller);
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return 0;
+        }
+        return jobs.eventSeq(id, lastEventId).orElseThrow(() -> ProblemException.invalid("Last-Event-ID '"
+                + lastEventId + "' is not an event of this job; reconnect without it to read from the start"));
+    }
+
+    @Transactional(readOnly = true)
+    public Page<JobEventView> events(String id, Caller caller, long afterSeq, int limit) {
+        visible(id, caller);
+        List<JobRepository.EventRow> rows = jobs.eventsAfter(id, afterSeq, limit + 1);
+        boolean more = rows.size() > limit;
+        List<JobRepository.EventRow> page = rows.stream().limit(limit).toList();
+        return new Page<>(page.stream().map(JobEventView::of).toList(),
+                more ? String.valueOf(page.getLast().seq()) : null);
     }
 
     @Transactional(readOnly = true)
     public Page<JobView> list(Caller caller, String state, String afterId, int limit) {
         List<JobRow> page = jobs.findPage(caller.username(), caller.tenant(), caller.seesAll(), state, afterId, limit + 1);
         boolean more = page.size() > limit;
-        List<JobView> items = page.stream().limit(limit).map(j -> view(j, null)).toList();
+        List<JobView> items = page.stream().limit(limit).map(j -> view(j, null, null)).toList();
         return new Page<>(items, more ? items.getLast().id() : null);
     }
 
@@ -110,16 +139,32 @@ public class JobService {
         Instant now = clock.instant();
         jobs.markCancelRequested(id, now);
         for (TaskRow task : jobs.tasksOf(id)) {
-            TaskRow after = transitions.apply(job, task, new TaskStateMachine.Input.Cancel("cancelled by " + caller.username()),
-                    null, now);
-            if (after.state() == TaskState.CANCELLED && task.state().onNode()) {
-                // fenced by the newest epoch, which a worker that took assignments from a newer leader also accepts
-                outbox.publish(Topics.TASK_ASSIGNMENTS, task.nodeId(), job.tenant(), new CancelTask(task.id(),
-                        task.attemptId(), task.nodeId(), jobs.currentEpoch(), "cancelled by " + caller.username()));
-            }
+            cancel(job, task, caller, now);
         }
         jobs.refreshState(id, now);
-        return view(jobs.findById(id).orElseThrow(), jobs.tasksOf(id));
+        return view(jobs.findById(id).orElseThrow(), jobs.tasksOf(id), jobs.attemptsOf(id));
+    }
+
+    /** Cancels one task of the job as {@link #cancel(String, Caller)} does for all; the others carry on. */
+    public JobView cancelTask(String id, int index, Caller caller) {
+        visible(id, caller);
+        JobRow job = jobs.lock(id).orElseThrow(() -> ProblemException.notFound("job", id));
+        TaskRow task = jobs.tasksOf(id).stream().filter(t -> t.index() == index).findFirst()
+                .orElseThrow(() -> ProblemException.notFound("task", id + "/" + index));
+        Instant now = clock.instant();
+        cancel(job, task, caller, now);
+        jobs.refreshState(id, now);
+        return view(jobs.findById(id).orElseThrow(), jobs.tasksOf(id), jobs.attemptsOf(id));
+    }
+
+    private void cancel(JobRow job, TaskRow task, Caller caller, Instant now) {
+        TaskRow after = transitions.apply(job, task, new TaskStateMachine.Input.Cancel("cancelled by " + caller.username()),
+                null, now);
+        if (after.state() == TaskState.CANCELLED && task.state().onNode()) {
+            // fenced by the newest epoch, which a worker that took assignments from a newer leader also accepts
+            outbox.publish(Topics.TASK_ASSIGNMENTS, task.nodeId(), job.tenant(), new CancelTask(task.id(),
+                    task.attemptId(), task.nodeId(), jobs.currentEpoch(), "cancelled by " + caller.username()));
+        }
     }
 
     private Submitted replay(JobRow previous, String hash, String key) {
@@ -127,7 +172,7 @@ public class JobService {
             throw ProblemException.conflict("Idempotency-Key '" + key
                     + "' was already used for a different request; use a new key for a new job");
         }
-        return new Submitted(view(previous, jobs.tasksOf(previous.id())), false);
+        return new Submitted(view(previous, jobs.tasksOf(previous.id()), jobs.attemptsOf(previous.id())), false);
     }
 
     private void validate(JobRequest job) {
@@ -149,13 +194,17 @@ public class JobService {
                 .orElseThrow(() -> ProblemException.notFound("job", id));
     }
 
-    static JobView view(JobRow job, List<TaskRow> tasks) {
+    static JobView view(JobRow job, List<TaskRow> tasks, Map<String, List<AttemptRow>> attempts) {
         return new JobView(job.id(), job.name(), job.owner(), job.tenant(), job.state(), job.pendingReason(),
                 job.command(), job.env(), new JobRequest.Resources(job.cpuMillis(), job.memoryMiB(), job.gpus()),
-                job.count(), job.constraints(), job.strategy(), job.maxRetries(), job.timeoutSeconds(), job.priority(),
-                job.createdAt(), job.updatedAt(), tasks == null ? null : tasks.stream().map(t -> new JobView.TaskView(
+                job.count(), job.constraints(), job.strategy(), job.maxRetries(), job.retryBackoffSeconds(),
+                job.timeoutSeconds(), job.priority(), job.createdAt(), job.updatedAt(),
+                tasks == null ? null : tasks.stream().map(t -> new JobView.TaskView(
                         t.id(), t.index(), t.state().name(), t.nodeId(), t.attempt(), t.attemptId(), t.exitCode(),
-                        t.startedAt(), t.finishedAt(), t.reason())).toList());
+                        t.startedAt(), t.finishedAt(), t.reason(), t.notBefore(),
+                        attempts.getOrDefault(t.id(), List.of()).stream().map(a -> new JobView.AttemptView(a.attempt(),
+                                a.attemptId(), a.state().name(), a.nodeId(), a.exitCode(), a.reason(), a.notBefore(),
+                                a.createdAt(), a.scheduledAt(), a.startedAt(), a.finishedAt())).toList())).toList());
     }
 
     private static String hash(JobRequest job) {

@@ -24,14 +24,25 @@ public record JobView(
         List<String> constraints,
         Strategy strategy,
         int maxRetries,
+        int retryBackoffSeconds,
         long timeoutSeconds,
         int priority,
         Instant createdAt,
         Instant updatedAt,
         List<TaskView> tasks) {
 
-    /** One task of the job and its current attempt. */
+    /**
+     * One task of the job and its current attempt; {@code notBefore} is when a retried attempt becomes due;
+     * {@code attempts} lists every attempt, oldest first.
+     */
     public record TaskView(String id, int index, String state, String nodeId, int attempt, String attemptId,
-            Integer exitCode, Instant startedAt, Instant finishedAt, String reason) {
+            Integer exitCode, Instant startedAt, Instant finishedAt, String reason, Instant notBefore,
+            List<AttemptView> attempts) {
+    }
+
+    /** One attempt of a task: where it ran and how it ended (LOST with the node's fate, FAILED with its exit). */
+    public record AttemptView(int attempt, String attemptId, String state, String nodeId, Integer exitCode,
+            String reason, Instant notBefore, Instant createdAt, Instant scheduledAt, Instant startedAt,
+            Instant finishedAt) {
     }
 }

@@ -3,9 +3,9 @@ package dev.holon.scheduler.scheduling;
 import dev.holon.contracts.Topics;
 import dev.holon.contracts.node.NodeResources;
 import dev.holon.contracts.node.NodeView;
-import dev.holon.contracts.task.AssignTask;
 import dev.holon.contracts.task.TaskState;
 import dev.holon.scheduler.SchedulerProperties;
+import dev.holon.scheduler.assignment.Assignments;
 import dev.holon.scheduler.job.JobRepository;
 import dev.holon.scheduler.job.JobRepository.JobRow;
 import dev.holon.scheduler.job.JobRepository.TaskRow;
@@ -18,12 +18,15 @@ import dev.holon.scheduler.placement.TaskPlacement;
 import dev.holon.scheduler.placement.TaskRequest;
 import dev.holon.scheduler.task.TaskStateMachine;
 import dev.holon.scheduler.task.TaskTransitions;
+import dev.holon.scheduler.task.TasksPending;
+import jakarta.annotation.PreDestroy;
 import dev.holon.support.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
@@ -35,13 +38,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The leader's placement pass, every {@code holon.scheduler.placement-interval}: the registry's nodes (re-read
  * every {@code node-view-refresh}) plus what SCHEDULED/RUNNING tasks hold make a {@link ClusterSnapshot}; the
  * pending tasks (priority, then age) are planned against it, and in one transaction the placed ones become
  * SCHEDULED with an {@code AssignTask} (fenced by the leader epoch) and the others leave their reason on the job.
- * Runs on one scheduler thread at a time (the planner is not thread-safe).
+ * A commit that leaves tasks pending ({@link TasksPending}, e.g. a submit) wakes a pass at once on the leader.
+ * One pass at a time (synchronized: the planner is not thread-safe).
  */
 @Component
 public class PlacementLoop {
@@ -58,9 +66,12 @@ public class PlacementLoop {
     private final SchedulerProperties properties;
     private final Clock clock;
     private final PlacementPlanner planner = new PlacementPlanner();
+    private final ExecutorService wakeups = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("placement-wakeup").daemon().factory());
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
     private volatile List<NodeView> nodes;
-    private Instant nodesReadAt = Instant.MIN;
+    private volatile Instant nodesReadAt = Instant.MIN;
 
     public PlacementLoop(LeaderElection leadership, RegistryNodes registry, JobRepository jobs,
             TaskTransitions transitions, Outbox outbox, JdbcClient jdbc, TransactionTemplate transaction,
@@ -76,8 +87,28 @@ public class PlacementLoop {
         this.clock = clock;
     }
 
+    /** A transaction left tasks pending and due: on the leader, place them now rather than at the next pass. */
+    @TransactionalEventListener
+    void onTasksPending(TasksPending pending) {
+        if (leadership.isLeader() && wakeQueued.compareAndSet(false, true)) {
+            try {
+                wakeups.execute(() -> {
+                    wakeQueued.set(false);
+                    placePending();
+                });
+            } catch (RejectedExecutionException e) {
+                wakeQueued.set(false); // shutting down
+            }
+        }
+    }
+
+    @PreDestroy
+    void stopWakeups() {
+        wakeups.shutdownNow();
+    }
+
     @Scheduled(fixedDelayString = "${holon.scheduler.placement-interval:PT0.2S}")
-    public void placePending() {
+    public synchronized void placePending() {
         if (!leadership.isLeader()) {
             return;
         }
@@ -90,6 +121,12 @@ public class PlacementLoop {
         } catch (RuntimeException e) {
             log.warn("Placement pass failed, retrying at the next one: {}", e.toString());
         }
+    }
+
+    /** A fresher view read elsewhere (the reconcile pass): placement must not put new attempts where it moved old ones. */
+    void nodesRead(List<NodeView> view, Instant at) {
+        nodes = view;
+        nodesReadAt = at;
     }
 
     private void refreshNodes() {
@@ -111,11 +148,11 @@ public class PlacementLoop {
             log.warn("Epoch {} is no longer current ({}): not placing", epoch, current);
             return;
         }
-        List<TaskRow> pending = jobs.pendingTasks(properties.placementBatch());
+        Instant now = clock.instant();
+        List<TaskRow> pending = jobs.pendingTasks(properties.placementBatch(), now);
         if (pending.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
         // Lock the jobs in id order (no deadlock with listeners, which lock one job), then re-read their tasks.
         Map<String, JobRow> byId = new HashMap<>();
         for (String jobId : new TreeSet<>(pending.stream().map(TaskRow::jobId).toList())) {
@@ -142,10 +179,8 @@ public class PlacementLoop {
                 case TaskPlacement.Placed placed -> {
                     TaskRow scheduled = transitions.apply(job, task, new TaskStateMachine.Input.Schedule(placed.nodeId()),
                             epoch, now);
-                    outbox.publish(Topics.TASK_ASSIGNMENTS, placed.nodeId(), job.tenant(), new AssignTask(task.id(),
-                            scheduled.attemptId(), job.id(), task.index(), job.count(), placed.nodeId(), epoch,
-                            job.command(), job.env(), job.cpuMillis(), job.memoryMiB(), job.gpus(), job.timeoutSeconds(),
-                            job.tenant()));
+                    outbox.publish(Topics.TASK_ASSIGNMENTS, placed.nodeId(), job.tenant(),
+                            Assignments.command(job, scheduled, placed.nodeId(), epoch));
                     reasons.putIfAbsent(job.id(), null);
                 }
                 case TaskPlacement.Pending waiting -> reasons.put(job.id(), waiting.reason().explanation());

@@ -19,8 +19,8 @@ import java.time.Instant;
 
 /**
  * What the rest of Holon tells the scheduler about tasks: worker reports on {@code holon.task.events}
- * (TaskStarted -> RUNNING, TaskExited -> SUCCEEDED/FAILED) and NodeDown on {@code holon.node.events} (its tasks
- * become LOST and get a new attempt). Idempotent: each envelope is handled once ({@link ProcessedEvents}), in the
+ * (TaskStarted -> RUNNING, TaskExited -> SUCCEEDED/FAILED) and NodeDown or NodeDrainRequested on
+ * {@code holon.node.events} (its tasks become LOST and get a new attempt, see {@link NodeEvacuation}). Idempotent: each envelope is handled once ({@link ProcessedEvents}), in the
  * transaction of its change, under the job's row lock; reports about an old attempt are recorded and ignored.
  */
 @Component
@@ -32,10 +32,13 @@ public class TaskReports {
     private final JobRepository jobs;
     private final TaskTransitions transitions;
     private final ProcessedEvents processed;
+    private final NodeEvacuation evacuation;
     private final Clock clock;
 
-    public TaskReports(JobRepository jobs, TaskTransitions transitions, ProcessedEvents processed, Clock clock) {
+    public TaskReports(JobRepository jobs, TaskTransitions transitions, ProcessedEvents processed,
+            NodeEvacuation evacuation, Clock clock) {
         this.jobs = jobs;
+        this.evacuation = evacuation;
         this.transitions = transitions;
         this.processed = processed;
         this.clock = clock;
@@ -83,22 +86,28 @@ public class TaskReports {
             properties = "auto.offset.reset=earliest")
     @Transactional
     public void onNodeEvent(EventEnvelope<Object> envelope) {
-        if (!(envelope.data() instanceof NodeEvent.NodeDown down) || !processed.firstDelivery(CONSUMER, envelope.id())) {
-            return;
-        }
-        Instant now = clock.instant();
-        // Only tasks placed there before the node was declared down: a replayed old NodeDown spares new work.
-        Instant declaredAt = envelope.time() == null ? now : envelope.time();
-        for (TaskRow seen : jobs.tasksOnNode(down.nodeId(), declaredAt)) {
-            JobRow job = jobs.lock(seen.jobId()).orElseThrow();
-            TaskRow task = jobs.findTask(seen.id()).orElseThrow();
-            TaskRow after = transitions.apply(job, task, new TaskStateMachine.Input.Lose(task.attemptId(),
-                    "node " + down.nodeId() + " is DOWN"), null, now);
-            if (after != task) {
-                jobs.refreshState(job.id(), now);
+        String nodeId;
+        String reason;
+        switch (envelope.data()) {
+            case NodeEvent.NodeDown down -> {
+                nodeId = down.nodeId();
+                reason = "node " + nodeId + " is DOWN";
+            }
+            case NodeEvent.NodeDrainRequested drain -> {
+                nodeId = drain.nodeId();
+                reason = "node " + nodeId + " is draining";
+            }
+            default -> {
+                return;
             }
         }
-        log.info("Node {} is DOWN: its tasks were marked LOST", down.nodeId());
+        if (!processed.firstDelivery(CONSUMER, envelope.id())) {
+            return;
+        }
+        // Only tasks placed there before the event: a replayed old NodeDown or drain spares new work.
+        Instant declaredAt = envelope.time() == null ? clock.instant() : envelope.time();
+        int moved = evacuation.evacuate(nodeId, declaredAt, reason);
+        log.info("{}: {} task(s) moved to new attempts", reason, moved);
     }
 
     private static Instant orNow(Instant reported, Instant now) {

@@ -47,8 +47,12 @@ final class RegistryStub implements AutoCloseable {
     }
 
     void node(String id, NodeState state) {
+        node(id, state, "a", false);
+    }
+
+    void node(String id, NodeState state, String zone, boolean draining) {
         NodeResources capacity = new NodeResources(4000, 8192, 0, 100_000);
-        nodes.put(id, new NodeView(id, "host-" + id.substring(0, 8), state, false, false, Map.of("zone", "a"),
+        nodes.put(id, new NodeView(id, "host-" + id.substring(0, 8), state, false, draining, Map.of("zone", zone),
                 capacity, capacity, new NodeUsage(0.1, 0.1, 8000, 90_000), List.of(), Instant.now(), Instant.now(),
                 "test", null, 1));
     }

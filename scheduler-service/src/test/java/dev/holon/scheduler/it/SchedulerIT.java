@@ -6,6 +6,7 @@ import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.contracts.node.NodeEvent;
 import dev.holon.contracts.node.NodeState;
 import dev.holon.contracts.task.AssignTask;
+import dev.holon.contracts.task.CancelTask;
 import dev.holon.contracts.task.TaskEvent;
 import dev.holon.scheduler.scheduling.LeaderElection;
 import dev.holon.support.kafka.EnvelopeDeserializer;
@@ -29,6 +30,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,11 +52,13 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.cloud.config.enabled=false", "holon.outbox.poll-interval=PT0.1S",
         "holon.scheduler.placement-interval=PT0.1S", "holon.scheduler.node-view-refresh=PT0.3S",
-        "holon.scheduler.leader-retry=PT0.5S"})
+        "holon.scheduler.leader-retry=PT0.5S", "holon.scheduler.reconcile-interval=PT0.5S"})
 class SchedulerIT {
 
     static final RegistryStub REGISTRY = new RegistryStub();
     static final String NODE_A = Ids.newId(), NODE_B = Ids.newId(), NODE_C = Ids.newId();
+    /** Alone in their zones, so a job constrained to the zone lands there. */
+    static final String NODE_D = Ids.newId(), NODE_E = Ids.newId(), NODE_F = Ids.newId();
     static final Envelopes ENVELOPES = new Envelopes("/it/worker", Clock.systemUTC());
 
     static KeycloakTokens tokens;
@@ -74,6 +82,9 @@ class SchedulerIT {
         for (String node : List.of(NODE_A, NODE_B, NODE_C)) {
             REGISTRY.node(node, NodeState.UP);
         }
+        REGISTRY.node(NODE_D, NodeState.UP, "d", false);
+        REGISTRY.node(NODE_E, NodeState.UP, "e", false);
+        REGISTRY.node(NODE_F, NodeState.UP, "f", false);
         tokens = TestInfrastructure.tokens();
         assignments = new TopicRecorder<>(TestInfrastructure.kafka().bootstrapServers(), Topics.TASK_ASSIGNMENTS,
                 new EnvelopeDeserializer());
@@ -130,6 +141,16 @@ class SchedulerIT {
             JsonNode now = task(api, jobId, user, lost.path("index").asInt());
             assertThat(now.path("attempt").asInt()).isEqualTo(2);
             assertThat(now.path("attemptId").asString()).isNotEqualTo(lost.path("attemptId").asString());
+            // the history shows the lost attempt and its successor on another node
+            JsonNode attempts = now.path("attempts");
+            assertThat(attempts).hasSize(2);
+            assertThat(attempts.get(0).path("attemptId").asString()).isEqualTo(lost.path("attemptId").asString());
+            assertThat(attempts.get(0).path("state").asString()).isEqualTo("LOST");
+            assertThat(attempts.get(0).path("nodeId").asString()).isEqualTo(NODE_C);
+            assertThat(attempts.get(0).path("reason").asString()).isEqualTo("node " + NODE_C + " is DOWN");
+            assertThat(attempts.get(1).path("attempt").asInt()).isEqualTo(2);
+            assertThat(attempts.get(1).path("state").asString()).isEqualTo("SCHEDULED");
+            assertThat(attempts.get(1).path("nodeId").asString()).isIn(NODE_A, NODE_B);
         }
 
         // a late report about a lost attempt changes nothing
@@ -153,7 +174,219 @@ class SchedulerIT {
         assertThat(tasks(api, jobId, user)).allSatisfy(t -> {
             assertThat(t.path("state").asString()).isEqualTo("SUCCEEDED");
             assertThat(t.path("exitCode").asInt()).isZero();
+            assertThat(t.path("attempts").get(t.path("attempts").size() - 1).path("state").asString()).isEqualTo("SUCCEEDED");
         });
+    }
+
+    @Test
+    void aFailingTaskIsRetriedWithBackoffUntilItsRetriesAreUsedAndItsHistoryCanBeReadAndFollowed() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String jobId = api.send("POST", "/api/v1/jobs", user, job("exits-3", "f", 2, 1)).json().path("id").asString();
+        // three attempts, each placed on F and exiting with 3
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            int expected = attempt;
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonNode t = task(api, jobId, user, 0);
+                return t.path("attempt").asInt() == expected && t.path("state").asString().equals("SCHEDULED");
+            });
+            JsonNode t = task(api, jobId, user, 0);
+            assertThat(t.path("nodeId").asString()).isEqualTo(NODE_F);
+            publish(Topics.TASK_EVENTS, jobId, new TaskEvent.TaskExited(jobId, t.path("id").asString(),
+                    t.path("attemptId").asString(), NODE_F, 3, null, Instant.now()));
+            if (attempt < 3) {
+                // the retry waits for its backoff and says when it is due
+                await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("attempt").asInt() == expected + 1);
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                api.get("/api/v1/jobs/" + jobId, user).json().path("state").asString().equals("FAILED"));
+        JsonNode task = task(api, jobId, user, 0);
+        assertThat(task.path("state").asString()).isEqualTo("FAILED");
+        assertThat(task.path("exitCode").asInt()).isEqualTo(3);
+        JsonNode attempts = task.path("attempts");
+        assertThat(attempts).hasSize(3);
+        assertThat(attempts.findValuesAsString("state")).containsExactly("FAILED", "FAILED", "FAILED");
+        assertThat(attempts.findValuesAsString("reason")).containsOnly("exited with code 3");
+        assertThat(attempts.get(0).path("notBefore").isNull()).isTrue();
+        // backoff 1 s, then 2 s, counted from the failure
+        assertThat(instant(attempts.get(1), "notBefore")).isEqualTo(instant(attempts.get(0), "finishedAt").plusSeconds(1));
+        assertThat(instant(attempts.get(2), "notBefore")).isEqualTo(instant(attempts.get(1), "finishedAt").plusSeconds(2));
+        assertThat(instant(attempts.get(2), "scheduledAt")).isAfterOrEqualTo(instant(attempts.get(2), "notBefore"));
+
+        // the history: every step of every attempt, oldest first, in pages
+        List<JsonNode> events = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = api.get("/api/v1/jobs/" + jobId + "/events?limit=4" + (cursor == null ? "" : "&cursor=" + cursor), user).json();
+            page.path("items").forEach(events::add);
+            cursor = page.path("nextCursor").isNull() || page.path("nextCursor").isMissingNode() ? null : page.path("nextCursor").asString();
+        } while (cursor != null);
+        assertThat(events.stream().map(e -> e.path("from").asString() + ">" + e.path("to").asString())).containsExactly(
+                "PENDING>SCHEDULED", "SCHEDULED>RUNNING", "RUNNING>FAILED", "FAILED>PENDING",
+                "PENDING>SCHEDULED", "SCHEDULED>RUNNING", "RUNNING>FAILED", "FAILED>PENDING",
+                "PENDING>SCHEDULED", "SCHEDULED>RUNNING", "RUNNING>FAILED");
+        assertThat(events.get(3).path("reason").asString()).startsWith("attempt 2 after FAILED, due at ");
+        assertThat(events.get(3).path("attemptId").asString()).isEqualTo(attempts.get(1).path("attemptId").asString());
+        assertThat(events.getFirst().path("nodeId").asString()).isEqualTo(NODE_F);
+        assertThat(events).allSatisfy(e -> assertThat(e.path("taskIndex").asInt()).isZero());
+
+        // followed live: the job has finished, so the stream sends everything and ends; it resumes after Last-Event-ID
+        ApiClient.Response stream = api.send("GET", "/api/v1/jobs/" + jobId + "/events", user, null,
+                "Accept", "text/event-stream");
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.header("Content-Type")).startsWith("text/event-stream");
+        assertThat(sseIds(stream.body())).containsExactlyElementsOf(events.stream().map(e -> e.path("id").asString()).toList());
+        ApiClient.Response resumed = api.send("GET", "/api/v1/jobs/" + jobId + "/events", user, null,
+                "Accept", "text/event-stream", "Last-Event-ID", events.get(8).path("id").asString());
+        assertThat(sseIds(resumed.body())).containsExactly(events.get(9).path("id").asString(), events.get(10).path("id").asString());
+        assertThat(resumed.body()).contains("\"to\":\"FAILED\"");
+
+        // another user's job history is not found, in either form; an operator reads it
+        String operators = api.send("POST", "/api/v1/jobs", tokens.operator(), job("ops-history", 1, 64, "BINPACK")).json().path("id").asString();
+        assertProblem(api.get("/api/v1/jobs/" + operators + "/events", user), 404, "/problems/not-found");
+        assertProblem(api.send("GET", "/api/v1/jobs/" + operators + "/events", user, null, "Accept", "text/event-stream"),
+                404, "/problems/not-found");
+        assertThat(api.get("/api/v1/jobs/" + jobId + "/events", tokens.operator()).json().path("items")).hasSize(11);
+        api.send("POST", "/api/v1/jobs/" + operators + "/cancel", tokens.operator(), null);
+    }
+
+    @Test
+    void aLiveFollowerSeesTheStepsAsTheyHappenAndTheStreamEndsWithTheJob() throws Exception {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String jobId = api.send("POST", "/api/v1/jobs", user, job("followed", "f", 0, 0)).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("state").asString().equals("SCHEDULED"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/" + jobId + "/events"))
+                .header("Authorization", "Bearer " + user).header("Accept", "text/event-stream").build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            var response = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+            JsonNode t = task(api, jobId, user, 0);
+            publish(Topics.TASK_EVENTS, jobId, new TaskEvent.TaskStarted(jobId, t.path("id").asString(),
+                    t.path("attemptId").asString(), NODE_F, Instant.now()));
+            publish(Topics.TASK_EVENTS, jobId, new TaskEvent.TaskExited(jobId, t.path("id").asString(),
+                    t.path("attemptId").asString(), NODE_F, 0, null, Instant.now()));
+            List<String> lines = response.get(30, TimeUnit.SECONDS).body().toList(); // ends when the job has finished
+            assertThat(lines.stream().filter(l -> l.startsWith("data:")).map(l -> ApiClient.JSON.readTree(l.substring(5)))
+                    .map(e -> e.path("to").asString())).containsExactly("SCHEDULED", "RUNNING", "SUCCEEDED");
+        }
+    }
+
+    @Test
+    void aDrainMovesTheTasksToNewAttemptsAndTellsTheWorkerToStopTheOldOnes() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String jobId = api.send("POST", "/api/v1/jobs", user, job("drained", "e", 0, 1)).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("state").asString().equals("SCHEDULED"));
+        JsonNode first = task(api, jobId, user, 0);
+        assertThat(first.path("nodeId").asString()).isEqualTo(NODE_E);
+        publish(Topics.NODE_EVENTS, NODE_E, new NodeEvent.NodeDrainRequested(NODE_E, "operator"));
+        // the registry does not show E draining here, so the new attempt may land on E again: what matters is the move
+        await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("attempt").asInt() == 2);
+        JsonNode old = task(api, jobId, user, 0).path("attempts").get(0);
+        assertThat(old.path("state").asString()).isEqualTo("LOST");
+        assertThat(old.path("reason").asString()).isEqualTo("node " + NODE_E + " is draining");
+        assertThat(task(api, jobId, user, 0).path("state").asString()).isIn("PENDING", "SCHEDULED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> cancelled(NODE_E).stream()
+                .anyMatch(c -> c.attemptId().equals(first.path("attemptId").asString())));
+        api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+    }
+
+    @Test
+    void theReconcilePassMovesTasksOffANodeTheRegistryShowsDrainingWithoutAnyEvent() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String jobId = api.send("POST", "/api/v1/jobs", user, job("reconciled", "d", 0, 1)).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("state").asString().equals("SCHEDULED"));
+        JsonNode first = task(api, jobId, user, 0);
+        assertThat(first.path("nodeId").asString()).isEqualTo(NODE_D);
+        REGISTRY.node(NODE_D, NodeState.UP, "d", true);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("attempt").asInt() == 2);
+            JsonNode task = task(api, jobId, user, 0);
+            assertThat(task.path("attempts").get(0).path("state").asString()).isEqualTo("LOST");
+            assertThat(task.path("attempts").get(0).path("reason").asString()).isEqualTo("node " + NODE_D + " is draining");
+            // D was the only node in zone d: the new attempt waits, and says why
+            assertThat(task.path("state").asString()).isEqualTo("PENDING");
+            await().atMost(Duration.ofSeconds(10)).until(() -> cancelled(NODE_D).stream()
+                    .anyMatch(c -> c.attemptId().equals(first.path("attemptId").asString())));
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    !api.get("/api/v1/jobs/" + jobId, user).json().path("pendingReason").isNull());
+        } finally {
+            REGISTRY.node(NODE_D, NodeState.UP, "d", false);
+            api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+        }
+    }
+
+    @Test
+    void oneTaskCanBeCancelledWhileTheOthersCarryOn() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String jobId = api.send("POST", "/api/v1/jobs", user, job("partly-cancelled", 3, 64, "BINPACK")).json().path("id").asString();
+        ApiClient.Response cancelled = api.send("POST", "/api/v1/jobs/" + jobId + "/tasks/1/cancel", user, null);
+        assertThat(cancelled.status()).isEqualTo(202);
+        List<String> states = new ArrayList<>();
+        cancelled.json().path("tasks").forEach(t -> states.add(t.path("state").asString()));
+        assertThat(states).containsExactly("PENDING", "CANCELLED", "PENDING");
+        assertThat(cancelled.json().path("state").asString()).isEqualTo("PENDING");
+        assertProblem(api.send("POST", "/api/v1/jobs/" + jobId + "/tasks/3/cancel", user, null), 404, "/problems/not-found");
+        assertProblem(api.send("POST", "/api/v1/jobs/" + Ids.newId() + "/tasks/0/cancel", user, null), 404, "/problems/not-found");
+        api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+        assertThat(api.get("/api/v1/jobs/" + jobId, user).json().path("state").asString()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void aWorkerReadsItsDesiredStateFencedByTheCurrentEpoch() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String jobId = api.send("POST", "/api/v1/jobs", user, job("desired", "f", 0, 0)).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("state").asString().equals("SCHEDULED"));
+        JsonNode task = task(api, jobId, user, 0);
+        ApiClient.Response desired = api.get("/api/v1/assignments?nodeId=" + NODE_F, tokens.node());
+        assertThat(desired.status()).as(desired.body()).isEqualTo(200);
+        assertThat(desired.json().path("nodeId").asString()).isEqualTo(NODE_F);
+        assertThat(desired.json().path("fencingToken").asLong()).isEqualTo(leadership.epoch());
+        JsonNode item = java.util.stream.StreamSupport.stream(desired.json().path("items").spliterator(), false)
+                .filter(i -> i.path("jobId").asString().equals(jobId)).findFirst().orElseThrow();
+        assertThat(item.path("attemptId").asString()).isEqualTo(task.path("attemptId").asString());
+        assertThat(item.path("command").get(0).asString()).isEqualTo("sh");
+        assertThat(item.path("nodeId").asString()).isEqualTo(NODE_F);
+        // identical to what the placement sent on Kafka
+        await().atMost(Duration.ofSeconds(10)).until(() -> assigned(jobId, NODE_F).size() == 1);
+        assertThat(ApiClient.JSON.convertValue(item, AssignTask.class)).isEqualTo(assigned(jobId, NODE_F).getFirst());
+
+        api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+        assertThat(api.get("/api/v1/assignments?nodeId=" + NODE_F, tokens.node()).json().path("items").findValuesAsString("jobId"))
+                .doesNotContain(jobId);
+        assertProblem(api.get("/api/v1/assignments?nodeId=" + NODE_F, user), 403, "/problems/forbidden");
+        assertProblem(api.get("/api/v1/assignments", tokens.node()), 400, "/problems/validation");
+    }
+
+    /** The fast path: placement and relay are woken by the commit; prints submit-response -> AssignTask-received. */
+    @Test
+    void submittedTasksReachTheirNodeWithoutWaitingForThePolls() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String jobId = api.send("POST", "/api/v1/jobs", user, job("fast-" + i, "f", 0, 0)).json().path("id").asString();
+            long submitted = System.nanoTime();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2)).until(() -> assigned(jobId, NODE_F).size() == 1);
+            micros.add((System.nanoTime() - submitted) / 1000);
+            api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+        }
+        List<Long> sorted = micros.stream().sorted().toList();
+        System.out.printf("submit response -> AssignTask on the node's topic: p50 %d ms, max %d ms (n=%d)%n",
+                sorted.get(sorted.size() / 2) / 1000, sorted.getLast() / 1000, sorted.size());
+    }
+
+    @Test
+    void anyoneCanSeeWhetherAReplicaLeads() {
+        ApiClient.Response health = new ApiClient(port).get("/actuator/health/leadership", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().path("status").asString()).isEqualTo("UP");
+        assertThat(health.json().path("details").path("leader").asBoolean()).isTrue();
+        assertThat(health.json().path("details").path("epoch").asLong()).isEqualTo(leadership.epoch());
     }
 
     @Test
@@ -196,6 +429,21 @@ class SchedulerIT {
         assertProblem(api.get("/api/v1/jobs?limit=0", user), 400, "/problems/validation");
         assertProblem(api.get("/api/v1/jobs/" + Ids.newId(), user), 404, "/problems/not-found");
         assertProblem(api.get("/api/v1/jobs", null), 401, "/problems/unauthorized");
+        ApiClient.Response blank = api.send("POST", "/api/v1/jobs", user, job("bad", 1, 0, "SPREAD").replace("[\"echo\", \"hello\"]", "[\" \", \"\"]"));
+        assertProblem(blank, 400, "/problems/validation");
+        assertThat(blank.json().path("errors").findValuesAsString("field")).containsExactly("command");
+        ApiClient.Response zero = api.send("POST", "/api/v1/jobs", user, job("bad", 0, 0, "SPREAD")
+                .replace("\"memoryMiB\": 256", "\"memoryMiB\": -1").replace("\"gpus\": 0", "\"gpus\": -2"));
+        assertProblem(zero, 400, "/problems/validation");
+        assertThat(zero.json().path("errors").findValuesAsString("field")).containsExactlyInAnyOrder("count", "resources.memoryMiB", "resources.gpus");
+        ApiClient.Response tooMany = api.send("POST", "/api/v1/jobs", user, job("bad", 5000, 0, "SPREAD"));
+        assertThat(tooMany.json().path("detail").asString()).startsWith("count must be at most 1000");
+        ApiClient.Response backoff = api.send("POST", "/api/v1/jobs", user, job("bad", "a", 1, 3601));
+        assertProblem(backoff, 400, "/problems/validation");
+        assertThat(backoff.json().path("errors").findValuesAsString("field")).containsExactly("retryBackoffSeconds");
+        assertProblem(api.send("POST", "/api/v1/jobs/" + Ids.newId() + "/cancel", user, null), 404, "/problems/not-found");
+        assertProblem(api.get("/api/v1/jobs/" + Ids.newId() + "/events", user), 404, "/problems/not-found");
+        assertProblem(api.get("/api/v1/jobs/" + Ids.newId() + "/events?cursor=zzz", user), 400, "/problems/validation");
         assertThat(allJobs(api, user)).hasSize(before);
     }
 
@@ -206,6 +454,7 @@ class SchedulerIT {
         String jobId = api.send("POST", "/api/v1/jobs", operator, job("ops-job", 1, 64, "BINPACK")).json().path("id").asString();
         assertProblem(api.get("/api/v1/jobs/" + jobId, tokens.demo()), 404, "/problems/not-found");
         assertProblem(api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", tokens.demo(), null), 404, "/problems/not-found");
+        assertProblem(api.send("POST", "/api/v1/jobs/" + jobId + "/tasks/0/cancel", tokens.demo(), null), 404, "/problems/not-found");
         assertThat(allJobs(api, tokens.demo())).doesNotContain(jobId);
         assertThat(api.get("/api/v1/jobs/" + jobId, operator).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/jobs/" + jobId, tokens.admin()).json().path("owner").asString()).isEqualTo("operator");
@@ -235,6 +484,27 @@ class SchedulerIT {
                  "resources": {"cpuMillis": 500, "memoryMiB": 256, "gpus": %d}, "count": %d,
                  "constraints": ["zone=a"], "strategy": "%s", "maxRetries": 1, "timeoutSeconds": 60, "priority": 0}"""
                 .formatted(name, gpus, count, strategy);
+    }
+
+    /** A job of one task in the zone, running {@code sh -c 'exit 3'}. */
+    private static String job(String name, String zone, int maxRetries, int retryBackoffSeconds) {
+        return """
+                {"name": "%s", "command": ["sh", "-c", "exit 3"], "resources": {"cpuMillis": 100, "memoryMiB": 64, "gpus": 0},
+                 "constraints": ["zone=%s"], "maxRetries": %d, "retryBackoffSeconds": %d}"""
+                .formatted(name, zone, maxRetries, retryBackoffSeconds);
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        return Instant.parse(node.path(field).asString());
+    }
+
+    private static List<String> sseIds(String body) {
+        return body.lines().filter(l -> l.startsWith("id:")).map(l -> l.substring(3).trim()).toList();
+    }
+
+    private static List<CancelTask> cancelled(String node) {
+        return assignments.valuesFor(node).stream().map(EventEnvelope::data)
+                .filter(d -> d instanceof CancelTask).map(d -> (CancelTask) d).toList();
     }
 
     private static void publish(String topic, String key, Object data) {

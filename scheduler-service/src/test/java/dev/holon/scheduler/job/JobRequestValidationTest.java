@@ -16,7 +16,7 @@ class JobRequestValidationTest {
     private static final Validator VALIDATOR = Validation.buildDefaultValidatorFactory().getValidator();
 
     private static JobRequest request(String name, List<String> command, JobRequest.Resources resources, Integer count) {
-        return new JobRequest(name, command, Map.of(), resources, count, List.of("zone=a"), null, null, null, null);
+        return new JobRequest(name, command, Map.of(), resources, count, List.of("zone=a"), null, null, null, null, null);
     }
 
     private static Set<String> invalidFields(JobRequest request) {

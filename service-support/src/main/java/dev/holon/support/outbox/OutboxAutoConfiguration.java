@@ -5,6 +5,7 @@ import dev.holon.support.kafka.ProcessedEvents;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -36,8 +37,8 @@ public class OutboxAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    Outbox outbox(DataSource dataSource, Envelopes envelopes) {
-        return new Outbox(JdbcClient.create(dataSource), envelopes);
+    Outbox outbox(DataSource dataSource, Envelopes envelopes, ObjectProvider<OutboxRelay> relay) {
+        return new Outbox(JdbcClient.create(dataSource), envelopes, () -> relay.ifAvailable(OutboxRelay::wake));
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.holon.support.outbox;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -10,6 +11,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * works at a time (a PostgreSQL advisory lock held for the batch's transaction), so replicas never reorder
  * one aggregate's facts; a crash between send and delete re-sends, which consumers tolerate.
  */
-public class OutboxRelay {
+public class OutboxRelay implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -25,6 +30,9 @@ public class OutboxRelay {
     private final TransactionTemplate transactions;
     private final KafkaTemplate<String, byte[]> kafka;
     private final int batchSize;
+    private final ExecutorService waker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("outbox-relay-wakeup").daemon().factory());
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
     public OutboxRelay(JdbcClient jdbc, TransactionTemplate transactions, KafkaTemplate<String, byte[]> kafka, int batchSize) {
         this.jdbc = jdbc;
@@ -33,8 +41,26 @@ public class OutboxRelay {
         this.batchSize = batchSize;
     }
 
+    /**
+     * Relays soon on another thread, without waiting for the poll. Wake-ups while one is queued coalesce; one that
+     * arrives during a relay queues the next, so a row committed meanwhile is not left for the poll.
+     */
+    public void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            try {
+                waker.execute(() -> {
+                    wakeQueued.set(false);
+                    relay();
+                });
+            } catch (RejectedExecutionException e) {
+                wakeQueued.set(false); // shutting down: the rows wait for the next start
+            }
+        }
+    }
+
+    /** The safety net: polls whether or not anything woke it. One relay at a time per process. */
     @Scheduled(fixedDelayString = "${holon.outbox.poll-interval:PT0.2S}")
-    public void relay() {
+    public synchronized void relay() {
         try {
             Integer sent;
             do {
@@ -69,6 +95,11 @@ public class OutboxRelay {
         }
         jdbc.sql("DELETE FROM outbox_event WHERE seq <= ?").param(rows.getLast().seq()).update();
         return rows.size();
+    }
+
+    @Override
+    public void destroy() {
+        waker.shutdownNow();
     }
 
     private record Row(long seq, String topic, String key, byte[] payload) {

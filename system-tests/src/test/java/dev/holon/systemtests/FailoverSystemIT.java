@@ -46,8 +46,8 @@ class FailoverSystemIT {
                 .build());
         api = new ClusterApi(cluster, cluster.accessToken("demo", "holon-demo"));
         admin = new ClusterApi(cluster, cluster.accessToken("admin", "holon-admin"));
-        awaitThreeNodesUp();
     }
+
 
     @AfterAll
     static void stopCluster() {
@@ -59,6 +59,7 @@ class FailoverSystemIT {
     @Test
     @Order(1)
     void aWorkerKilledUnderA30TaskArrayLosesNoTaskForGood() {
+        awaitThreeNodesUp();
         Map<String, Integer> workerOfNode = api.workerOfNode();
         String jobId = api.submit("""
                 {"name":"survivor","command":["sh","-c","sleep 10"],"maxRetries":2,
@@ -81,7 +82,6 @@ class FailoverSystemIT {
         } finally {
             watch.stop();
             cluster.restart("node-2");
-            awaitThreeNodesUp();
         }
         System.out.printf("30 x 10 s tasks, node-2 SIGKILLed under %d of them: job %s%n", onVictim.size(),
                 job.path("state").asString());
@@ -146,6 +146,7 @@ class FailoverSystemIT {
     @Test
     @Order(3)
     void drainingANodeMovesItsTasksAndTheJobStillSucceeds() {
+        awaitThreeNodesUp(); // the worker killed earlier is back
         Map<String, Integer> workerOfNode = api.workerOfNode();
         String drained = nodeOfWorker(workerOfNode, 1);
         String jobId = api.submit("""
@@ -207,7 +208,7 @@ class FailoverSystemIT {
     }
 
     private static void awaitThreeNodesUp() {
-        await().atMost(Duration.ofSeconds(90)).until(
+        await("3 nodes UP").atMost(Duration.ofSeconds(90)).until(
                 () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == 3);
     }
 

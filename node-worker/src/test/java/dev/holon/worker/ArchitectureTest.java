@@ -10,7 +10,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 @AnalyzeClasses(packages = "dev.holon.worker", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    /** The measuring, parsing and id logic stays plain Java so unit tests can feed it. */
+    /** The measuring, parsing, id and convergence logic stays plain Java so unit tests can feed it. */
     @ArchTest
     static final ArchRule plainLogicImportsNoSpring = noClasses()
             .that().haveSimpleName("CpuLoad")
@@ -20,6 +20,8 @@ class ArchitectureTest {
             .or().haveSimpleName("MachineProbe")
             .or().haveSimpleName("NodeIdFile")
             .or().haveSimpleName("NodeLabels")
+            .or().haveSimpleName("Convergence")
+            .or().haveSimpleName("CallPolicy")
             .should().dependOnClassesThat().resideInAPackage("org.springframework..");
 
     /** Features depend downwards only: heartbeat -> registration -> metrics -> identity. */

@@ -13,6 +13,8 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -30,7 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * as failures (the service says it cannot work), other 5xx are passed on without judging the service's health.
  *
  * <p>Ordered after the gateway's response writer, so the timeout covers "until the response headers
- * arrive", not the streaming of a large body.
+ * arrive", not the streaming of a large body. Live streams ({@code Accept: text/event-stream} or
+ * {@code follow=true}, such as a task's log) have no timeout at all: a follow may rightly wait for its first
+ * bytes as long as the task is quiet, so only the circuit breaker guards them.
  */
 public final class DownstreamGuard implements GatewayFilter, Ordered {
 
@@ -84,8 +88,11 @@ public final class DownstreamGuard implements GatewayFilter, Ordered {
             return unavailable(exchange, retryAfter);
         }
         long start = circuitBreaker.getCurrentTimestamp();
-        return chain.filter(exchange)
-                .transformDeferred(TimeLimiterOperator.of(timeLimiter))
+        Mono<Void> call = chain.filter(exchange);
+        if (!isLiveStream(exchange.getRequest())) {
+            call = call.transformDeferred(TimeLimiterOperator.of(timeLimiter));
+        }
+        return call
                 .doOnSuccess(ignored -> recordAnswer(exchange, start))
                 .doOnCancel(circuitBreaker::releasePermission)
                 .onErrorResume(error -> {
@@ -101,6 +108,13 @@ public final class DownstreamGuard implements GatewayFilter, Ordered {
                             : RetryAfter.seconds(retryAfterWhenClosed);
                     return unavailable(exchange, retryAfter);
                 });
+    }
+
+    /** A request for a live stream: Server-Sent Events by {@code Accept}, or a {@code follow=true} query. */
+    static boolean isLiveStream(ServerHttpRequest request) {
+        boolean eventStream = request.getHeaders().getAccept().stream()
+                .anyMatch(type -> type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM) && !type.isWildcardType());
+        return eventStream || "true".equalsIgnoreCase(request.getQueryParams().getFirst("follow"));
     }
 
     private void recordAnswer(ServerWebExchange exchange, long start) {

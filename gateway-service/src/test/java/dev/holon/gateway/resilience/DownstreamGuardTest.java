@@ -55,6 +55,18 @@ class DownstreamGuardTest {
     }
 
     @Test
+    void liveStreamsAreRecognisedByAcceptOrFollow() {
+        assertThat(DownstreamGuard.isLiveStream(MockServerHttpRequest.get("/api/v1/jobs/j/tasks/0/logs")
+                .header("Accept", "text/event-stream").build())).isTrue();
+        assertThat(DownstreamGuard.isLiveStream(MockServerHttpRequest.get("/api/v1/jobs/j/tasks/0/logs?follow=true")
+                .build())).isTrue();
+        assertThat(DownstreamGuard.isLiveStream(MockServerHttpRequest.get("/api/v1/jobs/j/tasks/0/logs?follow=false")
+                .header("Accept", "*/*").build())).isFalse();
+        assertThat(DownstreamGuard.isLiveStream(MockServerHttpRequest.get("/api/v1/nodes")
+                .header("Accept", "application/json").build())).isFalse();
+    }
+
+    @Test
     void clientErrorsPassThroughAndCountAsSuccesses() {
         for (int i = 0; i < 10; i++) {
             assertThat(call(answering(HttpStatus.NOT_FOUND)).getResponse().getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);

@@ -194,7 +194,7 @@ public class JobRepository {
         return jdbc.sql("SELECT * FROM task WHERE id = ?").param(taskId).query(JobRepository::task).optional();
     }
 
-    /** Tasks holding resources on the node, for NodeDown: only those placed there before {@code placedBefore}. */
+    /** Tasks holding resources on the node, to move them off it: only those placed there before {@code placedBefore}. */
     public List<TaskRow> tasksOnNode(String nodeId, Instant placedBefore) {
         return jdbc.sql("""
                 SELECT * FROM task WHERE node_id = ? AND state IN ('SCHEDULED', 'RUNNING') AND scheduled_at <= ?

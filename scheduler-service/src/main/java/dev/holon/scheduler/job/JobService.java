@@ -102,7 +102,6 @@ public class JobService {
         return view(job, jobs.tasksOf(id), jobs.attemptsOf(id));
     }
 
-    /** A page of the job's history, oldest first, after the event at {@code afterSeq} (0: from the start). */
     /** Where a live follower of the job's history starts: after {@code lastEventId}, else from the start. */
     @Transactional(readOnly = true)
     public long resumeAfter(String id, Caller caller, String lastEventId) {
@@ -114,6 +113,7 @@ public class JobService {
                 + lastEventId + "' is not an event of this job; reconnect without it to read from the start"));
     }
 
+    /** A page of the job's history, oldest first, after the event at {@code afterSeq} (0: from the start). */
     @Transactional(readOnly = true)
     public Page<JobEventView> events(String id, Caller caller, long afterSeq, int limit) {
         visible(id, caller);

@@ -127,6 +127,7 @@ public final class Benchmarks {
             answeredAt.put(JSON.readTree(created.body()).path("id").asString(), now);
         }
         List<Long> millis = new ArrayList<>();
+        List<Long> toScheduled = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         for (Map.Entry<String, Instant> job : answeredAt.entrySet()) {
             JsonNode task = get(cluster, "/api/v1/jobs/" + job.getKey(), token).path("tasks").path(0);
@@ -138,6 +139,15 @@ public final class Benchmarks {
                 task = get(cluster, "/api/v1/jobs/" + job.getKey(), token).path("tasks").path(0);
             }
             millis.add(Duration.between(job.getValue(), Instant.parse(task.path("startedAt").asString())).toMillis());
+            JsonNode scheduledAt = task.path("attempts").path(0).path("scheduledAt");
+            if (scheduledAt.isString()) {
+                toScheduled.add(Duration.between(job.getValue(), Instant.parse(scheduledAt.asString())).toMillis());
+            }
+        }
+        if (!toScheduled.isEmpty()) {
+            List<Long> placed = toScheduled.stream().sorted().toList();
+            System.out.printf("%nof which submit response -> placed (first attempt's scheduledAt): p50 %d ms, p99 %d ms%n",
+                    percentile(placed, 50), percentile(placed, 99));
         }
         List<Long> sorted = millis.stream().sorted().toList();
         System.out.printf("%nsubmit response -> RUNNING (task startedAt), %d single-task jobs submitted one after another:"

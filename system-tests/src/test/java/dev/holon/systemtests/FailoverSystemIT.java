@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * Failures on a local cluster with two scheduler replicas (gateway and workers know both): a worker SIGKILLed
  * under a running task array, the scheduler leader SIGKILLed with tasks waiting to be placed, a node drained.
  * Every job still succeeds, and no task ever runs two attempts at once. The scenarios share one cluster and
- * run in order; each leaves all three workers UP.
+ * run in order: drain first (it needs all three nodes), the worker kill last (it needs only one survivor).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverSystemIT {
@@ -46,6 +46,7 @@ class FailoverSystemIT {
                 .build());
         api = new ClusterApi(cluster, cluster.accessToken("demo", "holon-demo"));
         admin = new ClusterApi(cluster, cluster.accessToken("admin", "holon-admin"));
+        awaitThreeNodesUp();
     }
 
 
@@ -57,9 +58,8 @@ class FailoverSystemIT {
     }
 
     @Test
-    @Order(1)
+    @Order(3)
     void aWorkerKilledUnderA30TaskArrayLosesNoTaskForGood() {
-        awaitThreeNodesUp();
         Map<String, Integer> workerOfNode = api.workerOfNode();
         String jobId = api.submit("""
                 {"name":"survivor","command":["sh","-c","sleep 10"],"maxRetries":2,
@@ -144,9 +144,8 @@ class FailoverSystemIT {
     }
 
     @Test
-    @Order(3)
+    @Order(1)
     void drainingANodeMovesItsTasksAndTheJobStillSucceeds() {
-        awaitThreeNodesUp(); // the worker killed earlier is back
         Map<String, Integer> workerOfNode = api.workerOfNode();
         String drained = nodeOfWorker(workerOfNode, 1);
         String jobId = api.submit("""

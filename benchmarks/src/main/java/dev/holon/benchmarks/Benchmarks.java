@@ -14,16 +14,27 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Whole-cluster benchmarks that print their figures (no assertions):
  * <ul>
  *   <li>{@code startup}: cold {@code holon up} (empty data) to 3 nodes UP, then the memory of every process once idle;</li>
- *   <li>{@code failure-detection}: SIGKILL a worker, time until the API shows it DOWN; 10 trials, p50 and max.</li>
+ *   <li>{@code failure-detection}: SIGKILL a worker, time until the API shows it DOWN; 10 trials, p50 and max;</li>
+ *   <li>{@code submit-latency}: 200 single-task jobs of {@code true}, submitted one after another through the gateway;
+ *       per task, its {@code startedAt} (the worker's clock when the process started: the TaskStarted fact that makes
+ *       it RUNNING) minus the moment the submit response arrived; p50, p99, max;</li>
+ *   <li>{@code recovery}: 30 tasks of {@code sleep 300} all RUNNING on node-1 (the other nodes cordoned while they are
+ *       placed, then uncordoned), node-1 SIGKILLed: seconds until every task is RUNNING on another node, and how
+ *       many were not within 60 s (lost).</li>
  * </ul>
  * Run: {@code ./mvnw -q -B install -DskipTests && ./mvnw -q -B -pl benchmarks exec:exec -Dbenchmark.args=startup}.
  * The cluster lives in {@code benchmarks/target/bench-cluster} on ports from 38080, beside any running one.
@@ -34,20 +45,30 @@ public final class Benchmarks {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public static void main(String[] args) throws Exception {
-        String which = args.length == 0 ? "all" : args[0];
+        Set<String> modes = Set.of((args.length == 0 ? "all" : args[0]).split(","));
         Path home = Path.of("target", "bench-cluster").toAbsolutePath();
         deleteRecursively(home); // cold: no data, no worker ids
         long startNanos = System.nanoTime();
         try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(38080)
                 .repository(repositoryRoot()).stopOnExit(true).build())) {
             double startSeconds = (System.nanoTime() - startNanos) / 1e9;
-            if (which.equals("startup") || which.equals("all")) {
+            if (runs(modes, "startup")) {
                 startup(cluster, startSeconds);
             }
-            if (which.equals("failure-detection") || which.equals("all")) {
+            if (runs(modes, "failure-detection")) {
                 failureDetection(cluster, 10);
             }
+            if (runs(modes, "submit-latency")) {
+                submitLatency(cluster, 200);
+            }
+            if (runs(modes, "recovery")) {
+                recovery(cluster, 30);
+            }
         }
+    }
+
+    private static boolean runs(Set<String> modes, String mode) {
+        return modes.contains(mode) || modes.contains("all");
     }
 
     private static void startup(LocalCluster cluster, double startSeconds) throws InterruptedException {
@@ -90,6 +111,134 @@ public final class Benchmarks {
         List<Long> sorted = millis.stream().sorted().toList();
         System.out.printf("%nkill -9 -> DOWN, %d trials: p50 %d ms, max %d ms (target max <= 5000 ms)%n",
                 trials, sorted.get((sorted.size() - 1) / 2), sorted.getLast());
+    }
+
+    private static void submitLatency(LocalCluster cluster, int jobs) throws Exception {
+        String token = cluster.accessToken("demo", "holon-demo");
+        Map<String, Instant> answeredAt = new LinkedHashMap<>();
+        for (int i = 0; i < jobs; i++) {
+            HttpResponse<String> created = send(cluster, "POST", "/api/v1/jobs", token, """
+                    {"name":"latency-%d","command":["true"],"resources":{"cpuMillis":10,"memoryMiB":16,"gpus":0}}"""
+                    .formatted(i));
+            Instant now = Instant.now();
+            if (created.statusCode() != 201) {
+                throw new IllegalStateException("submit " + i + ": " + created.statusCode() + " " + created.body());
+            }
+            answeredAt.put(JSON.readTree(created.body()).path("id").asString(), now);
+        }
+        List<Long> millis = new ArrayList<>();
+        List<Long> toScheduled = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (Map.Entry<String, Instant> job : answeredAt.entrySet()) {
+            JsonNode task = get(cluster, "/api/v1/jobs/" + job.getKey(), token).path("tasks").path(0);
+            while (!task.path("startedAt").isString()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("job " + job.getKey() + " not started after 120 s: " + task);
+                }
+                Thread.sleep(50);
+                task = get(cluster, "/api/v1/jobs/" + job.getKey(), token).path("tasks").path(0);
+            }
+            millis.add(Duration.between(job.getValue(), Instant.parse(task.path("startedAt").asString())).toMillis());
+            JsonNode scheduledAt = task.path("attempts").path(0).path("scheduledAt");
+            if (scheduledAt.isString()) {
+                toScheduled.add(Duration.between(job.getValue(), Instant.parse(scheduledAt.asString())).toMillis());
+            }
+        }
+        if (!toScheduled.isEmpty()) {
+            List<Long> placed = toScheduled.stream().sorted().toList();
+            System.out.printf("%nof which submit response -> placed (first attempt's scheduledAt): p50 %d ms, p99 %d ms%n",
+                    percentile(placed, 50), percentile(placed, 99));
+        }
+        List<Long> sorted = millis.stream().sorted().toList();
+        System.out.printf("%nsubmit response -> RUNNING (task startedAt), %d single-task jobs submitted one after another:"
+                        + " p50 %d ms, p99 %d ms, max %d ms (targets p50 <= 100 ms, p99 <= 500 ms)%n", jobs,
+                percentile(sorted, 50), percentile(sorted, 99), sorted.getLast());
+    }
+
+    private static void recovery(LocalCluster cluster, int tasks) throws Exception {
+        String admin = cluster.accessToken("admin", "holon-admin");
+        String token = cluster.accessToken("demo", "holon-demo");
+        String victim = nodeIdOfZone(cluster, "a", admin);
+        List<String> others = List.of(nodeIdOfZone(cluster, "b", admin), nodeIdOfZone(cluster, "c", admin));
+        for (String other : others) {
+            send(cluster, "POST", "/api/v1/nodes/" + other + "/cordon", admin, null);
+        }
+        HttpResponse<String> created = send(cluster, "POST", "/api/v1/jobs", token, """
+                {"name":"recovery","command":["sleep","300"],"maxRetries":3,"count":%d,
+                 "resources":{"cpuMillis":10,"memoryMiB":16,"gpus":0}}""".formatted(tasks));
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("submit: " + created.statusCode() + " " + created.body());
+        }
+        String jobId = JSON.readTree(created.body()).path("id").asString();
+        awaitTasks(cluster, jobId, token, Duration.ofSeconds(120), task -> "RUNNING".equals(task.path("state").asString())
+                && victim.equals(task.path("nodeId").asString()), "all RUNNING on node-1");
+        for (String other : others) {
+            send(cluster, "POST", "/api/v1/nodes/" + other + "/uncordon", admin, null);
+        }
+        long killed = System.nanoTime();
+        cluster.process("node-1").kill9();
+        int moved = awaitTasks(cluster, jobId, token, Duration.ofSeconds(60),
+                task -> "RUNNING".equals(task.path("state").asString()) && !victim.equals(task.path("nodeId").asString()),
+                null);
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        System.out.printf("%nrecovery: %d tasks RUNNING on node-1, SIGKILLed: %d RUNNING elsewhere after %.1f s, %d lost"
+                + " (targets <= 10 s, 0 lost)%n", tasks, moved, seconds, tasks - moved);
+        send(cluster, "POST", "/api/v1/jobs/" + jobId + "/cancel", token, null);
+        cluster.restart("node-1");
+    }
+
+    /**
+     * Waits until every task satisfies {@code done} and returns their number; at the deadline, throws when
+     * {@code failure} names what was awaited, else returns how many did.
+     */
+    private static int awaitTasks(LocalCluster cluster, String jobId, String token, Duration atMost,
+                                  Predicate<JsonNode> done, String failure) throws Exception {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (true) {
+            JsonNode tasks = get(cluster, "/api/v1/jobs/" + jobId, token).path("tasks");
+            int count = 0;
+            for (JsonNode task : tasks) {
+                count += done.test(task) ? 1 : 0;
+            }
+            if (count == tasks.size() && count > 0) {
+                return count;
+            }
+            if (System.nanoTime() > deadline) {
+                if (failure != null) {
+                    throw new IllegalStateException("job " + jobId + " not " + failure + " after " + atMost.toSeconds()
+                            + " s: " + tasks);
+                }
+                return count;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String nodeIdOfZone(LocalCluster cluster, String zone, String token) throws Exception {
+        JsonNode nodes = get(cluster, "/api/v1/nodes", token);
+        for (JsonNode node : nodes.path("items")) {
+            if (zone.equals(node.path("labels").path("zone").asString())) {
+                return node.path("id").asString();
+            }
+        }
+        throw new IllegalStateException("no node in zone " + zone + ": " + nodes);
+    }
+
+    /** Nearest-rank percentile of sorted figures. */
+    private static long percentile(List<Long> sorted, int percentile) {
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static HttpResponse<String> send(LocalCluster cluster, String method, String path, String token, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode get(LocalCluster cluster, String path, String token) throws IOException, InterruptedException {

@@ -1,20 +1,25 @@
 package dev.holon.gateway;
 
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The gateway's settings ({@code holon.gateway.*}). Each downstream service has one {@code <service>-url};
  * everything else has a default that suits one developer machine.
  *
  * @param registryUrl           base URL of registry-service
- * @param schedulerUrl          base URL of scheduler-service
+ * @param schedulerUrl          base URL of each scheduler-service replica (comma-separated in
+ *                              {@code HOLON_SCHEDULER_URL}); requests go round robin, skipping a replica
+ *                              that refuses connections
  * @param rateLimitPerSecond    sustained requests per second per user (or per client IP without a token)
  * @param rateLimitBurst        requests a user may send at once before the sustained rate applies; 0 means
  *                              one second's worth ({@code rateLimitPerSecond})
@@ -29,7 +34,7 @@ import java.time.Duration;
 @ConfigurationProperties("holon.gateway")
 public record GatewayProperties(
         @NotNull URI registryUrl,
-        @NotNull URI schedulerUrl,
+        @NotEmpty List<@NotNull URI> schedulerUrl,
         @DefaultValue("50") @Positive int rateLimitPerSecond,
         @DefaultValue("0") int rateLimitBurst,
         @DefaultValue("100000") @Positive int rateLimitMaxKeys,
@@ -39,13 +44,23 @@ public record GatewayProperties(
         @DefaultValue("PT2S") @NotNull Duration unavailableRetryAfter,
         @DefaultValue("PT30S") @NotNull Duration tokenClockSkew) {
 
+    @ConstructorBinding
     public GatewayProperties {
+        schedulerUrl = schedulerUrl == null ? null : List.copyOf(schedulerUrl);
         if (rateLimitBurst < 0) {
             throw new IllegalArgumentException("holon.gateway.rate-limit-burst must not be negative");
         }
         if (downstreamTimeout != null && (downstreamTimeout.isNegative() || downstreamTimeout.isZero())) {
             throw new IllegalArgumentException("holon.gateway.downstream-timeout must be positive");
         }
+    }
+
+    /** With one scheduler-service instance. */
+    public GatewayProperties(URI registryUrl, URI schedulerUrl, int rateLimitPerSecond, int rateLimitBurst,
+                             int rateLimitMaxKeys, Duration rateLimitKeyIdle, Duration downstreamTimeout,
+                             Duration circuitOpenDuration, Duration unavailableRetryAfter, Duration tokenClockSkew) {
+        this(registryUrl, List.of(schedulerUrl), rateLimitPerSecond, rateLimitBurst, rateLimitMaxKeys, rateLimitKeyIdle,
+                downstreamTimeout, circuitOpenDuration, unavailableRetryAfter, tokenClockSkew);
     }
 
     /** The bucket size: {@link #rateLimitBurst()} or, when unset, one second's worth of requests. */

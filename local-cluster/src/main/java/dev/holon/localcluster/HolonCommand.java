@@ -81,6 +81,11 @@ public final class HolonCommand implements Runnable {
         @Option(names = "--workers", paramLabel = "N", defaultValue = "3", description = "Node-workers (default ${DEFAULT-VALUE}).")
         int workers;
 
+        @Option(names = "--scheduler-replicas", paramLabel = "N", defaultValue = "1",
+                description = "scheduler-service processes on ports 8082, 8083, ... (default ${DEFAULT-VALUE}); one leads,"
+                        + " the others take over when it dies.")
+        int schedulerReplicas;
+
         @Option(names = "--repo", paramLabel = "DIR", description = "The Holon checkout whose */target/*.jar to run.")
         Path repository;
 
@@ -90,6 +95,7 @@ public final class HolonCommand implements Runnable {
             ClusterOptions options;
             try {
                 options = ClusterOptions.builder().home(home.home()).portBase(portBase).workers(workers)
+                        .schedulerReplicas(schedulerReplicas)
                         .repository(repository).stopOnExit(false).progress(out).build();
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());

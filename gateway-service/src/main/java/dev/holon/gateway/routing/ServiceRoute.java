@@ -11,21 +11,27 @@ import java.util.regex.Pattern;
  *
  * @param service  the service's application name, used in problem details and as circuit-breaker name
  * @param docsName short slug for the aggregated OpenAPI list
- * @param uri      base URL of one instance (or of its load balancer)
- * @param paths    gateway path patterns (Spring {@code PathPattern} syntax) forwarded unchanged
+ * @param instances base URL of each replica (or of one load balancer in front of them)
+ * @param paths     gateway path patterns (Spring {@code PathPattern} syntax) forwarded unchanged
  */
-public record ServiceRoute(String service, String docsName, URI uri, List<String> paths) {
+public record ServiceRoute(String service, String docsName, List<URI> instances, List<String> paths) {
 
     private static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9-]*");
 
     public ServiceRoute {
         Objects.requireNonNull(service, "service");
-        Objects.requireNonNull(uri, "uri of " + service);
+        Objects.requireNonNull(instances, "instances of " + service);
         if (!SLUG.matcher(service).matches() || !SLUG.matcher(docsName).matches()) {
             throw new IllegalArgumentException("service and docsName must be lower-case slugs: " + service + ", " + docsName);
         }
-        if (uri.getScheme() == null || uri.getHost() == null) {
-            throw new IllegalArgumentException(service + " needs an absolute http(s) URL, not '" + uri + "'");
+        instances = List.copyOf(instances);
+        if (instances.isEmpty()) {
+            throw new IllegalArgumentException(service + " has no URL");
+        }
+        for (URI uri : instances) {
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException(service + " needs absolute http(s) URLs, not '" + uri + "'");
+            }
         }
         paths = List.copyOf(paths);
         if (paths.isEmpty()) {
@@ -36,6 +42,16 @@ public record ServiceRoute(String service, String docsName, URI uri, List<String
                 throw new IllegalArgumentException(service + ": public API paths live under /api/v1/, not " + path);
             }
         }
+    }
+
+    /** A service with one instance. */
+    public ServiceRoute(String service, String docsName, URI uri, List<String> paths) {
+        this(service, docsName, List.of(uri), paths);
+    }
+
+    /** The first instance: the route's nominal target ({@link InstanceFailover} picks the actual one). */
+    public URI uri() {
+        return instances.getFirst();
     }
 
     /** The route id of the API route; also the circuit breaker's and the rate limiter's name. */

@@ -15,15 +15,18 @@ import tools.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static dev.holon.gateway.it.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gateway against a real Keycloak and an HTTP stand-in for registry-service: routing, token relay,
- * authentication problems, the gateway's own 404/405, problem pages, proxied OpenAPI and actuator.
+ * The gateway against a real Keycloak, an HTTP stand-in for registry-service and two for scheduler-service
+ * replicas: routing, token relay, failover between replicas, authentication problems, the gateway's own 404/405,
+ * problem pages, proxied OpenAPI and actuator.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.cloud.config.enabled=false",
@@ -32,6 +35,8 @@ import static org.awaitility.Awaitility.await;
 class GatewayRoutingIT {
 
     static final RegistryStandIn registry = RegistryStandIn.start();
+    static final SchedulerStandIn firstScheduler = SchedulerStandIn.start("first");
+    static final SchedulerStandIn secondScheduler = SchedulerStandIn.start("second");
 
     @LocalServerPort
     int port;
@@ -40,11 +45,14 @@ class GatewayRoutingIT {
     static void properties(DynamicPropertyRegistry properties) {
         TestInfrastructure.registerIssuer(properties);
         properties.add("holon.gateway.registry-url", registry::url);
+        properties.add("holon.gateway.scheduler-url", () -> firstScheduler.url() + "," + secondScheduler.url());
     }
 
     @AfterAll
-    static void stopRegistry() {
+    static void stopStandIns() {
         registry.close();
+        firstScheduler.close();
+        secondScheduler.close();
     }
 
     GatewayClient gateway;
@@ -221,5 +229,36 @@ class GatewayRoutingIT {
         HttpResponse<String> root = gateway.get("/");
         assertThat(root.statusCode()).isEqualTo(200);
         assertThat(root.body()).contains("swagger-ui.html");
+    }
+
+    @Test
+    void spreadsJobRequestsOverTheSchedulerReplicasAndSkipsOneThatIsDown() {
+        String token = token("demo");
+
+        Set<String> replicas = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> response = gateway.get("/api/v1/jobs", token);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            replicas.add(GatewayClient.json(response).path("replica").asString());
+        }
+        assertThat(replicas).containsExactlyInAnyOrder("first", "second");
+
+        firstScheduler.stop();
+        try {
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> listed = gateway.get("/api/v1/jobs", token);
+                assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+                assertThat(GatewayClient.json(listed).path("replica").asString()).isEqualTo("second");
+
+                String job = "{\"name\":\"job-" + i + "\"}";
+                HttpResponse<String> created = gateway.send(gateway.request("/api/v1/jobs")
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(job)).build());
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                assertThat(secondScheduler.createdBodies()).last().isEqualTo(job);
+            }
+        } finally {
+            firstScheduler.restart();
+        }
     }
 }

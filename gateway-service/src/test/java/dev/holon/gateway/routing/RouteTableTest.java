@@ -18,6 +18,21 @@ class RouteTableTest {
     }
 
     @Test
+    void sendsJobsToEverySchedulerReplica() {
+        GatewayProperties properties = new GatewayProperties(URI.create("http://registry"),
+                List.of(URI.create("http://localhost:8082"), URI.create("http://localhost:8083")), 50, 0, 1000,
+                Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
+
+        ServiceRoute scheduler = RouteTable.of(properties).stream().filter(r -> r.service().equals("scheduler-service"))
+                .findFirst().orElseThrow();
+
+        assertThat(scheduler.instances()).containsExactly(URI.create("http://localhost:8082"),
+                URI.create("http://localhost:8083"));
+        assertThat(scheduler.uri()).isEqualTo(URI.create("http://localhost:8082"));
+    }
+
+    @Test
     void sendsNodesAndClusterToTheRegistry() {
         List<ServiceRoute> routes = RouteTable.of(properties("http://registry.local:8081"));
 

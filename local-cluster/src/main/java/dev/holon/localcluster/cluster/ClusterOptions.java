@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param portBase          every port is shifted by portBase - 8080
  * @param repository        the Holon checkout: services are {@code <repository>/<module>/target/<module>.jar}
  * @param workers           how many node-workers
+ * @param schedulerReplicas how many scheduler-service processes (one leader places tasks, the others stand by)
  * @param stopOnExit        stop the cluster when this JVM exits
  * @param processTimeout    how long one process may take to become healthy
  * @param nodesTimeout      how long the registry may take to report every worker UP
@@ -24,7 +25,7 @@ import java.util.Objects;
  * @param replaceRunning    stop a cluster still running from this home (say, left by a killed test JVM)
  *                          instead of failing with {@link ClusterException.AlreadyRunning}
  */
-public record ClusterOptions(Path home, int portBase, Path repository, int workers, boolean stopOnExit,
+public record ClusterOptions(Path home, int portBase, Path repository, int workers, int schedulerReplicas, boolean stopOnExit,
                              Duration processTimeout, Duration nodesTimeout, List<String> serviceJvmOptions,
                              PrintStream progress, boolean replaceRunning) {
 
@@ -39,7 +40,7 @@ public record ClusterOptions(Path home, int portBase, Path repository, int worke
         home = home.toAbsolutePath().normalize();
         repository = repository.toAbsolutePath().normalize();
         serviceJvmOptions = List.copyOf(serviceJvmOptions);
-        PortPlan.forBase(portBase, workers); // validates
+        PortPlan.forBase(portBase, workers, schedulerReplicas); // validates
     }
 
     public static ClusterOptions defaults() {
@@ -51,11 +52,12 @@ public record ClusterOptions(Path home, int portBase, Path repository, int worke
     }
 
     public PortPlan ports() {
-        return PortPlan.forBase(portBase, workers);
+        return PortPlan.forBase(portBase, workers, schedulerReplicas);
     }
 
     public Builder toBuilder() {
         return new Builder().home(home).portBase(portBase).repository(repository).workers(workers)
+                .schedulerReplicas(schedulerReplicas)
                 .stopOnExit(stopOnExit).processTimeout(processTimeout).nodesTimeout(nodesTimeout)
                 .serviceJvmOptions(serviceJvmOptions).progress(progress).replaceRunning(replaceRunning);
     }
@@ -101,6 +103,7 @@ public record ClusterOptions(Path home, int portBase, Path repository, int worke
         private int portBase = PortPlan.DEFAULT_BASE;
         private Path repository;
         private int workers = 3;
+        private int schedulerReplicas = 1;
         private boolean stopOnExit = true;
         private Duration processTimeout = Duration.ofSeconds(180);
         private Duration nodesTimeout = Duration.ofSeconds(120);
@@ -128,6 +131,11 @@ public record ClusterOptions(Path home, int portBase, Path repository, int worke
 
         public Builder workers(int workers) {
             this.workers = workers;
+            return this;
+        }
+
+        public Builder schedulerReplicas(int schedulerReplicas) {
+            this.schedulerReplicas = schedulerReplicas;
             return this;
         }
 
@@ -164,7 +172,7 @@ public record ClusterOptions(Path home, int portBase, Path repository, int worke
 
         public ClusterOptions build() {
             return new ClusterOptions(home == null ? defaultHome() : home, portBase,
-                    repository == null ? defaultRepository() : repository, workers, stopOnExit, processTimeout,
+                    repository == null ? defaultRepository() : repository, workers, schedulerReplicas, stopOnExit, processTimeout,
                     nodesTimeout, serviceJvmOptions, progress, replaceRunning);
         }
     }

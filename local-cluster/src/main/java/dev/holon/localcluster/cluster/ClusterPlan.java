@@ -102,6 +102,13 @@ public final class ClusterPlan {
             }
             planned.add(new PlannedService(service.module(), service.module(), service.stage(), port,
                     jar(service.module()), environment, null));
+            if (service.portName().equals("scheduler")) {
+                // Further replicas share the database; leader election decides which one places tasks.
+                for (int n = 2; n <= ports.schedulers().size(); n++) {
+                    planned.add(new PlannedService(PortPlan.schedulerName(n), service.module(), service.stage(),
+                            ports.scheduler(n), jar(service.module()), commonEnvironment(ports.scheduler(n)), null));
+                }
+            }
         }
         for (int n = 1; n <= ports.workers().size(); n++) {
             String name = "node-" + n;
@@ -120,6 +127,11 @@ public final class ClusterPlan {
         return options.repository().resolve(module).resolve("target").resolve(module + ".jar");
     }
 
+    /** The base URL of every scheduler replica, first replica first. */
+    public List<String> schedulerUrls() {
+        return ports.schedulers().stream().map(port -> "http://localhost:" + port).toList();
+    }
+
     /** What every service reads to find the rest of the cluster. */
     Map<String, String> commonEnvironment(int ownPort) {
         Map<String, String> environment = new LinkedHashMap<>();
@@ -130,7 +142,7 @@ public final class ClusterPlan {
         environment.put("HOLON_KAFKA_BOOTSTRAP", KafkaHost.bootstrapServers(ports.kafka()));
         environment.put("HOLON_ISSUER_URI", KeycloakServer.issuerUri(ports.keycloak()));
         environment.put("HOLON_REGISTRY_URL", "http://localhost:" + ports.registry());
-        environment.put("HOLON_SCHEDULER_URL", "http://localhost:" + ports.scheduler());
+        environment.put("HOLON_SCHEDULER_URL", String.join(",", schedulerUrls()));
         environment.put("SERVER_PORT", Integer.toString(ownPort));
         return environment;
     }
@@ -141,7 +153,8 @@ public final class ClusterPlan {
             case POSTGRES -> STAGE_POSTGRES;
             case KAFKA, KEYCLOAK -> STAGE_BROKER_AND_IDENTITY;
             case SERVICE -> process.name().startsWith("node-") ? WORKER_STAGE : SERVICES.stream()
-                    .filter(s -> s.module().equals(process.name())).mapToInt(ServiceDefinition::stage).findFirst()
+                    .filter(s -> process.name().equals(s.module()) || process.name().startsWith(s.module() + "-"))
+                    .mapToInt(ServiceDefinition::stage).findFirst()
                     .orElse(4);
         };
     }

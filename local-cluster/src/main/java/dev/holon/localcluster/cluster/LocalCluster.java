@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * A real Holon cluster on this machine: PostgreSQL, Kafka, Keycloak, the services and the workers, each
@@ -105,6 +106,8 @@ public final class LocalCluster implements AutoCloseable {
             ClusterOptions options = ClusterOptions.builder().home(home).portBase(state.portBase())
                     .repository(Path.of(state.repository())).stopOnExit(false).progress(progress)
                     .workers((int) state.processes().stream().filter(e -> e.name().startsWith("node-")).count())
+                    .schedulerReplicas((int) Math.max(1, state.processes().stream()
+                            .filter(e -> e.name().startsWith(PortPlan.schedulerName(1))).count()))
                     .build();
             LocalCluster cluster = new LocalCluster(options, state.startedAt());
             state.processes().forEach(entry -> cluster.processes.add(entry.toProcess()));
@@ -142,7 +145,8 @@ public final class LocalCluster implements AutoCloseable {
         PortPlan ports = plan.ports();
         ports.firstBusy(PortCheck::isFree).ifPresent(busy -> {
             throw new PortInUseException(busy.getKey(), busy.getValue(),
-                    PortPlan.suggestBase(ports.portBase(), ports.workers().size(), PortCheck::isFree));
+                    PortPlan.suggestBase(ports.portBase(), ports.workers().size(), ports.schedulers().size(),
+                            PortCheck::isFree));
         });
         createDirectories();
         shutdownHook = new Thread(() -> {
@@ -510,6 +514,17 @@ public final class LocalCluster implements AutoCloseable {
 
     public String gatewayUrl() {
         return "http://localhost:" + ports().gateway();
+    }
+
+    /** The base URL of every scheduler replica, first replica first. */
+    public List<String> schedulerUrls() {
+        return plan.schedulerUrls();
+    }
+
+    /** The process names of the scheduler replicas: scheduler-service, scheduler-service-2, ... */
+    public List<String> schedulerNames() {
+        return IntStream.rangeClosed(1, ports().schedulers().size()).mapToObj(PortPlan::schedulerName)
+                .toList();
     }
 
     public String registryUrl() {

@@ -11,8 +11,8 @@ import java.util.function.IntPredicate;
  * Every TCP port a cluster listens on. The defaults suit one developer machine; a port base N shifts
  * each of them by N - 8080, so a second cluster (system tests use 28080) never meets the first.
  */
-public record PortPlan(int portBase, int gateway, int registry, int scheduler, int config, int keycloak, int postgres, int kafka,
-                       int kafkaController, List<Integer> workers) {
+public record PortPlan(int portBase, int gateway, int registry, List<Integer> schedulers, int config, int keycloak, int postgres,
+                       int kafka, int kafkaController, List<Integer> workers) {
 
     public static final int DEFAULT_BASE = 8080;
     static final int DEFAULT_GATEWAY = 8080;
@@ -26,7 +26,11 @@ public record PortPlan(int portBase, int gateway, int registry, int scheduler, i
     /** Highest default port: the Kafka controller. */
     private static final int HIGHEST_DEFAULT = DEFAULT_KAFKA + 1;
 
+    /** Scheduler replicas take 8082, 8083, ... up to the port below the first worker's. */
+    static final int MAX_SCHEDULERS = DEFAULT_FIRST_WORKER - DEFAULT_SCHEDULER;
+
     public PortPlan {
+        schedulers = List.copyOf(schedulers);
         workers = List.copyOf(workers);
     }
 
@@ -35,6 +39,10 @@ public record PortPlan(int portBase, int gateway, int registry, int scheduler, i
     }
 
     public static PortPlan forBase(int portBase, int workers) {
+        return forBase(portBase, workers, 1);
+    }
+
+    public static PortPlan forBase(int portBase, int workers, int schedulers) {
         int shift = portBase - DEFAULT_BASE;
         if (portBase < 1024 || HIGHEST_DEFAULT + shift > 65535) {
             throw new IllegalArgumentException("port base %d puts ports outside 1024..65535; choose between 1024 and %d"
@@ -43,14 +51,36 @@ public record PortPlan(int portBase, int gateway, int registry, int scheduler, i
         if (workers < 0 || workers > DEFAULT_CONFIG - DEFAULT_FIRST_WORKER) {
             throw new IllegalArgumentException("between 0 and " + (DEFAULT_CONFIG - DEFAULT_FIRST_WORKER) + " workers");
         }
+        if (schedulers < 1 || schedulers > MAX_SCHEDULERS) {
+            throw new IllegalArgumentException("between 1 and " + MAX_SCHEDULERS + " scheduler replicas");
+        }
+        List<Integer> schedulerPorts = new ArrayList<>();
+        for (int i = 0; i < schedulers; i++) {
+            schedulerPorts.add(DEFAULT_SCHEDULER + i + shift);
+        }
         List<Integer> workerPorts = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
             workerPorts.add(DEFAULT_FIRST_WORKER + i + shift);
         }
-        return new PortPlan(portBase, DEFAULT_GATEWAY + shift, DEFAULT_REGISTRY + shift, DEFAULT_SCHEDULER + shift,
+        return new PortPlan(portBase, DEFAULT_GATEWAY + shift, DEFAULT_REGISTRY + shift, schedulerPorts,
                 DEFAULT_CONFIG + shift,
                 DEFAULT_KEYCLOAK + shift, DEFAULT_POSTGRES + shift, DEFAULT_KAFKA + shift, DEFAULT_KAFKA + 1 + shift,
                 workerPorts);
+    }
+
+    /** The port of the first scheduler replica. */
+    public int scheduler() {
+        return schedulers.getFirst();
+    }
+
+    /** The port of scheduler replica n (1-based). */
+    public int scheduler(int n) {
+        return schedulers.get(n - 1);
+    }
+
+    /** The process name of scheduler replica n (1-based): scheduler-service, scheduler-service-2, ... */
+    public static String schedulerName(int n) {
+        return n == 1 ? "scheduler-service" : "scheduler-service-" + n;
     }
 
     /** The port of worker {@code node-n} (1-based). */
@@ -67,7 +97,9 @@ public record PortPlan(int portBase, int gateway, int registry, int scheduler, i
         owners.put(keycloak, "keycloak");
         owners.put(config, "config-service");
         owners.put(registry, "registry-service");
-        owners.put(scheduler, "scheduler-service");
+        for (int i = 0; i < schedulers.size(); i++) {
+            owners.put(schedulers.get(i), schedulerName(i + 1));
+        }
         owners.put(gateway, "gateway-service");
         for (int i = 0; i < workers.size(); i++) {
             owners.put(workers.get(i), "node-" + (i + 1));
@@ -82,8 +114,12 @@ public record PortPlan(int portBase, int gateway, int registry, int scheduler, i
 
     /** A port base, from 20080 upwards in steps of 1000, whose every port is free (or 20080 if none is). */
     public static int suggestBase(int currentBase, int workers, IntPredicate isFree) {
+        return suggestBase(currentBase, workers, 1, isFree);
+    }
+
+    public static int suggestBase(int currentBase, int workers, int schedulers, IntPredicate isFree) {
         for (int base = 20080; base <= 40080; base += 1000) {
-            if (base != currentBase && forBase(base, workers).firstBusy(isFree).isEmpty()) {
+            if (base != currentBase && forBase(base, workers, schedulers).firstBusy(isFree).isEmpty()) {
                 return base;
             }
         }

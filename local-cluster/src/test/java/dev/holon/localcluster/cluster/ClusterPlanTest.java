@@ -48,6 +48,25 @@ class ClusterPlanTest {
     }
 
     @Test
+    void schedulerReplicasStartBesideTheFirstAndEveryoneKnowsThemAll() {
+        ClusterPlan plan = new ClusterPlan(ClusterOptions.builder().home(home).repository(repository).portBase(28080)
+                .schedulerReplicas(2).build());
+        List<ClusterPlan.PlannedService> services = plan.services();
+
+        assertThat(services).extracting(ClusterPlan.PlannedService::name).containsExactly("config-service",
+                "registry-service", "scheduler-service", "scheduler-service-2", "gateway-service", "node-1", "node-2",
+                "node-3");
+        ClusterPlan.PlannedService second = services.get(3);
+        assertThat(second.module()).isEqualTo("scheduler-service");
+        assertThat(second.stage()).isEqualTo(4);
+        assertThat(second.port()).isEqualTo(28083);
+        assertThat(second.jar()).isEqualTo(repository.resolve("scheduler-service/target/scheduler-service.jar"));
+        assertThat(second.environment()).containsEntry("SERVER_PORT", "28083");
+        assertThat(services).allSatisfy(service -> assertThat(service.environment())
+                .containsEntry("HOLON_SCHEDULER_URL", "http://localhost:28082,http://localhost:28083"));
+    }
+
+    @Test
     void configServiceReadsTheRepositorysConfigFolder() {
         ClusterPlan.PlannedService config = plan(8080).services().getFirst();
 

@@ -50,6 +50,21 @@ class PortPlanTest {
     }
 
     @Test
+    void schedulerReplicasTakeTheFreePortsAfterTheFirstOne() {
+        PortPlan plan = PortPlan.forBase(28080, 3, 2);
+
+        assertThat(plan.schedulers()).containsExactly(28082, 28083);
+        assertThat(plan.scheduler()).isEqualTo(28082);
+        assertThat(plan.owners()).hasSize(12).containsEntry(28082, "scheduler-service")
+                .containsEntry(28083, "scheduler-service-2");
+        assertThat(PortPlan.forBase(8080, 3, 9).schedulers()).last().isEqualTo(8090);
+        assertThat(PortPlan.forBase(8080, 3, 9).owners()).hasSize(19); // no replica shares a port with a worker
+        assertThatThrownBy(() -> PortPlan.forBase(8080, 3, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scheduler replicas");
+        assertThatThrownBy(() -> PortPlan.forBase(8080, 3, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void rejectsAPortBaseThatPushesPortsOutOfRange() {
         assertThatThrownBy(() -> PortPlan.forBase(60000, 3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port base 60000");

@@ -1,0 +1,148 @@
+package dev.holon.systemtests;
+
+import dev.holon.localcluster.cluster.LocalCluster;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/** A user of a local cluster: HTTP calls through the gateway (or to one process), as a client would make them. */
+final class ClusterApi {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Set<String> FINAL_JOB_STATES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final LocalCluster cluster;
+    private final String token;
+
+    ClusterApi(LocalCluster cluster, String token) {
+        this.cluster = cluster;
+        this.token = token;
+    }
+
+    record Response(int status, String contentType, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    String token() {
+        return token;
+    }
+
+    Response get(String path) {
+        return send("GET", cluster.gatewayUrl() + path, token, null);
+    }
+
+    Response post(String path, String body) {
+        return send("POST", cluster.gatewayUrl() + path, token, body);
+    }
+
+    /** Submits a job; fails unless it was created. */
+    String submit(String body) {
+        Response created = post("/api/v1/jobs", body);
+        if (created.status() != 201) {
+            throw new AssertionError("job not created: " + created.status() + " " + created.body());
+        }
+        return created.json().path("id").asString();
+    }
+
+    JsonNode job(String id) {
+        Response response = get("/api/v1/jobs/" + id);
+        if (response.status() != 200) {
+            throw new AssertionError("GET job " + id + ": " + response.status() + " " + response.body());
+        }
+        return response.json();
+    }
+
+    JsonNode awaitFinished(String id, Duration atMost) {
+        return await().atMost(atMost).pollInterval(Duration.ofMillis(250))
+                .until(() -> job(id), job -> FINAL_JOB_STATES.contains(job.path("state").asString()));
+    }
+
+    /** Every task of the job is RUNNING. */
+    JsonNode awaitAllRunning(String id, Duration atMost) {
+        return await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> job(id), job -> {
+            for (JsonNode task : job.path("tasks")) {
+                if (!"RUNNING".equals(task.path("state").asString())) {
+                    return false;
+                }
+            }
+            return !job.path("tasks").isEmpty();
+        });
+    }
+
+    /** Node id -> worker number (node-1 has zone a, node-2 zone b, node-3 zone c). */
+    Map<String, Integer> workerOfNode() {
+        Map<String, Integer> workers = new HashMap<>();
+        for (JsonNode node : get("/api/v1/nodes").json().path("items")) {
+            String zone = node.path("labels").path("zone").asString();
+            workers.put(node.path("id").asString(), "abc".indexOf(zone) + 1);
+        }
+        return workers;
+    }
+
+    /** The node an attempt ran on, whichever of nodeId/node the API names it. */
+    static String nodeOf(JsonNode attempt) {
+        return attempt.hasNonNull("nodeId") ? attempt.path("nodeId").asString() : attempt.path("node").asString();
+    }
+
+    static Response send(String method, String url, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + url + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The command lines of this machine's processes that contain {@code text} (from /proc, as ps reads them). */
+    static List<String> processesWith(String text) {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    String commandLine = new String(Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ').strip();
+                    if (commandLine.contains(text)) {
+                        found.add(entry.getFileName() + ": " + commandLine);
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc", e);
+        }
+        return found;
+    }
+}

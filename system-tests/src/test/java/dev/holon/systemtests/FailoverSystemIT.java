@@ -1,0 +1,292 @@
+package dev.holon.systemtests;
+
+import dev.holon.localcluster.cluster.ClusterOptions;
+import dev.holon.localcluster.cluster.LocalCluster;
+import dev.holon.systemtests.ClusterApi.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Failures on a local cluster with two scheduler replicas (gateway and workers know both): a worker SIGKILLed
+ * under a running task array, the scheduler leader SIGKILLed with tasks waiting to be placed, a node drained.
+ * Every job still succeeds, and no task ever runs two attempts at once. The scenarios share one cluster and
+ * run in order, each disturbing the next as little as possible: drain first (it needs all three nodes), then the
+ * worker kill, the leader kill last (the killed replica stalls its Kafka consumer group for a while).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverSystemIT {
+
+    static LocalCluster cluster;
+    static ClusterApi api;
+    static ClusterApi admin;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        Path home = Path.of("target", "cluster-failover").toAbsolutePath();
+        deleteData(home); // tasks and nodes left by an earlier run would change what placement does
+        cluster = LocalCluster.start(ClusterOptions.builder()
+                .home(home)
+                .portBase(24080)
+                .schedulerReplicas(2)
+                .stopOnExit(true)
+                .build());
+        api = new ClusterApi(cluster, cluster.accessToken("demo", "holon-demo"));
+        admin = new ClusterApi(cluster, cluster.accessToken("admin", "holon-admin"));
+        awaitThreeNodesUp();
+    }
+
+
+    private static void deleteData(Path home) throws IOException {
+        Path data = home.resolve("data");
+        LocalCluster.attach(home, null).ifPresent(LocalCluster::stop);
+        if (Files.exists(data)) {
+            try (Stream<Path> paths = Files.walk(data)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.stop();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aWorkerKilledUnderA30TaskArrayLosesNoTaskForGood() {
+        Map<String, Integer> workerOfNode = api.workerOfNode();
+        String jobId = api.submit("""
+                {"name":"survivor","command":["sh","-c","sleep 10"],"maxRetries":2,
+                 "resources":{"cpuMillis":50,"memoryMiB":16,"gpus":0},"count":30,"strategy":"SPREAD"}""");
+        JsonNode running = api.awaitAllRunning(jobId, Duration.ofSeconds(60));
+        String victimNode = nodeOfWorker(workerOfNode, 2);
+        List<Integer> onVictim = new ArrayList<>();
+        for (JsonNode task : running.path("tasks")) {
+            if (victimNode.equals(task.path("nodeId").asString())) {
+                onVictim.add(task.path("index").asInt());
+            }
+        }
+        assertThat(onVictim).as("tasks on node-2 (SPREAD)").isNotEmpty();
+        CurrentAttemptsWatch watch = CurrentAttemptsWatch.start(jobId);
+
+        cluster.process("node-2").kill9();
+        JsonNode job;
+        try {
+            job = api.awaitFinished(jobId, Duration.ofSeconds(120));
+        } finally {
+            watch.stop();
+            cluster.restart("node-2");
+        }
+        System.out.printf("30 x 10 s tasks, node-2 SIGKILLed under %d of them: job %s%n", onVictim.size(),
+                job.path("state").asString());
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        for (JsonNode task : job.path("tasks")) {
+            assertThat(task.path("state").asString()).as(task.toString()).isEqualTo("SUCCEEDED");
+            if (onVictim.contains(task.path("index").asInt())) {
+                JsonNode attempts = task.path("attempts");
+                assertThat(attempts.size()).as("attempts of %s", task).isGreaterThanOrEqualTo(2);
+                JsonNode lost = attempts.get(0);
+                assertThat(lost.path("state").asString()).as(task.toString()).isEqualTo("LOST");
+                assertThat(ClusterApi.nodeOf(lost)).isEqualTo(victimNode);
+                JsonNode last = attempts.get(attempts.size() - 1);
+                assertThat(last.path("state").asString()).as(task.toString()).isEqualTo("SUCCEEDED");
+                assertThat(ClusterApi.nodeOf(last)).isNotEqualTo(victimNode);
+            }
+        }
+        assertThat(watch.violations()).as("tasks with two current attempts").isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void placementResumesWithin5sAfterTheSchedulerLeaderIsKilled() {
+        String leader = leader();
+        System.out.println("scheduler leader: " + leader);
+        long killed = System.nanoTime();
+        cluster.process(leader).kill9();
+        try {
+            placementResumesAfterTheKill(leader, killed);
+        } finally {
+            cluster.restart(leader);
+        }
+    }
+
+    private static void placementResumesAfterTheKill(String leader, long killed) {
+        // Submitted right after the kill: the gateway sends it to the surviving replica; its tasks wait for a leader.
+        String jobId = api.submit("""
+                {"name":"after-leader","command":["sh","-c","sleep 2"],
+                 "resources":{"cpuMillis":50,"memoryMiB":16,"gpus":0},"count":6,"strategy":"SPREAD"}""");
+        CurrentAttemptsWatch watch = CurrentAttemptsWatch.start(jobId);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (JsonNode task : api.job(jobId).path("tasks")) {
+                if (task.path("nodeId").isNull() || task.path("nodeId").isMissingNode()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        System.out.printf("leader %s SIGKILLed -> every task of a job submitted right after placed: %.2f s (target <= 5 s)%n",
+                leader, seconds);
+        JsonNode job = api.awaitFinished(jobId, Duration.ofSeconds(60));
+        watch.stop();
+
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(seconds).as("seconds from the leader's death to placement").isLessThanOrEqualTo(5.0);
+        assertThat(watch.violations()).as("tasks with two current attempts").isEmpty();
+        assertThat(leader()).as("the surviving replica leads").isNotEqualTo(leader);
+    }
+
+    @Test
+    @Order(1)
+    void drainingANodeMovesItsTasksAndTheJobStillSucceeds() {
+        String jobId = api.submit("""
+                {"name":"drain-me","command":["sh","-c","sleep 8"],"maxRetries":2,
+                 "resources":{"cpuMillis":50,"memoryMiB":16,"gpus":0},"count":6,"strategy":"SPREAD"}""");
+        JsonNode running = api.awaitAllRunning(jobId, Duration.ofSeconds(60));
+        // The node with the most of the job's tasks is drained.
+        Map<String, List<Integer>> tasksOnNode = new TreeMap<>();
+        for (JsonNode task : running.path("tasks")) {
+            tasksOnNode.computeIfAbsent(task.path("nodeId").asString(), node -> new ArrayList<>())
+                    .add(task.path("index").asInt());
+        }
+        String drained = tasksOnNode.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
+                .orElseThrow().getKey();
+        List<Integer> onDrained = tasksOnNode.get(drained);
+        System.out.printf("drain: the job's tasks per node %s; draining %s%n", tasksOnNode, drained);
+        CurrentAttemptsWatch watch = CurrentAttemptsWatch.start(jobId);
+
+        Response drain = admin.post("/api/v1/nodes/" + drained + "/drain", null);
+        JsonNode job;
+        try {
+            assertThat(drain.status()).as(drain.body()).isBetween(200, 299);
+            job = api.awaitFinished(jobId, Duration.ofSeconds(90));
+        } finally {
+            watch.stop();
+            admin.post("/api/v1/nodes/" + drained + "/uncordon", null);
+        }
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        for (JsonNode task : job.path("tasks")) {
+            if (onDrained.contains(task.path("index").asInt())) {
+                assertThat(task.path("nodeId").asString()).as("moved off the drained node: " + task).isNotEqualTo(drained);
+            }
+        }
+        assertThat(watch.violations()).as("tasks with two current attempts").isEmpty();
+    }
+
+    /** The process name of the replica whose /actuator/health/leadership says it leads. */
+    private static String leader() {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            List<String> names = cluster.schedulerNames();
+            List<String> urls = cluster.schedulerUrls();
+            for (int i = 0; i < names.size(); i++) {
+                if (!cluster.process(names.get(i)).isAlive()) {
+                    continue;
+                }
+                try {
+                    Response health = ClusterApi.send("GET", urls.get(i) + "/actuator/health/leadership", null, null);
+                    if (health.status() == 200 && health.json().path("details").path("leader").asBoolean()) {
+                        return names.get(i);
+                    }
+                } catch (IllegalStateException notAnswering) {
+                    // starting or gone
+                }
+            }
+            return null;
+        }, name -> name != null);
+    }
+
+    private static String nodeOfWorker(Map<String, Integer> workerOfNode, int worker) {
+        return workerOfNode.entrySet().stream().filter(e -> e.getValue() == worker).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+    }
+
+    private static void awaitThreeNodesUp() {
+        await("3 nodes UP").atMost(Duration.ofSeconds(90)).until(
+                () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == 3);
+    }
+
+    /**
+     * Polls a job while a scenario runs and notes every moment a task had more than one current attempt (two
+     * attempts neither of which has ended): at most one attempt of a task may ever run.
+     */
+    static final class CurrentAttemptsWatch {
+        private static final Set<String> ENDED = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "LOST");
+        private final List<String> violations = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        private CurrentAttemptsWatch(String jobId) {
+            thread = Thread.ofVirtual().start(() -> {
+                while (running.get()) {
+                    try {
+                        check(api.job(jobId));
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException | AssertionError e) {
+                        // a replica restarting: look again
+                    }
+                }
+            });
+        }
+
+        static CurrentAttemptsWatch start(String jobId) {
+            return new CurrentAttemptsWatch(jobId);
+        }
+
+        private void check(JsonNode job) {
+            for (JsonNode task : job.path("tasks")) {
+                List<String> current = new ArrayList<>();
+                for (JsonNode attempt : task.path("attempts")) {
+                    String state = attempt.path("state").asString();
+                    if (!ENDED.contains(state) && !"PENDING".equals(state)) {
+                        current.add(state + " on " + ClusterApi.nodeOf(attempt));
+                    }
+                }
+                if (current.size() > 1) {
+                    violations.add("task " + task.path("index").asInt() + ": " + current);
+                }
+            }
+        }
+
+        List<String> violations() {
+            return List.copyOf(violations);
+        }
+
+        void stop() {
+            running.set(false);
+            try {
+                thread.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

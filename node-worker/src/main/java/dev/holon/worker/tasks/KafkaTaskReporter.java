@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** Publishes {@code TaskStarted}/{@code TaskExited} on {@code holon.task.events}, keyed by job id. */
@@ -21,6 +23,12 @@ final class KafkaTaskReporter implements TaskReporter {
 
     private final KafkaTemplate<String, EventEnvelope<?>> kafka;
     private final Envelopes envelopes;
+    /**
+     * Retries wait on a thread of our own: the common ForkJoin pool's threads do not see the application's class
+     * loader in a Boot jar, and the Kafka client fails there with NoClassDefFoundError.
+     */
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("task-report-retry").factory());
 
     KafkaTaskReporter(KafkaTemplate<String, EventEnvelope<?>> kafka, Envelopes envelopes) {
         this.kafka = kafka;
@@ -49,8 +57,7 @@ final class KafkaTaskReporter implements TaskReporter {
                         event.getClass().getSimpleName(), event.attemptId(), event.jobId(), attempt, error.toString());
                 return;
             }
-            CompletableFuture.delayedExecutor(attempt, TimeUnit.SECONDS)
-                    .execute(() -> send(envelope, event, attempt + 1));
+            retries.schedule(() -> send(envelope, event, attempt + 1), attempt, TimeUnit.SECONDS);
         });
     }
 }

@@ -1,5 +1,6 @@
 package dev.holon.scheduler.scheduling;
 
+import dev.holon.scheduler.task.NodesChanged;
 import dev.holon.scheduler.task.TasksPending;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -15,18 +16,20 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 
 /**
  * Tells every scheduler replica, through PostgreSQL LISTEN/NOTIFY, that a transaction left tasks pending (a submit
- * on any replica, a LOST attempt): the leader places them at once instead of at its next pass, wherever the request
- * landed. The notification is sent by the committing transaction itself, so it arrives only if the change committed;
+ * on any replica, a LOST attempt) or learned of a node change: the leader places at once (with a fresh view of the
+ * nodes after a change) instead of at its next pass, wherever the request or event landed. The notification is sent by the committing transaction itself, so it arrives only if the change committed;
  * the periodic pass stays the safety net for a notification lost while a listener reconnects.
  */
 @Component
 public class PendingNotifications implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PendingNotifications.class);
-    static final String CHANNEL = "holon_tasks_pending";
+    static final String PENDING = "holon_tasks_pending";
+    static final String NODES = "holon_nodes_changed";
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
@@ -42,7 +45,17 @@ public class PendingNotifications implements SmartLifecycle {
     /** In the transaction, before it commits: PostgreSQL delivers the notification on commit, one per transaction. */
     @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
     void onTasksPending(TasksPending pending) {
-        jdbc.sql("SELECT pg_notify('" + CHANNEL + "', '')").query().singleValue();
+        notify(PENDING);
+    }
+
+    /** Only one replica consumes a node event (one consumer group): the leader hears of it through the database. */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void onNodesChanged(NodesChanged changed) {
+        notify(NODES);
+    }
+
+    private void notify(String channel) {
+        jdbc.sql("SELECT pg_notify('" + channel + "', '')").query().singleValue();
     }
 
     @Override
@@ -69,15 +82,20 @@ public class PendingNotifications implements SmartLifecycle {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(true);
                 try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + CHANNEL);
+                    statement.execute("LISTEN " + PENDING);
+                    statement.execute("LISTEN " + NODES);
                 }
                 PGConnection notifications = connection.unwrap(PGConnection.class);
                 placement.wake(); // whatever was notified while not listening
                 while (listener == Thread.currentThread()) {
                     PGNotification[] received = notifications.getNotifications(1000);
-                    if (received != null && received.length > 0) {
-                        placement.wake();
+                    if (received == null || received.length == 0) {
+                        continue;
                     }
+                    if (Arrays.stream(received).anyMatch(n -> NODES.equals(n.getName()))) {
+                        placement.nodesChanged();
+                    }
+                    placement.wake();
                 }
             } catch (SQLException e) {
                 if (listener != Thread.currentThread()) {

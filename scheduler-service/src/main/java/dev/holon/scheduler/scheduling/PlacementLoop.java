@@ -120,6 +120,11 @@ public class PlacementLoop {
         }
     }
 
+    /** A node changed: the next pass re-reads the registry instead of trusting the last view. */
+    void nodesChanged() {
+        nodesReadAt = Instant.MIN;
+    }
+
     /** A fresher view read elsewhere (the reconcile pass): placement must not put new attempts where it moved old ones. */
     void nodesRead(List<NodeView> view, Instant at) {
         nodes = view;

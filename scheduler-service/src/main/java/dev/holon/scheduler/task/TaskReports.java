@@ -10,6 +10,7 @@ import dev.holon.scheduler.job.JobRepository.TaskRow;
 import dev.holon.support.kafka.ProcessedEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,11 +35,13 @@ public class TaskReports {
     private final TaskTransitions transitions;
     private final ProcessedEvents processed;
     private final NodeEvacuation evacuation;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     public TaskReports(JobRepository jobs, TaskTransitions transitions, ProcessedEvents processed,
-            NodeEvacuation evacuation, Clock clock) {
+            NodeEvacuation evacuation, ApplicationEventPublisher events, Clock clock) {
         this.jobs = jobs;
+        this.events = events;
         this.evacuation = evacuation;
         this.transitions = transitions;
         this.processed = processed;
@@ -99,6 +102,8 @@ public class TaskReports {
                 reason = "node " + nodeId + " is draining";
             }
             default -> {
+                // capacity may have appeared or gone (a node joined, came back, was uncordoned): fresh view, new pass
+                events.publishEvent(new NodesChanged(envelope.subject()));
                 return;
             }
         }

@@ -163,6 +163,7 @@ public final class Benchmarks {
         for (String other : others) {
             send(cluster, "POST", "/api/v1/nodes/" + other + "/cordon", admin, null);
         }
+        Thread.sleep(2_000); // the cordons reach the scheduler as events: let them land before the submit
         HttpResponse<String> created = send(cluster, "POST", "/api/v1/jobs", token, """
                 {"name":"recovery","command":["sleep","300"],"maxRetries":3,"count":%d,
                  "resources":{"cpuMillis":10,"memoryMiB":16,"gpus":0}}""".formatted(tasks));

@@ -14,9 +14,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 
 /**
@@ -24,7 +28,7 @@ import java.util.stream.Collectors;
  * records here):
  * <ul>
  *   <li>a command whose fencing token is lower than the highest seen is ignored (it comes from a deposed leader);</li>
- *   <li>{@link AssignTask} starts the attempt once: an attempt that runs, or that has a directory under the sandbox
+ *   <li>{@link AssignTask} starts the attempt once, on a start thread: an attempt that is starting, runs, or has a directory under the sandbox
  *   root (it ran here before, perhaps before a restart), is not started again, so redelivered records are
  *   harmless;</li>
  *   <li>{@code TaskStarted} is reported when the process started, {@code TaskExited} when it ended (exit code -1
@@ -48,6 +52,15 @@ public final class TaskAssignments {
     private final TaskReporter reporter;
     private final Clock clock;
     private final Convergence convergence = new Convergence();
+    /**
+     * Starting an attempt takes tens of milliseconds (uid, cgroup, records, fork): starts run side by side here, so a
+     * burst of assignments does not queue behind one thread. Guarded by {@code this}: attempts being started, and
+     * those cancelled meanwhile (cancelled as soon as their start returns).
+     */
+    private final ExecutorService starts = Executors.newFixedThreadPool(4,
+            Thread.ofPlatform().daemon().name("task-start-", 0).factory());
+    private final Set<String> starting = new HashSet<>();
+    private final Set<String> cancelledWhileStarting = new HashSet<>();
 
     public TaskAssignments(String nodeId, TaskRunner runner, FencingToken fencing, TaskReporter reporter,
                            Clock clock) {
@@ -125,8 +138,8 @@ public final class TaskAssignments {
     }
 
     private Outcome start(AssignTask assign) {
-        if (!TaskSpec.isSafeId(assign.attemptId()) || runner.running().get(assign.attemptId()).isPresent()
-                || runner.hasRun(assign.attemptId())) {
+        if (!TaskSpec.isSafeId(assign.attemptId()) || starting.contains(assign.attemptId())
+                || runner.running().get(assign.attemptId()).isPresent() || runner.hasRun(assign.attemptId())) {
             log.debug("attempt {} already ran or runs here: assignment ignored", assign.attemptId());
             return TaskSpec.isSafeId(assign.attemptId()) ? Outcome.DUPLICATE : Outcome.INVALID;
         }
@@ -142,20 +155,45 @@ public final class TaskAssignments {
                     NO_EXIT_CODE, TaskResult.FAILED_TO_START + e.getMessage(), clock.instant()), assign.tenant());
             return Outcome.INVALID;
         }
-        RunningTask task = runner.start(spec);
+        starting.add(spec.attemptId());
+        try {
+            starts.execute(() -> startNow(spec));
+        } catch (RejectedExecutionException e) {
+            starting.remove(spec.attemptId());
+            throw e;
+        }
+        return Outcome.STARTED;
+    }
+
+    private void startNow(TaskSpec spec) {
+        RunningTask task;
+        try {
+            task = runner.start(spec);
+        } finally {
+            synchronized (this) {
+                starting.remove(spec.attemptId());
+            }
+        }
         boolean startFailed = task.result().isDone();
         if (!startFailed) {
             reporter.report(new TaskEvent.TaskStarted(spec.jobId(), spec.taskId(), spec.attemptId(), nodeId,
                     task.startedAt()), spec.tenant());
         }
         reportExit(task, spec.jobId(), spec.taskId(), spec.tenant());
-        return Outcome.STARTED;
+        synchronized (this) {
+            if (cancelledWhileStarting.remove(spec.attemptId())) {
+                task.cancel();
+            }
+        }
     }
 
     /** Cancels the attempt if it runs here and the command is not fenced off; whether it was cancelled. */
     public synchronized boolean cancel(CancelTask cancel) {
         if (!nodeId.equals(cancel.nodeId()) || !fencing.admit(cancel.fencingToken())) {
             return false;
+        }
+        if (starting.contains(cancel.attemptId())) {
+            return cancelledWhileStarting.add(cancel.attemptId());
         }
         return runner.running().get(cancel.attemptId()).map(RunningTask::cancel).orElse(false);
     }

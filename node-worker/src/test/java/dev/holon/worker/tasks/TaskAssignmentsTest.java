@@ -52,6 +52,12 @@ class TaskAssignmentsTest {
                 (event, tenant) -> reports.add(event), Clock.systemUTC());
     }
 
+    /** Starts run on the assignments' own threads: wait until this one has started (or failed to). */
+    private void awaitStarted(String attemptId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.running().get(attemptId).isPresent()
+                || runner.result(attemptId).isPresent());
+    }
+
     private static AssignTask assign(String attemptId, long token, String... command) {
         return new AssignTask("task-1", attemptId, "job-1", 0, 1, NODE, token, List.of(command), Map.of(), 100, 64, 0,
                 60, "tenant-a");
@@ -93,6 +99,8 @@ class TaskAssignmentsTest {
         assertThat(assignments.assign(assign("att-4", 4, "true"))).isEqualTo(TaskAssignments.Outcome.FENCED);
         assertThat(assignments(runner).assign(assign("att-4", 4, "true"))).isEqualTo(TaskAssignments.Outcome.FENCED);
         assertThat(assignments(runner).assign(assign("att-5", 5, "true"))).isEqualTo(TaskAssignments.Outcome.STARTED);
+        awaitStarted("att-3");
+        awaitStarted("att-5");
         assertThat(runner.options().root().resolve("att-4")).doesNotExist();
     }
 
@@ -110,6 +118,7 @@ class TaskAssignmentsTest {
     void cancelStopsTheRunningAttemptUnlessFenced() {
         TaskAssignments assignments = assignments(runner);
         assignments.assign(assign("att-7", 2, "sleep", "30"));
+        awaitStarted("att-7");
         assertThat(assignments.cancel(new CancelTask("task-1", "att-7", NODE, 1, "stale"))).isFalse();
         assertThat(assignments.cancel(new CancelTask("task-1", "att-7", NODE, 2, "user"))).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> reports.size() == 2);
@@ -150,6 +159,7 @@ class TaskAssignmentsTest {
     void stopsAnAttemptMissingFromTwoAnswersAndReportsWhy() {
         TaskAssignments assignments = assignments(runner);
         assignments.assign(assign("att-11", 1, "sleep", "30"));
+        awaitStarted("att-11");
 
         assertThat(assignments.converge(desired(1)).stop()).isEmpty();
         assertThat(runner.running().get("att-11")).hasValueSatisfying(task -> assertThat(task.isRunning()).isTrue());
@@ -166,6 +176,7 @@ class TaskAssignmentsTest {
     void anAnswerOfADeposedSchedulerChangesNothing() {
         TaskAssignments assignments = assignments(runner);
         assignments.assign(assign("att-12", 7, "sleep", "30"));
+        awaitStarted("att-12");
 
         assignments.converge(desired(6, assign("att-13", 6, "true")));
         assignments.converge(desired(6));

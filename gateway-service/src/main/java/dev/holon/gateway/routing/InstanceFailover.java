@@ -8,7 +8,6 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 import java.net.ConnectException;
@@ -66,10 +65,13 @@ public final class InstanceFailover implements GatewayFilter, Ordered {
                 });
     }
 
-    /** The requested URL (path, query) on another instance's scheme, host and port. */
+    /**
+     * The requested URL (path, query) on another instance's scheme, host and port, byte for byte: the client's
+     * encoding is passed on as sent (a query such as {@code label=zone=b} is valid and must not be re-checked).
+     */
     static URI onInstance(URI requested, URI instance) {
-        return UriComponentsBuilder.fromUri(requested).scheme(instance.getScheme()).host(instance.getHost())
-                .port(instance.getPort()).build(true).toUri();
+        String query = requested.getRawQuery() == null ? "" : "?" + requested.getRawQuery();
+        return URI.create(instance.getScheme() + "://" + instance.getRawAuthority() + requested.getRawPath() + query);
     }
 
     static boolean refusedConnection(Throwable error) {

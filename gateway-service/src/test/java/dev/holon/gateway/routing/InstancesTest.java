@@ -63,6 +63,9 @@ class InstancesTest {
 
         assertThat(InstanceFailover.onInstance(requested, B))
                 .isEqualTo(URI.create("http://localhost:8083/api/v1/jobs?state=RUNNING&name=a%20b"));
+        URI filtered = URI.create("http://localhost:8081/api/v1/nodes?label=zone=b&label=rack%3Dr1");
+        assertThat(InstanceFailover.onInstance(filtered, B))
+                .isEqualTo(URI.create("http://localhost:8083/api/v1/nodes?label=zone=b&label=rack%3Dr1"));
     }
 
     @Test

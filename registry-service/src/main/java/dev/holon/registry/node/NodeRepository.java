@@ -46,6 +46,12 @@ public interface NodeRepository extends JpaRepository<Node, String> {
     int transition(@Param("id") String id, @Param("expected") String expected, @Param("next") String next,
             @Param("lastHeartbeat") Instant lastHeartbeat, @Param("at") Instant at);
 
+    /** A sign of life other than a heartbeat (an enrolment): the silence is measured from here, never backwards. */
+    @Modifying(flushAutomatically = true)
+    @Query(nativeQuery = true, value = """
+            UPDATE node SET last_heartbeat_at = GREATEST(last_heartbeat_at, :at) WHERE id = :id""")
+    int touch(@Param("id") String id, @Param("at") Instant at);
+
     @Query(nativeQuery = true, value = "SELECT state FROM node WHERE id = :id")
     java.util.Optional<String> findStateById(@Param("id") String id);
 

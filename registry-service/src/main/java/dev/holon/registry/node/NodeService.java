@@ -67,7 +67,10 @@ public class NodeService {
             log.info("Node {} ({}) joined with {}", id, enrolment.hostname(), node.capacity());
         } else {
             nodes.saveAndFlush(node);
-            markAlive(id, node.state(), now); // enrolling is a sign of life too
+            // Enrolling is a sign of life too: without the touch, the sweep would judge the node by its old
+            // heartbeat and declare it DOWN again before its first new heartbeat arrives.
+            nodes.touch(id, now);
+            markAlive(id, node.state(), now);
         }
         return new Enrolled(node.view(), existing.isEmpty());
     }

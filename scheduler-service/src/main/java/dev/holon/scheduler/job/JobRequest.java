@@ -37,8 +37,11 @@ public record JobRequest(
         @Min(1) @Max(604_800) Long timeoutSeconds,
         @Min(-1000) @Max(1000) Integer priority) {
 
-    /** What each task needs. */
-    public record Resources(@Positive long cpuMillis, @Positive long memoryMiB, @PositiveOrZero int gpus) {
+    /** What each task needs; {@code gpus} may be left out (none). */
+    public record Resources(@Positive long cpuMillis, @Positive long memoryMiB, @PositiveOrZero Integer gpus) {
+        public Resources {
+            gpus = gpus == null ? 0 : gpus;
+        }
     }
 
     public JobRequest withDefaults() {

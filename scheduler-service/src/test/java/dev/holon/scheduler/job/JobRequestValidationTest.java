@@ -36,6 +36,13 @@ class JobRequestValidationTest {
     }
 
     @Test
+    void gpusMayBeLeftOut() throws Exception {
+        JobRequest.Resources resources = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readValue("{\"cpuMillis\": 100, \"memoryMiB\": 64}", JobRequest.Resources.class);
+        assertThat(resources.gpus()).isZero();
+    }
+
+    @Test
     void rejectsNonPositiveResourcesNegativeGpusAndZeroCount() {
         assertThat(invalidFields(request("a", List.of("x"), new JobRequest.Resources(0, -1, -1), 0)))
                 .containsExactlyInAnyOrder("resources.cpuMillis", "resources.memoryMiB", "resources.gpus", "count");

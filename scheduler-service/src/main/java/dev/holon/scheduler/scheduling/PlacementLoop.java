@@ -18,6 +18,7 @@ import dev.holon.scheduler.placement.TaskPlacement;
 import dev.holon.scheduler.placement.TaskRequest;
 import dev.holon.scheduler.task.TaskStateMachine;
 import dev.holon.scheduler.task.TaskTransitions;
+import dev.holon.support.concurrent.Wakeup;
 import dev.holon.support.outbox.Outbox;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -36,10 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The leader's placement pass, every {@code holon.scheduler.placement-interval}: the registry's nodes (re-read
@@ -64,9 +61,7 @@ public class PlacementLoop {
     private final SchedulerProperties properties;
     private final Clock clock;
     private final PlacementPlanner planner = new PlacementPlanner();
-    private final ExecutorService wakeups = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("placement-wakeup").daemon().factory());
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final Wakeup wakeup = new Wakeup("placement-wakeup", this::placePending);
 
     private volatile List<NodeView> nodes;
     private volatile Instant nodesReadAt = Instant.MIN;
@@ -87,21 +82,14 @@ public class PlacementLoop {
 
     /** Tasks became pending and due ({@link PendingNotifications}): on the leader, place them now, not at the next pass. */
     void wake() {
-        if (leadership.isLeader() && wakeQueued.compareAndSet(false, true)) {
-            try {
-                wakeups.execute(() -> {
-                    wakeQueued.set(false);
-                    placePending();
-                });
-            } catch (RejectedExecutionException e) {
-                wakeQueued.set(false); // shutting down
-            }
+        if (leadership.isLeader()) {
+            wakeup.request();
         }
     }
 
     @PreDestroy
     void stopWakeups() {
-        wakeups.shutdownNow();
+        wakeup.close();
     }
 
     @Scheduled(fixedDelayString = "${holon.scheduler.placement-interval:PT0.2S}")

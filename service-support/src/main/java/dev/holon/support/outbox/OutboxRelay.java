@@ -1,5 +1,6 @@
 package dev.holon.support.outbox;
 
+import dev.holon.support.concurrent.Wakeup;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,10 +12,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,9 +27,7 @@ public class OutboxRelay implements DisposableBean {
     private final TransactionTemplate transactions;
     private final KafkaTemplate<String, byte[]> kafka;
     private final int batchSize;
-    private final ExecutorService waker = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("outbox-relay-wakeup").daemon().factory());
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final Wakeup wakeup = new Wakeup("outbox-relay-wakeup", this::relay);
 
     public OutboxRelay(JdbcClient jdbc, TransactionTemplate transactions, KafkaTemplate<String, byte[]> kafka, int batchSize) {
         this.jdbc = jdbc;
@@ -46,16 +41,7 @@ public class OutboxRelay implements DisposableBean {
      * arrives during a relay queues the next, so a row committed meanwhile is not left for the poll.
      */
     public void wake() {
-        if (wakeQueued.compareAndSet(false, true)) {
-            try {
-                waker.execute(() -> {
-                    wakeQueued.set(false);
-                    relay();
-                });
-            } catch (RejectedExecutionException e) {
-                wakeQueued.set(false); // shutting down: the rows wait for the next start
-            }
-        }
+        wakeup.request();
     }
 
     /** The safety net: polls whether or not anything woke it. One relay at a time per process. */
@@ -99,7 +85,7 @@ public class OutboxRelay implements DisposableBean {
 
     @Override
     public void destroy() {
-        waker.shutdownNow();
+        wakeup.close();
     }
 
     private record Row(long seq, String topic, String key, byte[] payload) {

@@ -41,17 +41,22 @@ final class SandboxCommand {
             exit "$rc"
             """;
 
-    /** Args: the command. Exits with the command's status (128 + signal when a signal ended it). */
+    /**
+     * Args: the command. Exits with the command's status (128 + signal when a signal ended it). A trapped signal
+     * cuts {@code wait} short with 128 + signal while the child may still be handling it, so it waits again; dash
+     * keeps the child's status for that second {@code wait} even once it has reaped the child.
+     */
     static final String NAMESPACE_INIT = """
             unset PWD
             eval "$(cat)"
-            trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
+            trap 'signalled=1; kill -TERM "$child" 2>/dev/null' TERM INT HUP
             "$@" </dev/null &
             child=$!
             while :; do
+              signalled=
               wait "$child"
               rc=$?
-              kill -0 "$child" 2>/dev/null || break
+              [ -n "$signalled" ] || break
             done
             exit "$rc"
             """;

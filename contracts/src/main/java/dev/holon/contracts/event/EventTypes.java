@@ -2,6 +2,7 @@ package dev.holon.contracts.event;
 
 import dev.holon.contracts.node.NodeEvent;
 import dev.holon.contracts.node.NodeHeartbeat;
+import dev.holon.contracts.storage.StorageEvent;
 import dev.holon.contracts.task.AssignTask;
 import dev.holon.contracts.task.CancelTask;
 import dev.holon.contracts.task.TaskEvent;
@@ -20,7 +21,8 @@ public final class EventTypes {
     private static final Map<String, Class<?>> BY_TYPE = Stream.of(
                     Stream.<Class<?>>of(NodeHeartbeat.class, AssignTask.class, CancelTask.class),
                     Stream.of(NodeEvent.class.getPermittedSubclasses()),
-                    Stream.of(TaskEvent.class.getPermittedSubclasses()))
+                    Stream.of(TaskEvent.class.getPermittedSubclasses()),
+                    Stream.of(StorageEvent.class.getPermittedSubclasses()))
             .flatMap(s -> s)
             .collect(Collectors.toUnmodifiableMap(EventTypes::typeOf, c -> c));
 

@@ -1,5 +1,6 @@
 package dev.holon.systemtests;
 
+import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,6 +42,22 @@ final class ClusterApi {
         JsonNode json() {
             return JSON.readTree(body);
         }
+    }
+
+    /** A cluster as {@code ./holon up} starts it, under {@code target/<name>}, on ports from {@code portBase}. */
+    static ClusterOptions.Builder options(String name, int portBase) {
+        return ClusterOptions.builder()
+                .home(Path.of("target", name).toAbsolutePath())
+                .portBase(portBase)
+                .stopOnExit(true);
+    }
+
+    /** The demo user's view of the cluster, once its three workers are UP. */
+    static ClusterApi demoOnceThreeNodesAreUp(LocalCluster cluster) {
+        ClusterApi api = new ClusterApi(cluster, cluster.accessToken("demo", "holon-demo"));
+        await("3 nodes UP").atMost(Duration.ofSeconds(90)).until(
+                () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == 3);
+        return api;
     }
 
     String token() {

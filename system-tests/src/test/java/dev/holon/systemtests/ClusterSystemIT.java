@@ -1,8 +1,8 @@
 package dev.holon.systemtests;
 
 import dev.holon.contracts.Topics;
-import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
+import dev.holon.systemtests.ClusterApi.Response;
 import dev.holon.testsupport.TopicRecorder;
 import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.support.kafka.EnvelopeDeserializer;
@@ -13,14 +13,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,20 +30,13 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterSystemIT {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     static LocalCluster cluster;
     static String userToken;
     static TopicRecorder<EventEnvelope<Object>> nodeEvents;
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.start(ClusterOptions.builder()
-                .home(Path.of("target", "cluster").toAbsolutePath())
-                .portBase(28080)
-                .stopOnExit(true)
-                .build());
+        cluster = LocalCluster.start(ClusterApi.options("cluster", 28080).build());
         userToken = cluster.accessToken("demo", "holon-demo");
         nodeEvents = new TopicRecorder<>(cluster.kafkaBootstrapServers(), Topics.NODE_EVENTS, new EnvelopeDeserializer());
     }
@@ -131,34 +117,12 @@ class ClusterSystemIT {
         assertThat(response.json().path("type").asString()).isEqualTo(type);
     }
 
-    record Response(int status, String contentType, String body) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-    }
-
     private static Response get(String path, String token) {
         return send("GET", path, token, null);
     }
 
     private static Response send(String method, String path, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ClusterApi.send(method, cluster.gatewayUrl() + path, token, body);
     }
 
     private static List<String> types(String subject) {

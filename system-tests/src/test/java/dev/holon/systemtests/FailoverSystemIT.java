@@ -1,6 +1,5 @@
 package dev.holon.systemtests;
 
-import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
 import dev.holon.systemtests.ClusterApi.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -44,17 +43,11 @@ class FailoverSystemIT {
 
     @BeforeAll
     static void startCluster() throws IOException {
-        Path home = Path.of("target", "cluster-failover").toAbsolutePath();
-        deleteData(home); // tasks and nodes left by an earlier run would change what placement does
-        cluster = LocalCluster.start(ClusterOptions.builder()
-                .home(home)
-                .portBase(24080)
-                .schedulerReplicas(2)
-                .stopOnExit(true)
-                .build());
-        api = new ClusterApi(cluster, cluster.accessToken("demo", "holon-demo"));
+        // tasks and nodes left by an earlier run would change what placement does
+        deleteData(Path.of("target", "cluster-failover").toAbsolutePath());
+        cluster = LocalCluster.start(ClusterApi.options("cluster-failover", 24080).schedulerReplicas(2).build());
+        api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
         admin = new ClusterApi(cluster, cluster.accessToken("admin", "holon-admin"));
-        awaitThreeNodesUp();
     }
 
 
@@ -222,11 +215,6 @@ class FailoverSystemIT {
             }
             return null;
         }, name -> name != null);
-    }
-
-    private static void awaitThreeNodesUp() {
-        await("3 nodes UP").atMost(Duration.ofSeconds(90)).until(
-                () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == 3);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.holon.systemtests;
 
-import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
 import dev.holon.systemtests.ClusterApi.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -10,7 +9,6 @@ import tools.jackson.databind.JsonNode;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -34,14 +32,8 @@ class JobsSystemIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.start(ClusterOptions.builder()
-                .home(Path.of("target", "cluster-jobs").toAbsolutePath())
-                .portBase(29080)
-                .stopOnExit(true)
-                .build());
-        api = new ClusterApi(cluster, cluster.accessToken("demo", "holon-demo"));
-        await().atMost(Duration.ofSeconds(60)).until(
-                () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == 3);
+        cluster = LocalCluster.start(ClusterApi.options("cluster-jobs", 29080).build());
+        api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
     }
 
     @AfterAll

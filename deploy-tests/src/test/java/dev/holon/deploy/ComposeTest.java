@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 import static dev.holon.deploy.Yamls.get;
 import static dev.holon.deploy.Yamls.list;
@@ -130,11 +129,16 @@ class ComposeTest {
     void everyConfigurationKeyAServiceReadsIsProvided() {
         List<String> problems = new ArrayList<>();
         for (Repository.ImageModule module : Repository.imageModules().values()) {
-            Set<String> env = map(services.get(module.name()), "environment").keySet();
-            Predicate<String> provided = v -> env.contains(v) || ALTERNATIVES.containsKey(v) && env.contains(ALTERNATIVES.get(v));
+            Map<String, String> env = new LinkedHashMap<>();
+            map(services.get(module.name()), "environment").forEach((k, v) -> env.put(k, String.valueOf(v)));
+            ALTERNATIVES.forEach((variable, alternative) -> {
+                if (env.containsKey(alternative)) {
+                    env.putIfAbsent(variable, env.get(alternative));
+                }
+            });
             Set<String> missing = new TreeSet<>();
-            for (String variable : ConfigKeys.required(module, provided)) {
-                if (!provided.test(variable)) {
+            for (String variable : ConfigKeys.required(module, env)) {
+                if (!env.containsKey(variable)) {
                     missing.add(variable);
                 }
             }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * Which environment variables a service needs in a container: every {@code ${ENV:default}} placeholder of the
@@ -30,8 +29,11 @@ final class ConfigKeys {
     private ConfigKeys() {
     }
 
-    /** The variables that must be provided for {@code module}, given the ones that are (for nested defaults). */
-    static Set<String> required(Repository.ImageModule module, Predicate<String> provided) {
+    /**
+     * The variables that must be provided for {@code module}, given the ones that are with their values (a nested
+     * default resolves to the provided value, which may itself be a developer-machine address).
+     */
+    static Set<String> required(Repository.ImageModule module, Map<String, String> provided) {
         Set<String> required = new TreeSet<>();
         for (Placeholder p : placeholders(module)) {
             if (p.property().startsWith("spring.datasource.") && !module.usesDatabase()
@@ -66,21 +68,21 @@ final class ConfigKeys {
     }
 
     /** A default is usable if, resolved, it is not a developer-machine address or path (empty is fine: optional). */
-    static boolean usable(String defaultValue, Predicate<String> provided) {
+    static boolean usable(String defaultValue, Map<String, String> provided) {
         if (defaultValue == null) {
             return false;
         }
         String resolved = defaultValue;
         for (Placeholder nested : parseAll("", defaultValue)) {
-            if (provided.test(nested.variable())) {
-                resolved = resolved.replace("${" + nested.variable(), "${provided");
-            } else if (!usable(nested.defaultValue(), provided)) {
+            String value = provided.get(nested.variable());
+            if (value == null && !usable(nested.defaultValue(), provided)) {
                 return false;
             }
+            int start = resolved.indexOf("${" + nested.variable());
+            int end = start + ("${" + nested.variable() + (nested.defaultValue() == null ? "" : ":" + nested.defaultValue()) + "}").length();
+            resolved = resolved.substring(0, start) + (value != null ? value : nested.defaultValue()) + resolved.substring(end);
         }
-        String withoutProvided = resolved.replaceAll("\\$\\{provided[^}]*}", "");
-        return !(withoutProvided.contains("localhost") || withoutProvided.contains("127.0.0.1")
-                || withoutProvided.contains("user.home"));
+        return !(resolved.contains("localhost") || resolved.contains("127.0.0.1") || resolved.contains("user.home"));
     }
 
     private static void parse(String property, String value, List<Placeholder> into) {

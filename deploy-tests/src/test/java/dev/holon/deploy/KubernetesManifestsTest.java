@@ -145,9 +145,9 @@ class KubernetesManifestsTest {
                 if (module == null) {
                     continue;
                 }
-                Set<String> env = environment(objects, c);
-                Set<String> missing = new TreeSet<>(ConfigKeys.required(module, env::contains));
-                missing.removeAll(env);
+                Map<String, String> env = environment(objects, c);
+                Set<String> missing = new TreeSet<>(ConfigKeys.required(module, env));
+                missing.removeAll(env.keySet());
                 if (!missing.isEmpty()) {
                     problems.add(name(workload) + " lacks " + missing);
                 }
@@ -156,24 +156,27 @@ class KubernetesManifestsTest {
         assertThat(problems).isEmpty();
     }
 
-    /** The variable names a container gets: env, and every key of the ConfigMaps and Secrets of envFrom. */
-    static Set<String> environment(List<Map<String, Object>> objects, Map<String, Object> container) {
-        Set<String> names = new HashSet<>();
-        for (Object e : list(container, "env")) {
-            names.add(string(e, "name"));
-        }
+    /**
+     * The variables a container gets with their values: env (a value from a Secret or the downward API counts as
+     * provided, value unknown), and every key of the ConfigMaps and Secrets of envFrom.
+     */
+    static Map<String, String> environment(List<Map<String, Object>> objects, Map<String, Object> container) {
+        Map<String, String> env = new LinkedHashMap<>();
         for (Object from : list(container, "envFrom")) {
             String cm = string(from, "configMapRef", "name");
             String secret = string(from, "secretRef", "name");
             for (Map<String, Object> o : objects) {
-                if (cm != null && "ConfigMap".equals(o.get("kind")) && cm.equals(name(o))
-                        || secret != null && "Secret".equals(o.get("kind")) && secret.equals(name(o))) {
-                    names.addAll(map(o, "data").keySet());
-                    names.addAll(map(o, "stringData").keySet());
+                if (cm != null && "ConfigMap".equals(o.get("kind")) && cm.equals(name(o))) {
+                    map(o, "data").forEach((k, v) -> env.put(k, String.valueOf(v)));
+                } else if (secret != null && "Secret".equals(o.get("kind")) && secret.equals(name(o))) {
+                    map(o, "data").forEach((k, v) -> env.put(k, new String(Base64.getDecoder().decode(String.valueOf(v)))));
                 }
             }
         }
-        return names;
+        for (Object e : list(container, "env")) {
+            env.put(string(e, "name"), string(e, "value") != null ? string(e, "value") : "<from " + map(e, "valueFrom").keySet() + ">");
+        }
+        return env;
     }
 
     /** Secrets that operators create from resources in the render (so a reference to them is fine). */

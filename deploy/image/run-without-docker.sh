@@ -5,7 +5,9 @@
 # service's port must be free: override it with SERVER_PORT=... and HOLON_HEALTH_PORT=... arguments.
 # Root only. Not a container runtime: no cgroup limits, no seccomp, no capabilities dropped.
 #   deploy/image/run-without-docker.sh config-service/target/jib-image.tar SERVER_PORT=38888 HOLON_HEALTH_PORT=38888
-# Prints the rootfs folder; `chroot <rootfs> /opt/holon/bin/healthcheck` then probes it like compose does.
+# Prints the rootfs folder; `chroot <rootfs> /usr/bin/env -i HOLON_HEALTH_PORT=<port> /opt/holon/bin/healthcheck`
+# then probes it like compose does. Stop it with SIGTERM to its java process (the service is PID 1 of its namespace;
+# killing this script alone does not stop a service that runs as another user).
 set -euo pipefail
 tarball="$(realpath "$1")"; shift
 work="${HOLON_RUN_DIR:-$(mktemp -d /tmp/holon-image.XXXXXX)}"

@@ -161,6 +161,9 @@ class ComposeTest {
         services.forEach((name, service) -> map(service, "environment").forEach((key, value) -> {
             for (String part : String.valueOf(value).split(",")) {
                 var m = address.matcher(part.trim());
+                if (part.contains("localhost") && !key.equals("HOLON_ISSUER_URI")) {
+                    problems.add(name + ": " + key + "=" + value + " names localhost, which is the container itself");
+                }
                 if (m.find() && !m.group(1).equals("localhost") && !Integer.valueOf(Integer.parseInt(m.group(2))).equals(ports.get(m.group(1)))) {
                     problems.add(name + ": " + key + "=" + value + " names no service port");
                 }
@@ -180,6 +183,18 @@ class ComposeTest {
         assertThat(slots).isEqualTo(DATA.get("node-worker"));
         assertThat(map(worker, "environment")).doesNotContainKey("HOLON_WORKER_DATA_DIR");
         assertThat(worker.get("privileged")).as("the task sandbox needs cgroups and namespaces").isEqualTo(true);
+    }
+
+    @Test
+    void tokensNameTheIssuerTheServicesExpect() {
+        // Keycloak's fixed hostname is the issuer of every token; the services check exactly that issuer.
+        assertThat(list(services.get("keycloak"), "command")).contains("--hostname=http://localhost:8180", "--hostname-backchannel-dynamic=true");
+        for (String module : Repository.imageModules().keySet()) {
+            if (!module.equals("config-service")) {
+                assertThat(string(services.get(module), "environment", "HOLON_ISSUER_URI")).as(module).isEqualTo("http://localhost:8180/realms/holon");
+                assertThat(string(services.get(module), "environment", "HOLON_ISSUER_BACKCHANNEL_URI")).as(module).isEqualTo("http://keycloak:8180/realms/holon");
+            }
+        }
     }
 
     @Test

@@ -356,6 +356,15 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void theRealmImportIsTheOneRealmAndTheSecretsMatchIt(String overlay) {
         List<Map<String, Object>> objects = rendered(overlay);
+        Map<String, Object> keycloak = ofKind(objects, "Keycloak").getFirst();
+        Map<String, Object> env = ofKind(objects, "ConfigMap").stream().filter(c -> name(c).startsWith("holon-env")).findFirst().orElseThrow();
+        // Tokens name Keycloak's public hostname as issuer; the services check exactly that, and fetch keys inside.
+        assertThat(string(env, "data", "HOLON_ISSUER_URI")).isEqualTo(string(keycloak, "spec", "hostname", "hostname") + "/realms/holon");
+        assertThat(string(keycloak, "spec", "hostname", "backchannelDynamic")).isEqualTo("true");
+        assertThat(string(env, "data", "HOLON_ISSUER_BACKCHANNEL_URI")).startsWith("http://" + name(keycloak) + "-service:");
+        Map<String, Object> ingress = ofKind(objects, "Ingress").getFirst();
+        assertThat(list(ingress, "spec", "rules").stream().map(r -> string(r, "host")))
+                .contains(string(keycloak, "spec", "hostname", "hostname").replace("https://", ""));
         Map<String, Object> realm = map(ofKind(objects, "KeycloakRealmImport").getFirst(), "spec", "realm");
         assertThat(realm.get("realm")).isEqualTo("holon");
         Map<String, String> clientSecrets = new HashMap<>();

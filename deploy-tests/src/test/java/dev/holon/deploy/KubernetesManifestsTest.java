@@ -313,6 +313,18 @@ class KubernetesManifestsTest {
         assertThat(problems).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theLogFormatIsOneSpringBootKnows(String overlay) {
+        // logging.structured.format.console: a wrong name stops every service at start (seen running the images).
+        for (Map<String, Object> cm : ofKind(rendered(overlay), "ConfigMap")) {
+            String format = string(cm, "data", "HOLON_LOG_FORMAT");
+            if (format != null) {
+                assertThat(format).isIn("ecs", "gelf", "logstash");
+            }
+        }
+    }
+
     @Test
     void productionRunsEveryServiceTwiceWithDisruptionBudgetsAndAnAutoscaledGateway() {
         List<Map<String, Object>> objects = rendered("prod");

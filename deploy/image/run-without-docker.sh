@@ -37,6 +37,9 @@ echo "rootfs: $root (user $user, entrypoint $(cat "$work/entrypoint"))"
 exec unshare --mount --pid --fork --kill-child bash -c '
   root="$1"; user="$2"; shift 2
   mkdir -p "$root/proc" "$root/dev" "$root/tmp"
+  # The root of the image a mount point of its own, as in a container (Java finds its file store, so the
+  # worker can measure its disk); then /proc and /dev.
+  mount --bind "$root" "$root"
   mount -t proc proc "$root/proc"
   mount --rbind /dev "$root/dev"
   chmod 1777 "$root/tmp"

@@ -1,5 +1,6 @@
 package dev.holon.deploy;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -11,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +39,10 @@ class ImageStartScriptTest {
     }
 
     private Process start(Path slots, Path report) throws IOException {
+        return start(slots, report, Map.of());
+    }
+
+    private Process start(Path slots, Path report, Map<String, String> environment) throws IOException {
         Path bin = dir.resolve("bin");
         Path app = dir.resolve("app");
         if (!Files.exists(bin)) {
@@ -59,24 +64,17 @@ class ImageStartScriptTest {
         if (slots != null) {
             pb.environment().put("HOLON_WORKER_SLOTS_DIR", slots.toString());
         }
+        pb.environment().putAll(environment);
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("start-" + started.size() + ".log").toFile());
         Process p = pb.start();
         started.add(p);
         return p;
     }
 
-    private static List<String> awaitReport(Path report) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(deadline)) {
-            if (Files.exists(report)) {
-                List<String> lines = Files.readAllLines(report, StandardCharsets.UTF_8);
-                if (lines.size() == 3) {
-                    return lines;
-                }
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
-        throw new AssertionError("no report at " + report);
+    private static List<String> awaitReport(Path report) {
+        return Awaitility.await("report at " + report).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(report) ? Files.readAllLines(report, StandardCharsets.UTF_8) : List.<String>of(),
+                        lines -> lines.size() == 3);
     }
 
     private static void requireFlock() {
@@ -119,22 +117,7 @@ class ImageStartScriptTest {
         Path labels = dir.resolve("node-labels");
         Files.writeString(labels, "zone=b,rack=r7");
         Path report = dir.resolve("labels");
-        ProcessBuilder ignored = null;
-        Process p = startWithLabels(labels, report);
+        start(null, report, Map.of("HOLON_WORKER_LABELS", "gpu=none", "HOLON_WORKER_LABELS_FILE", labels.toString()));
         assertThat(awaitReport(report).get(2)).isEqualTo("labels=gpu=none,zone=b,rack=r7");
-        p.destroyForcibly();
-    }
-
-    private Process startWithLabels(Path labels, Path report) throws IOException {
-        start(null, dir.resolve("warmup"));   // creates the stand-in java
-        ProcessBuilder pb = new ProcessBuilder(Repository.path("deploy/image/opt/holon/bin/start").toString());
-        pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
-        pb.environment().put("HOLON_APP_DIR", dir.resolve("app").toString());
-        pb.environment().put("REPORT", report.toString());
-        pb.environment().put("HOLON_WORKER_LABELS", "gpu=none");
-        pb.environment().put("HOLON_WORKER_LABELS_FILE", labels.toString());
-        Process p = pb.redirectErrorStream(true).redirectOutput(dir.resolve("labels.log").toFile()).start();
-        started.add(p);
-        return p;
     }
 }

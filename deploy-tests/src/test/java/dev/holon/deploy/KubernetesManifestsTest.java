@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -388,9 +387,5 @@ class KubernetesManifestsTest {
 
     private static String decode(Object base64) {
         return new String(Base64.getDecoder().decode(String.valueOf(base64)));
-    }
-
-    static Path overlay(String name) {
-        return Repository.path("k8s/overlays").resolve(name);
     }
 }

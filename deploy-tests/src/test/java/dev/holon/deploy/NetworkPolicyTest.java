@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.holon.deploy.KubernetesManifestsTest.name;
 import static dev.holon.deploy.KubernetesManifestsTest.ofKind;
 import static dev.holon.deploy.KubernetesManifestsTest.rendered;
 import static dev.holon.deploy.Yamls.list;
@@ -222,9 +221,5 @@ class NetworkPolicyTest {
             }
         }
         return true;
-    }
-
-    static String describe(Map<String, Object> policy) {
-        return name(policy);
     }
 }

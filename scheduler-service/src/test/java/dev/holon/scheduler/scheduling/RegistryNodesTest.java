@@ -63,7 +63,7 @@ class RegistryNodesTest {
                 Duration.ofMinutes(5), Duration.ofSeconds(5));
         return new RegistryNodes(properties,
                 new RegistryNodes.Resilience(attempts, Duration.ofMillis(10), 50, window, Duration.ofMinutes(1)),
-                url + "/realm");
+                url + "/realm/protocol/openid-connect/token");
     }
 
     @AfterEach

@@ -52,6 +52,21 @@ public final class FilesCommand implements Runnable {
             return api().getJson(path.apiPath() + "?op=stat" + (replicas ? "&replicas=true" : ""), path.full());
         }
 
+        @Override
+        protected int execute() throws Exception {
+            try {
+                return transfer();
+            } catch (CliException e) {
+                if (e.exitCode() == ExitCodes.NOT_FOUND && e.getMessage().contains("Nothing is served at")) {
+                    throw new CliException(ExitCodes.NOT_FOUND, "the files API is not available at " + api().gateway()
+                            + ": this cluster runs no storage-service yet");
+                }
+                throw e;
+            }
+        }
+
+        abstract int transfer() throws Exception;
+
         /** Progress on stderr: a redrawn bar on a terminal, plain lines otherwise; none with --no-progress. */
         Progress progress(String label, long total, boolean off) {
             return off ? Progress.silent() : new Progress(label, total, ctx.err(), ctx.terminal(), System::nanoTime);
@@ -66,7 +81,7 @@ public final class FilesCommand implements Runnable {
         int limit;
 
         @Override
-        protected int execute() {
+        int transfer() {
             RemotePath dir = remote(path);
             ArrayNode items = ApiClient.JSON.createArrayNode();
             String cursor = null;
@@ -105,7 +120,7 @@ public final class FilesCommand implements Runnable {
         boolean replicas;
 
         @Override
-        protected int execute() {
+        int transfer() {
             JsonNode view = stat(remote(path), replicas);
             printer().print(view, out -> {
                 out.println("path         " + view.path("path").asText());
@@ -151,7 +166,7 @@ public final class FilesCommand implements Runnable {
         boolean noProgress;
 
         @Override
-        protected int execute() {
+        int transfer() {
             boolean stdin = local.toString().equals("-");
             if (!stdin && !Files.isRegularFile(local)) {
                 throw new CliException(ExitCodes.USAGE, "no such file: " + local);
@@ -232,7 +247,7 @@ public final class FilesCommand implements Runnable {
         boolean noProgress;
 
         @Override
-        protected int execute() throws IOException {
+        int transfer() throws IOException {
             RemotePath source = remote(remotePath);
             boolean stdout = local != null && local.toString().equals("-");
             Path target = local == null ? Path.of(source.name()) : local;
@@ -285,7 +300,7 @@ public final class FilesCommand implements Runnable {
         boolean recursive;
 
         @Override
-        protected int execute() {
+        int transfer() {
             RemotePath target = remote(path);
             if (target.isRoot()) {
                 throw new CliException(ExitCodes.USAGE, "refusing to delete the root of tenant " + target.tenant());
@@ -315,7 +330,7 @@ public final class FilesCommand implements Runnable {
         String to;
 
         @Override
-        protected int execute() {
+        int transfer() {
             RemotePath source = remote(from);
             RemotePath destination = remote(to);
             if (to.endsWith("/")) {
@@ -347,7 +362,7 @@ public final class FilesCommand implements Runnable {
         boolean parents;
 
         @Override
-        protected int execute() {
+        int transfer() {
             RemotePath dir = remote(path);
             try {
                 JsonNode view = api().postJson(dir.apiPath() + "?op=mkdir", null, Map.of(), dir.full());

@@ -35,10 +35,11 @@ public final class Problems {
             detail = text(problem, "title");
         }
         StringBuilder fields = new StringBuilder();
+        String shown = detail == null ? "" : detail;
         problem.path("errors").forEach(error -> {
             String field = text(error, "field");
             String message = text(error, "message");
-            if (message != null) {
+            if (message != null && !shown.contains((field == null ? "" : field + " ") + message)) {
                 fields.append(fields.isEmpty() ? " (" : "; ").append(field == null ? "" : field + " ").append(message);
             }
         });

@@ -24,6 +24,10 @@ import java.util.Map;
  */
 public final class JobSpec {
 
+    /** Per task when neither flags nor the file say: a tenth of a core and 128 MiB (the API requires resources). */
+    public static final long DEFAULT_CPU_MILLIS = 100;
+    public static final long DEFAULT_MEMORY_MIB = 128;
+
     private JobSpec() {
     }
 
@@ -73,6 +77,12 @@ public final class JobSpec {
             if (flags.gpus() != null) {
                 resources.put("gpus", flags.gpus());
             }
+            if (!resources.has("cpuMillis")) {
+                resources.put("cpuMillis", DEFAULT_CPU_MILLIS);
+            }
+            if (!resources.has("memoryMiB")) {
+                resources.put("memoryMiB", DEFAULT_MEMORY_MIB);
+            }
         }
         if (flags.strategy() != null) {
             body.put("strategy", flags.strategy().toUpperCase(java.util.Locale.ROOT));
@@ -111,6 +121,9 @@ public final class JobSpec {
         if (command == null || !command.isArray() || command.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "no command: holon jobs submit [options] -- PROGRAM [ARGS...]"
                     + " (or a job file with -f)");
+        }
+        if (!body.has("resources")) {
+            body.putObject("resources").put("cpuMillis", DEFAULT_CPU_MILLIS).put("memoryMiB", DEFAULT_MEMORY_MIB);
         }
         if (!body.has("name")) {
             body.put("name", Path.of(command.get(0).asText()).getFileName().toString());

@@ -61,9 +61,9 @@ public final class JobsCommand implements Runnable {
         String name;
         @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Tasks (default 1).")
         Integer count;
-        @Option(names = "--cpu", paramLabel = "CPU", description = "Per task: cores (1, 0.5) or millicores (500m).")
+        @Option(names = "--cpu", paramLabel = "CPU", description = "Per task: cores (1, 0.5) or millicores (500m); default 100m.")
         String cpu;
-        @Option(names = {"-m", "--mem"}, paramLabel = "MEM", description = "Per task: MiB (256, 256Mi) or GiB (2Gi).")
+        @Option(names = {"-m", "--mem"}, paramLabel = "MEM", description = "Per task: MiB (256, 256Mi) or GiB (2Gi); default 128Mi.")
         String mem;
         @Option(names = "--gpus", paramLabel = "N", description = "Per task (default none).")
         Integer gpus;

@@ -29,8 +29,10 @@ class ProblemsTest {
                 {"type":"/problems/validation","title":"Request is not valid","status":400,
                  "detail":"resources.cpuMillis must be greater than 0",
                  "errors":[{"field":"resources.cpuMillis","message":"must be greater than 0"}]}""", "the job");
-        assertThat(invalid.getMessage()).isEqualTo("invalid: resources.cpuMillis must be greater than 0"
-                + " (resources.cpuMillis must be greater than 0)");
+        assertThat(invalid.getMessage()).isEqualTo("invalid: resources.cpuMillis must be greater than 0");
+        assertThat(Problems.toException(400, "{\"detail\":\"Request is not valid\",\"errors\":[{\"field\":\"count\","
+                + "\"message\":\"must be at least 1\"}]}", "the job").getMessage())
+                .isEqualTo("invalid: Request is not valid (count must be at least 1)");
         assertThat(Problems.toException(503, "{\"detail\":\"node n1 is DOWN\"}", "x").getMessage())
                 .startsWith("unavailable: node n1 is DOWN").contains("try again");
         assertThat(Problems.toException(502, "<html>bad gateway</html>", "the jobs").getMessage())

@@ -197,7 +197,7 @@ public final class FilesCommand implements Runnable {
             } catch (IOException e) {
                 throw new CliException(ExitCodes.FAILED, "cannot read " + local + ": " + e.getMessage());
             }
-            Progress progress = progress(stdin ? "stdin" : local.getFileName().toString(), size, noProgress || stdin && size < 0 && false);
+            Progress progress = progress(stdin ? "stdin" : local.getFileName().toString(), size, noProgress);
             HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofInputStream(() -> {
                 try {
                     return new CountingInputStream(stdin ? ctx.in() : Files.newInputStream(local), progress);

@@ -93,11 +93,11 @@ public final class ApiClient {
      */
     public <T> HttpResponse<T> send(UnaryOperator<HttpRequest.Builder> build, HttpResponse.BodyHandler<T> handler,
             String what) {
-        HttpResponse<InputStream> response = exchange(build, false);
+        HttpResponse<InputStream> response = exchange(build);
         if (response.statusCode() == 401 && credentials.refreshable(Instant.now())) {
             drain(response);
             refresh();
-            response = exchange(build, false);
+            response = exchange(build);
         }
         if (response.statusCode() >= 400) {
             throw Problems.toException(response.statusCode(), readSmall(response.body()), what);
@@ -105,7 +105,7 @@ public final class ApiClient {
         return convert(response, handler);
     }
 
-    private HttpResponse<InputStream> exchange(UnaryOperator<HttpRequest.Builder> build, boolean unused) {
+    private HttpResponse<InputStream> exchange(UnaryOperator<HttpRequest.Builder> build) {
         Credentials current = credentials();
         HttpRequest.Builder builder = build.apply(HttpRequest.newBuilder())
                 .header("Authorization", "Bearer " + current.accessToken())

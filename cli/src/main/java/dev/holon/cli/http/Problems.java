@@ -24,7 +24,7 @@ public final class Problems {
             case 404, 410 -> ExitCodes.NOT_FOUND;
             case 409, 412, 428 -> ExitCodes.CONFLICT;
             case 502, 503, 504 -> ExitCodes.UNREACHABLE;
-            default -> status >= 400 && status < 500 && status != 429 ? ExitCodes.FAILED : ExitCodes.FAILED;
+            default -> ExitCodes.FAILED;
         };
     }
 

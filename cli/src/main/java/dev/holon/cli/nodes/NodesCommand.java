@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -279,9 +278,5 @@ public final class NodesCommand implements Runnable {
             }
         }
         return labels;
-    }
-
-    static Iterator<JsonNode> iterate(JsonNode node) {
-        return node.elements();
     }
 }

@@ -1,5 +1,6 @@
 package dev.holon.cli;
 
+import dev.holon.cli.config.ConfigFile;
 import dev.holon.cli.config.Credentials;
 import dev.holon.cli.config.CredentialsStore;
 import dev.holon.cli.config.Endpoints;
@@ -60,7 +61,7 @@ public abstract class CliCommand implements Callable<Integer> {
     }
 
     protected Endpoints endpoints() {
-        return Endpoints.resolve(global.gateway, global.issuer, ctx.env(), stored());
+        return Endpoints.resolve(global.gateway, global.issuer, ctx.env(), new ConfigFile(ctx.cliHome()).load(), stored());
     }
 
     protected HttpClient http() {

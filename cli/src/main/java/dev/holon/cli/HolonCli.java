@@ -4,6 +4,7 @@ import dev.holon.cli.auth.LoginCommand;
 import dev.holon.cli.auth.LogoutCommand;
 import dev.holon.cli.auth.TenantCommand;
 import dev.holon.cli.auth.WhoamiCommand;
+import dev.holon.cli.config.ConfigCommand;
 import dev.holon.cli.files.FilesCommand;
 import dev.holon.cli.jobs.JobsCommand;
 import dev.holon.cli.nodes.ClusterCommand;
@@ -25,7 +26,7 @@ import java.util.Map;
                 + " 4 not found, 5 cluster unreachable, 6 conflict, 7 timeout.",
                 "Start here: holon up; holon login; holon nodes ls"},
         subcommands = {LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TenantCommand.class,
-                NodesCommand.class, ClusterCommand.class, JobsCommand.class, FilesCommand.class,
+                NodesCommand.class, ClusterCommand.class, JobsCommand.class, FilesCommand.class, ConfigCommand.class,
                 CompletionCommand.class})
 public final class HolonCli implements Runnable {
 

@@ -250,4 +250,23 @@ class HolonCliTest {
         assertThat(result.exit()).isZero();
         assertThat(result.out()).contains("complete -F", "holon", "nodes", "jobs", "files");
     }
+
+    @Test
+    void theGatewayComesFromFlagThenEnvironmentThenConfigFileThenLoginThenDefault() {
+        cli.env.remove("HOLON_GATEWAY_URL");
+        cli.env.remove("HOLON_ISSUER_URL");
+        assertThat(cli.run("config", "show").out()).contains("gateway      http://localhost:8080",
+                "issuer       http://localhost:8180/realms/holon");
+        cli.loggedInAs("demo", "user"); // stored with the test server's URL
+        assertThat(cli.run("config", "show").out()).contains("gateway      " + cli.url());
+        assertThat(cli.run("config", "set", "gateway", "http://config:1").exit()).isZero();
+        assertThat(cli.run("config", "show").out()).contains("gateway      http://config:1");
+        cli.env.put("HOLON_GATEWAY_URL", "http://env:2");
+        assertThat(cli.run("config", "show").out()).contains("gateway      http://env:2");
+        assertThat(cli.run("config", "show", "--gateway", "http://flag:3/").out()).contains("gateway      http://flag:3");
+        assertThat(cli.run("config", "set", "gatway", "x").exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.run("config", "unset", "gateway").exit()).isZero();
+        cli.env.remove("HOLON_GATEWAY_URL");
+        assertThat(cli.run("config", "show").out()).contains("gateway      " + cli.url());
+    }
 }

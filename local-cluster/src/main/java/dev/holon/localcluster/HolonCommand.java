@@ -143,12 +143,21 @@ public final class HolonCommand implements Runnable {
         }
         out.printf("  Workers              %s%n", cluster.nodesCheck());
         out.println();
-        out.println("List the nodes:");
+        out.println("List the nodes with the holon command (cli/README.md):");
+        out.println("  " + cliCommand(cluster.gatewayUrl(), cluster.issuerUri()));
+        out.println("or with curl:");
         out.println("  " + nodesCommand(cluster.tokenUrl(), cluster.gatewayUrl()));
         out.println();
         out.printf("%s status%s shows each process; %s down%s stops them (--purge also deletes the data).%n", command,
                 homeOption, command, homeOption);
         out.flush();
+    }
+
+    /** The same with the CLI: a login as demo (URLs only when they are not the CLI's defaults), then the nodes. */
+    static String cliCommand(String gatewayUrl, String issuerUri) {
+        String where = gatewayUrl.equals("http://localhost:8080") && issuerUri.equals("http://localhost:8180/realms/holon")
+                ? "" : " --gateway " + gatewayUrl + " --issuer " + issuerUri;
+        return "echo holon-demo | ./holon login --username demo --password-stdin" + where + " && ./holon nodes ls";
     }
 
     /** A command a person can paste: a token for demo, then the node list through the gateway. */

@@ -1,0 +1,379 @@
+package dev.holon.cli.files;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holon.cli.CliCommand;
+import dev.holon.cli.CliException;
+import dev.holon.cli.ExitCodes;
+import dev.holon.cli.auth.Tenants;
+import dev.holon.cli.http.ApiClient;
+import dev.holon.cli.output.Table;
+import dev.holon.cli.output.Units;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * {@code holon files ...}: the one file namespace (storage-service through the gateway). Transfers stream from and
+ * to disk with a progress report; paths follow {@link RemotePath}'s rule.
+ */
+@Command(name = "files", mixinStandardHelpOptions = true,
+        description = {"Files of your tenant: /data/a.txt is /<your tenant>/data/a.txt; a path starting with your tenant's",
+                "name (/default/data/a.txt) names the tenant explicitly."},
+        subcommands = {FilesCommand.Ls.class, FilesCommand.Stat.class, FilesCommand.Put.class, FilesCommand.Get.class,
+                FilesCommand.Rm.class, FilesCommand.Mv.class, FilesCommand.Mkdir.class})
+public final class FilesCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    abstract static class FileCommand extends CliCommand {
+        RemotePath remote(String typed) {
+            return RemotePath.parse(typed, Tenants.current(api().credentials()));
+        }
+
+        JsonNode stat(RemotePath path, boolean replicas) {
+            return api().getJson(path.apiPath() + "?op=stat" + (replicas ? "&replicas=true" : ""), path.full());
+        }
+
+        @Override
+        protected int execute() throws Exception {
+            try {
+                return transfer();
+            } catch (CliException e) {
+                if (e.exitCode() == ExitCodes.NOT_FOUND && e.getMessage().contains("Nothing is served at")) {
+                    throw new CliException(ExitCodes.NOT_FOUND, "the files API is not available at " + api().gateway()
+                            + ": this cluster runs no storage-service yet");
+                }
+                throw e;
+            }
+        }
+
+        abstract int transfer() throws Exception;
+
+        /** Progress on stderr: a redrawn bar on a terminal, plain lines otherwise; none with --no-progress. */
+        Progress progress(String label, long total, boolean off) {
+            return off ? Progress.silent() : new Progress(label, total, ctx.err(), ctx.terminal(), System::nanoTime);
+        }
+    }
+
+    @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true, description = "List a directory (default /).")
+    public static final class Ls extends FileCommand {
+        @Parameters(paramLabel = "PATH", defaultValue = "/")
+        String path;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N entries (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        int transfer() {
+            RemotePath dir = remote(path);
+            ArrayNode items = ApiClient.JSON.createArrayNode();
+            String cursor = null;
+            do {
+                String query = dir.apiPath() + "?op=list&limit=" + Math.min(500, limit - items.size())
+                        + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8));
+                JsonNode page = api().getJson(query, dir.full());
+                page.path("items").forEach(items::add);
+                cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+            } while (cursor != null && items.size() < limit);
+            ObjectNode result = ApiClient.JSON.createObjectNode();
+            result.set("items", items);
+            printer().print(result, out -> {
+                if (items.isEmpty()) {
+                    out.println(dir.full() + " is empty.");
+                    return;
+                }
+                Table table = new Table("TYPE", "SIZE", "REPL", "MODIFIED", "PATH");
+                for (JsonNode item : items) {
+                    boolean directory = "DIRECTORY".equals(item.path("type").asText());
+                    table.row(directory ? "dir" : "file", directory ? "" : Units.bytes(item.path("size").asLong()),
+                            directory ? "" : item.path("replication").asText(""), item.path("modifiedAt").asText(""),
+                            directory ? style().blue(item.path("path").asText()) + "/" : item.path("path").asText());
+                }
+                table.print(out);
+            });
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "stat", mixinStandardHelpOptions = true, description = "A file's size, checksum, version, owner; --replicas: where its chunks are.")
+    public static final class Stat extends FileCommand {
+        @Parameters(paramLabel = "PATH")
+        String path;
+        @Option(names = "--replicas", description = "Also the chunks and the nodes holding each.")
+        boolean replicas;
+
+        @Override
+        int transfer() {
+            JsonNode view = stat(remote(path), replicas);
+            printer().print(view, out -> {
+                out.println("path         " + view.path("path").asText());
+                out.println("type         " + view.path("type").asText());
+                if (!"DIRECTORY".equals(view.path("type").asText())) {
+                    out.println("size         " + Units.bytes(view.path("size").asLong()) + " (" + view.path("size").asLong() + " bytes)");
+                    out.println("checksum     " + view.path("checksum").asText(""));
+                    out.println("replication  " + view.path("replication").asText(""));
+                }
+                out.println("version      " + view.path("version").asText(""));
+                out.println("owner        " + view.path("owner").asText(""));
+                out.println("created      " + view.path("createdAt").asText(""));
+                out.println("modified     " + view.path("modifiedAt").asText(""));
+                if (view.path("chunks").size() > 0) {
+                    Table table = new Table("CHUNK", "SIZE", "CHECKSUM", "REPLICAS");
+                    for (JsonNode chunk : view.path("chunks")) {
+                        StringBuilder nodes = new StringBuilder();
+                        chunk.path("replicas").forEach(n -> nodes.append(nodes.isEmpty() ? "" : ",").append(n.asText()));
+                        table.row(chunk.path("chunkId").asText(), Units.bytes(chunk.path("size").asLong()),
+                                chunk.path("checksum").asText(""), nodes);
+                    }
+                    out.println();
+                    table.print(out);
+                }
+            });
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "put", mixinStandardHelpOptions = true,
+            description = {"Upload a file (streamed from disk). REMOTE ending in / keeps the local name.",
+                    "Refuses to overwrite (exit 6) unless --force, which overwrites the version it read (If-Match)."})
+    public static final class Put extends FileCommand {
+        @Parameters(index = "0", paramLabel = "LOCAL", description = "A file, or - for stdin.")
+        Path local;
+        @Parameters(index = "1", paramLabel = "REMOTE")
+        String remotePath;
+        @Option(names = {"-r", "--replication"}, paramLabel = "N", description = "Copies of each chunk (default: the cluster's, 3).")
+        Integer replication;
+        @Option(names = "--force", description = "Overwrite an existing file.")
+        boolean force;
+        @Option(names = "--no-progress", description = "No progress report.")
+        boolean noProgress;
+
+        @Override
+        int transfer() {
+            boolean stdin = local.toString().equals("-");
+            if (!stdin && !Files.isRegularFile(local)) {
+                throw new CliException(ExitCodes.USAGE, "no such file: " + local);
+            }
+            RemotePath target = remote(remotePath);
+            if (remotePath.endsWith("/") || target.isRoot()) {
+                if (stdin) {
+                    throw new CliException(ExitCodes.USAGE, "uploading stdin needs a file name: holon files put - /dir/name");
+                }
+                target = target.child(local.getFileName().toString());
+            }
+            String precondition = "If-None-Match";
+            String preconditionValue = "*";
+            if (force) {
+                try {
+                    JsonNode existing = stat(target, false);
+                    precondition = "If-Match";
+                    preconditionValue = "\"" + existing.path("version").asText() + "\"";
+                } catch (CliException e) {
+                    if (e.exitCode() != ExitCodes.NOT_FOUND) {
+                        throw e;
+                    }
+                }
+            }
+            long size;
+            try {
+                size = stdin ? -1 : Files.size(local);
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.FAILED, "cannot read " + local + ": " + e.getMessage());
+            }
+            Progress progress = progress(stdin ? "stdin" : local.getFileName().toString(), size, noProgress);
+            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofInputStream(() -> {
+                try {
+                    return new CountingInputStream(stdin ? ctx.in() : Files.newInputStream(local), progress);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            if (size >= 0) {
+                body = HttpRequest.BodyPublishers.fromPublisher(body, size);
+            }
+            RemotePath destination = target;
+            HttpRequest.BodyPublisher publisher = body;
+            String header = precondition;
+            String headerValue = preconditionValue;
+            HttpResponse<String> response;
+            try {
+                response = api().send(b -> b.uri(api().uri(destination.apiPath()
+                                + (replication == null ? "" : "?replication=" + replication)))
+                        .header("Content-Type", "application/octet-stream").header("Accept", "application/json")
+                        .header(header, headerValue).PUT(publisher), ApiClient.STRING, destination.full());
+            } catch (CliException e) {
+                if (e.exitCode() == ExitCodes.CONFLICT && !force) {
+                    throw new CliException(ExitCodes.CONFLICT, destination.full() + " already exists: holon files put"
+                            + " --force overwrites it");
+                }
+                throw e;
+            }
+            progress.done();
+            JsonNode view = ApiClient.json(response);
+            printer().print(view, out -> out.println((response.statusCode() == 201 ? "created " : "replaced ")
+                    + view.path("path").asText(destination.full()) + " (" + Units.bytes(view.path("size").asLong(progress.bytes()))
+                    + ", version " + view.path("version").asText("?") + ")"));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Download a file (streamed to disk). LOCAL defaults to its name here; - writes to stdout.")
+    public static final class Get extends FileCommand {
+        @Parameters(index = "0", paramLabel = "REMOTE")
+        String remotePath;
+        @Parameters(index = "1", paramLabel = "LOCAL", arity = "0..1")
+        Path local;
+        @Option(names = "--force", description = "Overwrite a local file.")
+        boolean force;
+        @Option(names = "--no-progress", description = "No progress report.")
+        boolean noProgress;
+
+        @Override
+        int transfer() throws IOException {
+            RemotePath source = remote(remotePath);
+            boolean stdout = local != null && local.toString().equals("-");
+            Path target = local == null ? Path.of(source.name()) : local;
+            if (!stdout && Files.isDirectory(target)) {
+                target = target.resolve(source.name());
+            }
+            if (!stdout && Files.exists(target) && !force) {
+                throw new CliException(ExitCodes.CONFLICT, target + " exists here: --force overwrites it");
+            }
+            HttpResponse<InputStream> response = api().send(b -> b.uri(api().uri(source.apiPath()))
+                    .header("Accept", "application/octet-stream").GET(), ApiClient.STREAM, source.full());
+            long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            Progress progress = progress(source.name(), total, noProgress || stdout && !ctx.terminal());
+            if (stdout) {
+                try (InputStream in = new CountingInputStream(response.body(), progress)) {
+                    in.transferTo(ctx.out());
+                }
+                ctx.out().flush();
+                progress.done();
+                return ExitCodes.OK;
+            }
+            Path absolute = target.toAbsolutePath();
+            Path part = absolute.resolveSibling("." + absolute.getFileName() + ".holon-part");
+            try (InputStream in = new CountingInputStream(response.body(), progress);
+                 OutputStream out = Files.newOutputStream(part)) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                Files.deleteIfExists(part);
+                throw new CliException(ExitCodes.UNREACHABLE, "the download of " + source.full() + " broke off: " + e.getMessage());
+            }
+            if (total >= 0 && progress.bytes() != total) {
+                Files.deleteIfExists(part);
+                throw new CliException(ExitCodes.FAILED, "the download of " + source.full() + " is incomplete: "
+                        + progress.bytes() + " of " + total + " bytes");
+            }
+            Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            progress.done();
+            if (printer().table()) {
+                ctx.out().println("saved " + target + " (" + Units.bytes(progress.bytes()) + ")");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a file or an empty directory (-r: with everything in it).")
+    public static final class Rm extends FileCommand {
+        @Parameters(paramLabel = "PATH")
+        String path;
+        @Option(names = {"-r", "--recursive"})
+        boolean recursive;
+
+        @Override
+        int transfer() {
+            RemotePath target = remote(path);
+            if (target.isRoot()) {
+                throw new CliException(ExitCodes.USAGE, "refusing to delete the root of tenant " + target.tenant());
+            }
+            try {
+                api().send(b -> b.uri(api().uri(target.apiPath() + (recursive ? "?recursive=true" : ""))).DELETE(),
+                        ApiClient.STRING, target.full());
+            } catch (CliException e) {
+                if (e.exitCode() == ExitCodes.CONFLICT && !recursive) {
+                    throw new CliException(ExitCodes.CONFLICT, target.full() + " is not empty: holon files rm -r deletes"
+                            + " it with everything in it");
+                }
+                throw e;
+            }
+            if (printer().table()) {
+                ctx.out().println("deleted " + target.full());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "mv", mixinStandardHelpOptions = true, description = "Move or rename (refused if it changed meanwhile).")
+    public static final class Mv extends FileCommand {
+        @Parameters(index = "0", paramLabel = "FROM")
+        String from;
+        @Parameters(index = "1", paramLabel = "TO")
+        String to;
+
+        @Override
+        int transfer() {
+            RemotePath source = remote(from);
+            RemotePath destination = remote(to);
+            if (to.endsWith("/")) {
+                destination = destination.child(source.name());
+            }
+            JsonNode current = stat(source, false);
+            ObjectNode body = ApiClient.JSON.createObjectNode().put("destination", destination.full());
+            String version = current.path("version").asText(null);
+            HttpResponse<String> response = api().send(b -> {
+                b.uri(api().uri(source.apiPath() + "?op=move")).header("Content-Type", "application/json")
+                        .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+                if (version != null) {
+                    b.header("If-Match", "\"" + version + "\"");
+                }
+                return b;
+            }, ApiClient.STRING, source.full());
+            JsonNode view = ApiClient.json(response);
+            RemotePath moved = destination;
+            printer().print(view, out -> out.println("moved " + source.full() + " to " + moved.full()));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "mkdir", mixinStandardHelpOptions = true, description = "Create a directory.")
+    public static final class Mkdir extends FileCommand {
+        @Parameters(paramLabel = "PATH")
+        String path;
+        @Option(names = {"-p", "--parents"}, description = "No error if it exists.")
+        boolean parents;
+
+        @Override
+        int transfer() {
+            RemotePath dir = remote(path);
+            try {
+                JsonNode view = api().postJson(dir.apiPath() + "?op=mkdir", null, Map.of(), dir.full());
+                printer().print(view, out -> out.println("created " + dir.full() + "/"));
+            } catch (CliException e) {
+                if (!(parents && e.exitCode() == ExitCodes.CONFLICT)) {
+                    throw e;
+                }
+                ctx.out().println(dir.full() + "/ exists");
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

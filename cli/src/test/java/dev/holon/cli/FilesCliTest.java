@@ -1,0 +1,135 @@
+package dev.holon.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** holon files against a JDK HttpServer in the shape of storage-service's API. */
+class FilesCliTest {
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path work;
+    TestCli cli;
+
+    @BeforeEach
+    void start() throws IOException {
+        cli = new TestCli(home);
+        cli.loggedInAs("demo", "user");
+    }
+
+    @AfterEach
+    void stop() {
+        cli.close();
+    }
+
+    @Test
+    void putStreamsTheFileCreateOnlyAndGetWritesItBackWithPlainProgressLines() throws IOException {
+        byte[] content = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(content);
+        Path local = work.resolve("a.bin");
+        Files.write(local, content);
+        byte[][] stored = new byte[1][];
+        cli.on("/api/v1/files/default/data/a.bin", (exchange, request) -> {
+            if (request.method().equals("PUT")) {
+                assertThat(request.header("If-None-Match")).isEqualTo("*");
+                assertThat(request.header("Content-Type")).isEqualTo("application/octet-stream");
+                assertThat(request.header("Content-Length")).isEqualTo(Integer.toString(content.length));
+                stored[0] = request.body();
+                exchange.getResponseHeaders().set("ETag", "\"1\"");
+                TestCli.json(exchange, 201, "{\"path\":\"/default/data/a.bin\",\"type\":\"FILE\",\"size\":"
+                        + content.length + ",\"version\":1}");
+            } else {
+                exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                exchange.sendResponseHeaders(200, stored[0].length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(stored[0]);
+                }
+            }
+        });
+
+        TestCli.Result put = cli.run("files", "put", local.toString(), "/data/");
+        assertThat(put.exit()).as(put.err()).isZero();
+        assertThat(stored[0]).isEqualTo(content);
+        assertThat(put.out()).contains("created /default/data/a.bin (3.0 MiB, version 1)");
+        assertThat(put.err()).contains("a.bin", "100%", "3.0 MiB / 3.0 MiB", "/s", "in ").doesNotContain("\r");
+
+        Path back = work.resolve("back.bin");
+        TestCli.Result get = cli.run("files", "get", "/default/data/a.bin", back.toString());
+        assertThat(get.exit()).as(get.err()).isZero();
+        assertThat(Files.readAllBytes(back)).isEqualTo(content);
+        assertThat(get.err()).contains("100%");
+        assertThat(cli.run("files", "get", "/data/a.bin", back.toString()).exit()).isEqualTo(ExitCodes.CONFLICT);
+    }
+
+    @Test
+    void anExistingFileIsNotOverwrittenWithoutForceAndForceSendsIfMatch() throws IOException {
+        Path local = Files.writeString(work.resolve("b.txt"), "hello");
+        cli.on("/api/v1/files/default/b.txt", (exchange, request) -> {
+            if (request.method().equals("GET")) {
+                TestCli.json(exchange, 200, "{\"path\":\"/default/b.txt\",\"type\":\"FILE\",\"size\":3,\"version\":4}");
+            } else if (request.header("If-None-Match") != null) {
+                TestCli.json(exchange, 412, "{\"status\":412,\"detail\":\"/default/b.txt exists\"}");
+            } else {
+                assertThat(request.header("If-Match")).isEqualTo("\"4\"");
+                TestCli.json(exchange, 200, "{\"path\":\"/default/b.txt\",\"type\":\"FILE\",\"size\":5,\"version\":5}");
+            }
+        });
+        TestCli.Result refused = cli.run("files", "put", "--no-progress", local.toString(), "/b.txt");
+        assertThat(refused.exit()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(refused.err()).contains("/default/b.txt already exists: holon files put --force overwrites it");
+        TestCli.Result forced = cli.run("files", "put", "--force", local.toString(), "/b.txt");
+        assertThat(forced.exit()).as(forced.err()).isZero();
+        assertThat(forced.out()).contains("replaced /default/b.txt (5 B, version 5)");
+    }
+
+    @Test
+    void lsMkdirRmAndMvSpeakTheApisShape() {
+        cli.on("/api/v1/files/default", (exchange, request) -> {
+            String uri = request.uri();
+            if (uri.startsWith("/api/v1/files/default?op=list")) {
+                TestCli.json(exchange, 200, """
+                        {"items":[{"path":"/default/data","type":"DIRECTORY"},
+                        {"path":"/default/a.txt","type":"FILE","size":2048,"replication":3,"modifiedAt":"2026-01-01T00:00:00Z"}],
+                        "nextCursor":null}""");
+            } else if (uri.equals("/api/v1/files/default/new%20dir?op=mkdir") && request.method().equals("POST")) {
+                TestCli.json(exchange, 201, "{\"path\":\"/default/new dir\",\"type\":\"DIRECTORY\"}");
+            } else if (uri.equals("/api/v1/files/default/full")) {
+                TestCli.json(exchange, 409, "{\"status\":409,\"detail\":\"not empty\"}");
+            } else if (uri.equals("/api/v1/files/default/full?recursive=true")) {
+                TestCli.send(exchange, 204, "text/plain", "");
+            } else if (uri.equals("/api/v1/files/default/a.txt?op=stat")) {
+                TestCli.json(exchange, 200, "{\"path\":\"/default/a.txt\",\"type\":\"FILE\",\"version\":9}");
+            } else if (uri.equals("/api/v1/files/default/a.txt?op=move")) {
+                assertThat(request.header("If-Match")).isEqualTo("\"9\"");
+                assertThat(request.bodyText()).isEqualTo("{\"destination\":\"/default/data/a.txt\"}");
+                TestCli.json(exchange, 200, "{\"path\":\"/default/data/a.txt\",\"type\":\"FILE\",\"version\":10}");
+            } else {
+                TestCli.json(exchange, 404, "{\"status\":404,\"detail\":\"no " + uri + "\"}");
+            }
+        });
+        TestCli.Result ls = cli.run("files", "ls");
+        assertThat(ls.exit()).as(ls.err()).isZero();
+        assertThat(ls.out()).contains("dir", "/default/data/", "file", "2.0 KiB", "/default/a.txt");
+        assertThat(cli.run("files", "mkdir", "/new dir").out()).contains("created /default/new dir/");
+        TestCli.Result notEmpty = cli.run("files", "rm", "/full");
+        assertThat(notEmpty.exit()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(notEmpty.err()).contains("not empty: holon files rm -r");
+        assertThat(cli.run("files", "rm", "-r", "/full").exit()).isZero();
+        TestCli.Result mv = cli.run("files", "mv", "/a.txt", "/data/");
+        assertThat(mv.exit()).as(mv.err()).isZero();
+        assertThat(mv.out()).contains("moved /default/a.txt to /default/data/a.txt");
+        TestCli.Result missing = cli.run("files", "stat", "/nope");
+        assertThat(missing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+}

@@ -3,7 +3,6 @@ package dev.holon.systemtests;
 import dev.holon.cli.CliContext;
 import dev.holon.cli.ExitCodes;
 import dev.holon.cli.HolonCli;
-import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -50,12 +49,7 @@ class CliSystemIT {
 
     @BeforeAll
     static void startCluster() throws IOException {
-        cluster = LocalCluster.start(ClusterOptions.builder()
-                .home(Path.of("target", "cluster-cli").toAbsolutePath())
-                .portBase(26080)
-                .replaceRunning(true)
-                .stopOnExit(true)
-                .build());
+        cluster = LocalCluster.start(ClusterApi.options("cluster-cli", 26080).replaceRunning(true).build());
         cliHome = Files.createTempDirectory("holon-cli-it");
         Run login = holon(cliHome, "holon-demo\n", "login", "--username", "demo", "--password-stdin");
         assertThat(login.exit()).as(login.err()).isZero();

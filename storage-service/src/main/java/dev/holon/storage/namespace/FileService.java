@@ -19,7 +19,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -261,7 +260,7 @@ public class FileService {
                 await(send);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("the upload's body could not be read", e);
+            throw ProblemException.invalid("the upload's body could not be read to its end: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

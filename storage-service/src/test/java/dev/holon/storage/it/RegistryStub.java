@@ -47,8 +47,12 @@ final class RegistryStub implements AutoCloseable {
     }
 
     void node(String id, NodeState state, String zone, String apiUrl) {
+        node(id, state, zone, apiUrl, false);
+    }
+
+    void node(String id, NodeState state, String zone, String apiUrl, boolean draining) {
         NodeResources capacity = new NodeResources(4000, 8192, 0, 100_000);
-        nodes.put(id, new NodeView(id, "host-" + id, state, false, false, Map.of("zone", zone), capacity, capacity,
+        nodes.put(id, new NodeView(id, "host-" + id, state, false, draining, Map.of("zone", zone), capacity, capacity,
                 new NodeUsage(0.1, 0.1, 8000, 90_000), List.of(), Instant.now(), Instant.now(), "test", apiUrl, 1));
     }
 

@@ -404,6 +404,24 @@ class StorageIT {
     }
 
     @Test
+    void theChunksOfADrainingNodeAreMovedOffIt() throws Exception {
+        String user = tokens.demo();
+        byte[] data = randomBytes(200_000, 17);
+        assertThat(put("/api/v1/files/default/drain/d.bin", user, data).statusCode()).isEqualTo(201);
+        String drained = replicasByChunk("/default/drain/d.bin", user).values().iterator().next().iterator().next();
+
+        REGISTRY.node(drained, NodeState.UP, ZONES.get(drained), WORKERS.get(drained).url(), true);
+        publish(Topics.NODE_EVENTS, drained, new NodeEvent.NodeDrainRequested(drained, "operator"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (Map.Entry<String, Set<String>> chunk : replicasByChunk("/default/drain/d.bin", user).entrySet()) {
+                assertThat(chunk.getValue()).hasSize(3).doesNotContain(drained);
+                assertThat(WORKERS.get(drained).holds(chunk.getKey())).isFalse();
+            }
+        });
+        assertThat(get("/api/v1/files/default/drain/d.bin", user).body()).isEqualTo(data);
+    }
+
+    @Test
     void chunksOfOverwrittenAndDeletedFilesAreDeletedFromTheWorkers() throws Exception {
         String user = tokens.demo();
         assertThat(put("/api/v1/files/default/gc/g.bin", user, randomBytes(100_000, 15)).statusCode()).isEqualTo(201);

@@ -41,11 +41,10 @@ public class ChunkReader {
 
     /** The chunk's verified bytes, or empty when no replica could deliver them. */
     public Optional<byte[]> read(ChunkRepository.Chunk chunk) {
-        List<StorageNode> candidates = new ArrayList<>();
-        for (ChunkRepository.ReplicaRow replica : chunk.replicas()) {
-            if (!replica.corrupt()) {
-                directory.find(replica.nodeId()).filter(n -> n.apiUrl() != null).ifPresent(candidates::add);
-            }
+        List<StorageNode> candidates = candidates(chunk);
+        if (candidates.isEmpty()) {
+            directory.refresh(); // a replica that just started, or nodes the last view did not know yet
+            candidates = candidates(chunk);
         }
         // UP nodes first, then SUSPECT ones (maybe alive), DOWN ones last; rotated by position to spread reads
         candidates.sort(Comparator.comparingInt((StorageNode n) -> n.up() ? 0 : n.alive() ? 1 : 2)
@@ -67,6 +66,16 @@ public class ChunkReader {
             }
         }
         return Optional.empty();
+    }
+
+    private List<StorageNode> candidates(ChunkRepository.Chunk chunk) {
+        List<StorageNode> candidates = new ArrayList<>();
+        for (ChunkRepository.ReplicaRow replica : chunk.replicas()) {
+            if (!replica.corrupt()) {
+                directory.find(replica.nodeId()).filter(n -> n.apiUrl() != null).ifPresent(candidates::add);
+            }
+        }
+        return candidates;
     }
 
     public static String crc32c(byte[] bytes, int length) {

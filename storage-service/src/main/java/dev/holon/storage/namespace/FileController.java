@@ -92,7 +92,10 @@ public class FileController {
             @RequestParam(required = false) String cursor) {
         FilePath path = resolve(request, who);
         return switch (op) {
-            case "stat" -> ResponseEntity.ok().eTag(etagOf(files.stat(path, replicas))).body(files.stat(path, replicas));
+            case "stat" -> {
+                FileView view = files.stat(path, replicas);
+                yield ResponseEntity.ok().eTag(etagOf(view)).body(view);
+            }
             case "list" -> {
                 Page<FileView> page = files.list(path, cursor, limit);
                 yield ResponseEntity.ok(page);

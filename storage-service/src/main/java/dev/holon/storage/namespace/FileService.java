@@ -192,6 +192,11 @@ public class FileService {
             throw ProblemException.conflict("'" + path + "' is a directory");
         }
         pre.checkWrite(path.path(), existing);
+        for (FilePath dir : path.ancestors()) { // refuse before any byte goes out; commit checks again under lock
+            entries.find(dir.tenant(), dir.path()).filter(Entry::isFile).ifPresent(file -> {
+                throw ProblemException.conflict("'" + dir + "' is a file, so it cannot hold '" + path + "'");
+            });
+        }
         if (contentLength >= 0) {
             quotas.check(path.tenant(), contentLength - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
         }

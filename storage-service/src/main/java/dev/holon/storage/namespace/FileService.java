@@ -23,9 +23,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -324,21 +326,45 @@ public class FileService {
 
     // ---- download ----
 
-    /** Writes bytes {@code first..last} (inclusive) of the file's content to {@code out}, chunk by verified chunk. */
+    /**
+     * Writes bytes {@code first..last} (inclusive) of the file's content to {@code out}, chunk by verified chunk, in
+     * order; the next {@code chunks-in-flight} chunks are fetched meanwhile (memory = that many chunks).
+     */
     public void read(Entry file, long first, long last, OutputStream out) throws IOException {
+        record Slice(ChunkRepository.Chunk chunk, int from, int to) {
+        }
+        List<Slice> slices = new ArrayList<>();
         long offset = 0;
         for (ChunkRepository.Chunk chunk : chunks.chunksOf(file.contentId())) {
             long start = offset;
             long end = offset + chunk.size() - 1;
             offset += chunk.size();
-            if (end < first || start > last) {
-                continue;
+            if (end >= first && start <= last) {
+                slices.add(new Slice(chunk, (int) (Math.max(first, start) - start), (int) (Math.min(last, end) - start)));
             }
-            byte[] bytes = reader.read(chunk).orElseThrow(() -> new ProblemException(ProblemType.UNAVAILABLE,
-                    "no replica of a chunk of this file can be read now; retry later"));
-            int from = (int) (Math.max(first, start) - start);
-            int to = (int) (Math.min(last, end) - start);
-            out.write(bytes, from, to - from + 1);
+        }
+        ArrayDeque<Future<Optional<byte[]>>> window = new ArrayDeque<>();
+        int next = 0;
+        try {
+            for (Slice slice : slices) {
+                while (next < slices.size() && window.size() < properties.chunksInFlight()) {
+                    ChunkRepository.Chunk ahead = slices.get(next++).chunk();
+                    window.add(senders.submit(() -> reader.read(ahead)));
+                }
+                byte[] bytes = window.removeFirst().get().orElseThrow(() -> new ProblemException(ProblemType.UNAVAILABLE,
+                        "no replica of a chunk of this file can be read now; retry later"));
+                out.write(bytes, slice.from(), slice.to() - slice.from() + 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            window.forEach(f -> f.cancel(true));
         }
         out.flush();
     }

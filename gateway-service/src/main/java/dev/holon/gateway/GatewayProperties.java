@@ -29,6 +29,7 @@ import java.util.List;
  * @param circuitOpenDuration   how long an open circuit rejects calls before letting a few probes through
  * @param unavailableRetryAfter the Retry-After sent when a downstream failed but its circuit is still closed
  * @param tokenClockSkew        how far an access token's exp/nbf may be off the gateway's clock
+ * @param storageUrl            base URL of storage-service ({@code /api/v1/files})
  */
 @Validated
 @ConfigurationProperties("holon.gateway")
@@ -42,7 +43,8 @@ public record GatewayProperties(
         @DefaultValue("PT5S") @NotNull Duration downstreamTimeout,
         @DefaultValue("PT10S") @NotNull Duration circuitOpenDuration,
         @DefaultValue("PT2S") @NotNull Duration unavailableRetryAfter,
-        @DefaultValue("PT30S") @NotNull Duration tokenClockSkew) {
+        @DefaultValue("PT30S") @NotNull Duration tokenClockSkew,
+        @DefaultValue("http://localhost:8889") @NotNull URI storageUrl) {
 
     @ConstructorBinding
     public GatewayProperties {
@@ -55,12 +57,21 @@ public record GatewayProperties(
         }
     }
 
-    /** With one scheduler-service instance. */
+    /** With one scheduler-service instance and storage-service at its default address. */
     public GatewayProperties(URI registryUrl, URI schedulerUrl, int rateLimitPerSecond, int rateLimitBurst,
                              int rateLimitMaxKeys, Duration rateLimitKeyIdle, Duration downstreamTimeout,
                              Duration circuitOpenDuration, Duration unavailableRetryAfter, Duration tokenClockSkew) {
         this(registryUrl, List.of(schedulerUrl), rateLimitPerSecond, rateLimitBurst, rateLimitMaxKeys, rateLimitKeyIdle,
                 downstreamTimeout, circuitOpenDuration, unavailableRetryAfter, tokenClockSkew);
+    }
+
+    /** With storage-service at its default address. */
+    public GatewayProperties(URI registryUrl, List<URI> schedulerUrl, int rateLimitPerSecond, int rateLimitBurst,
+                             int rateLimitMaxKeys, Duration rateLimitKeyIdle, Duration downstreamTimeout,
+                             Duration circuitOpenDuration, Duration unavailableRetryAfter, Duration tokenClockSkew) {
+        this(registryUrl, schedulerUrl, rateLimitPerSecond, rateLimitBurst, rateLimitMaxKeys, rateLimitKeyIdle,
+                downstreamTimeout, circuitOpenDuration, unavailableRetryAfter, tokenClockSkew,
+                URI.create("http://localhost:8889"));
     }
 
     /** The bucket size: {@link #rateLimitBurst()} or, when unset, one second's worth of requests. */

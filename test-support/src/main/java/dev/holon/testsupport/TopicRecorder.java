@@ -44,6 +44,11 @@ public final class TopicRecorder<V> implements AutoCloseable {
         return seen.stream().filter(m -> key.equals(m.key())).map(Message::value).toList();
     }
 
+    /** Every value seen so far, in arrival order (for facts whose key a test cannot know). */
+    public List<V> values() {
+        return seen.stream().map(Message::value).toList();
+    }
+
     @Override
     public void close() throws InterruptedException {
         running = false;

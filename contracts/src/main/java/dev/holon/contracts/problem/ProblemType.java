@@ -15,6 +15,7 @@ public enum ProblemType {
     PRECONDITION_FAILED("/problems/precondition-failed", "Precondition failed", 412),
     PAYLOAD_TOO_LARGE("/problems/payload-too-large", "Payload too large", 413),
     UNSUPPORTED_MEDIA_TYPE("/problems/unsupported-media-type", "Unsupported media type", 415),
+    RANGE_NOT_SATISFIABLE("/problems/range-not-satisfiable", "Range not satisfiable", 416),
     UNPROCESSABLE("/problems/unprocessable", "Request can never be satisfied", 422),
     PRECONDITION_REQUIRED("/problems/precondition-required", "Precondition required", 428),
     RATE_LIMITED("/problems/rate-limited", "Too many requests", 429),

@@ -70,6 +70,8 @@ public class ProblemPages {
                     + "matches your <code>If-Match</code>. Read it again and reapply your change.";
             case PAYLOAD_TOO_LARGE -> "The request body is larger than this endpoint accepts.";
             case UNSUPPORTED_MEDIA_TYPE -> "The request body's <code>Content-Type</code> is not accepted here.";
+            case RANGE_NOT_SATISFIABLE -> "The <code>Range</code> asked for starts beyond the end of the file; "
+                    + "the <code>detail</code> gives the file's size.";
             case UNPROCESSABLE -> "The request is well formed but can never be satisfied, for example a job that "
                     + "asks for more than any node could ever have.";
             case PRECONDITION_REQUIRED -> "This change needs an <code>If-Match</code> header (for example, "

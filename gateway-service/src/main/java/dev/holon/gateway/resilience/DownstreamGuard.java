@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Ordered after the gateway's response writer, so the timeout covers "until the response headers
  * arrive", not the streaming of a large body. Live streams ({@code Accept: text/event-stream} or
  * {@code follow=true}, such as a task's log) have no timeout at all: a follow may rightly wait for its first
- * bytes as long as the task is quiet, so only the circuit breaker guards them.
+ * bytes as long as the task is quiet, so only the circuit breaker guards them. Nor have streamed uploads
+ * ({@code Content-Type: application/octet-stream}, such as a file PUT): their answer comes only after the whole
+ * body went through, which takes as long as the file is large.
  */
 public final class DownstreamGuard implements GatewayFilter, Ordered {
 
@@ -89,7 +91,7 @@ public final class DownstreamGuard implements GatewayFilter, Ordered {
         }
         long start = circuitBreaker.getCurrentTimestamp();
         Mono<Void> call = chain.filter(exchange);
-        if (!isLiveStream(exchange.getRequest())) {
+        if (!isLiveStream(exchange.getRequest()) && !isStreamedUpload(exchange.getRequest())) {
             call = call.transformDeferred(TimeLimiterOperator.of(timeLimiter));
         }
         return call
@@ -115,6 +117,12 @@ public final class DownstreamGuard implements GatewayFilter, Ordered {
         boolean eventStream = request.getHeaders().getAccept().stream()
                 .anyMatch(type -> type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM) && !type.isWildcardType());
         return eventStream || "true".equalsIgnoreCase(request.getQueryParams().getFirst("follow"));
+    }
+
+    /** A request whose body is a byte stream (a file upload): answered only once all of it arrived. */
+    static boolean isStreamedUpload(ServerHttpRequest request) {
+        MediaType type = request.getHeaders().getContentType();
+        return type != null && type.isCompatibleWith(MediaType.APPLICATION_OCTET_STREAM);
     }
 
     private void recordAnswer(ServerWebExchange exchange, long start) {

@@ -21,8 +21,9 @@ public final class RouteTable {
                 new ServiceRoute("registry-service", "registry", properties.registryUrl(),
                         List.of("/api/v1/nodes", "/api/v1/nodes/**", "/api/v1/cluster")),
                 new ServiceRoute("scheduler-service", "scheduler", properties.schedulerUrl(),
-                        List.of("/api/v1/jobs", "/api/v1/jobs/**"))
-                // storage-service:   /api/v1/files, /api/v1/files/**         (holon.gateway.storage-url)
+                        List.of("/api/v1/jobs", "/api/v1/jobs/**")),
+                new ServiceRoute("storage-service", "storage", properties.storageUrl(),
+                        List.of("/api/v1/files", "/api/v1/files/**"))
                 // auth-service:      /api/v1/tenants|tokens|audit[/**]       (holon.gateway.auth-url)
         );
         checkDisjoint(routes);

@@ -67,6 +67,15 @@ class DownstreamGuardTest {
     }
 
     @Test
+    void fileUploadsAreStreamedUploadsWithoutAHeaderDeadline() {
+        assertThat(DownstreamGuard.isStreamedUpload(MockServerHttpRequest.put("/api/v1/files/default/x.bin")
+                .header("Content-Type", "application/octet-stream").build())).isTrue();
+        assertThat(DownstreamGuard.isStreamedUpload(MockServerHttpRequest.post("/api/v1/jobs")
+                .header("Content-Type", "application/json").build())).isFalse();
+        assertThat(DownstreamGuard.isStreamedUpload(MockServerHttpRequest.get("/api/v1/nodes").build())).isFalse();
+    }
+
+    @Test
     void clientErrorsPassThroughAndCountAsSuccesses() {
         for (int i = 0; i < 10; i++) {
             assertThat(call(answering(HttpStatus.NOT_FOUND)).getResponse().getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);

@@ -33,6 +33,15 @@ class RouteTableTest {
     }
 
     @Test
+    void sendsFilesToStorage() {
+        ServiceRoute storage = RouteTable.of(properties("http://registry")).stream()
+                .filter(r -> r.service().equals("storage-service")).findFirst().orElseThrow();
+
+        assertThat(storage.paths()).containsExactly("/api/v1/files", "/api/v1/files/**");
+        assertThat(storage.uri()).isEqualTo(URI.create("http://localhost:8889"));
+    }
+
+    @Test
     void sendsNodesAndClusterToTheRegistry() {
         List<ServiceRoute> routes = RouteTable.of(properties("http://registry.local:8081"));
 

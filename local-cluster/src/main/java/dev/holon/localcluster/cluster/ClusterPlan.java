@@ -45,7 +45,8 @@ public final class ClusterPlan {
             new ServiceDefinition("config-service", 3, "config"),
             new ServiceDefinition("registry-service", 4, "registry"),
             new ServiceDefinition("scheduler-service", 4, "scheduler"),
-            new ServiceDefinition("gateway-service", 4, "gateway"));
+            new ServiceDefinition("gateway-service", 4, "gateway"),
+            new ServiceDefinition("storage-service", 4, "storage"));
     private static final String[] ZONES = {"a", "b", "c"};
 
     private final ClusterOptions options;
@@ -94,6 +95,7 @@ public final class ClusterPlan {
                 case "registry" -> ports.registry();
                 case "scheduler" -> ports.scheduler();
                 case "gateway" -> ports.gateway();
+                case "storage" -> ports.storage();
                 default -> throw new IllegalStateException("no port named " + service.portName());
             };
             Map<String, String> environment = commonEnvironment(port);
@@ -143,6 +145,7 @@ public final class ClusterPlan {
         environment.put("HOLON_ISSUER_URI", KeycloakServer.issuerUri(ports.keycloak()));
         environment.put("HOLON_REGISTRY_URL", "http://localhost:" + ports.registry());
         environment.put("HOLON_SCHEDULER_URL", String.join(",", schedulerUrls()));
+        environment.put("HOLON_STORAGE_URL", "http://localhost:" + ports.storage());
         environment.put("SERVER_PORT", Integer.toString(ownPort));
         return environment;
     }

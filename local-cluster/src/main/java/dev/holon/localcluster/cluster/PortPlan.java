@@ -12,7 +12,7 @@ import java.util.function.IntPredicate;
  * each of them by N - 8080, so a second cluster (system tests use 28080) never meets the first.
  */
 public record PortPlan(int portBase, int gateway, int registry, List<Integer> schedulers, int config, int keycloak, int postgres,
-                       int kafka, int kafkaController, List<Integer> workers) {
+                       int kafka, int kafkaController, List<Integer> workers, int storage) {
 
     public static final int DEFAULT_BASE = 8080;
     static final int DEFAULT_GATEWAY = 8080;
@@ -23,6 +23,8 @@ public record PortPlan(int portBase, int gateway, int registry, List<Integer> sc
     static final int DEFAULT_POSTGRES = 15432;
     static final int DEFAULT_KAFKA = 19092;
     static final int DEFAULT_FIRST_WORKER = 8091;
+    /** Beside config-service: 8082-8090 are scheduler replicas, 8091-8887 workers. */
+    static final int DEFAULT_STORAGE = 8889;
     /** Highest default port: the Kafka controller. */
     private static final int HIGHEST_DEFAULT = DEFAULT_KAFKA + 1;
 
@@ -65,7 +67,7 @@ public record PortPlan(int portBase, int gateway, int registry, List<Integer> sc
         return new PortPlan(portBase, DEFAULT_GATEWAY + shift, DEFAULT_REGISTRY + shift, schedulerPorts,
                 DEFAULT_CONFIG + shift,
                 DEFAULT_KEYCLOAK + shift, DEFAULT_POSTGRES + shift, DEFAULT_KAFKA + shift, DEFAULT_KAFKA + 1 + shift,
-                workerPorts);
+                workerPorts, DEFAULT_STORAGE + shift);
     }
 
     /** The port of the first scheduler replica. */
@@ -101,6 +103,7 @@ public record PortPlan(int portBase, int gateway, int registry, List<Integer> sc
             owners.put(schedulers.get(i), schedulerName(i + 1));
         }
         owners.put(gateway, "gateway-service");
+        owners.put(storage, "storage-service");
         for (int i = 0; i < workers.size(); i++) {
             owners.put(workers.get(i), "node-" + (i + 1));
         }

@@ -26,8 +26,8 @@ class ClusterPlanTest {
         List<ClusterPlan.PlannedService> services = plan(8080).services();
 
         assertThat(services).extracting(ClusterPlan.PlannedService::name).containsExactly("config-service",
-                "registry-service", "scheduler-service", "gateway-service", "node-1", "node-2", "node-3");
-        assertThat(services).extracting(ClusterPlan.PlannedService::stage).containsExactly(3, 4, 4, 4, 5, 5, 5);
+                "registry-service", "scheduler-service", "gateway-service", "storage-service", "node-1", "node-2", "node-3");
+        assertThat(services).extracting(ClusterPlan.PlannedService::stage).containsExactly(3, 4, 4, 4, 4, 5, 5, 5);
     }
 
     @Test
@@ -43,6 +43,7 @@ class ClusterPlanTest {
                 .containsEntry("HOLON_ISSUER_URI", "http://localhost:28180/realms/holon")
                 .containsEntry("HOLON_REGISTRY_URL", "http://localhost:28081")
                 .containsEntry("HOLON_SCHEDULER_URL", "http://localhost:28082")
+                .containsEntry("HOLON_STORAGE_URL", "http://localhost:28889")
                 .containsEntry("SERVER_PORT", "28081");
         assertThat(registry.healthUrl()).isEqualTo("http://localhost:28081/actuator/health");
     }
@@ -54,8 +55,8 @@ class ClusterPlanTest {
         List<ClusterPlan.PlannedService> services = plan.services();
 
         assertThat(services).extracting(ClusterPlan.PlannedService::name).containsExactly("config-service",
-                "registry-service", "scheduler-service", "scheduler-service-2", "gateway-service", "node-1", "node-2",
-                "node-3");
+                "registry-service", "scheduler-service", "scheduler-service-2", "gateway-service", "storage-service",
+                "node-1", "node-2", "node-3");
         ClusterPlan.PlannedService second = services.get(3);
         assertThat(second.module()).isEqualTo("scheduler-service");
         assertThat(second.stage()).isEqualTo(4);
@@ -75,7 +76,7 @@ class ClusterPlanTest {
 
     @Test
     void eachWorkerHasItsOwnDataDirectoryZoneAndPort() {
-        ClusterPlan.PlannedService node2 = plan(8080).services().get(5);
+        ClusterPlan.PlannedService node2 = plan(8080).services().get(6);
 
         assertThat(node2.name()).isEqualTo("node-2");
         assertThat(node2.port()).isEqualTo(8092);

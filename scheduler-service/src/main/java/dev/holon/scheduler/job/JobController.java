@@ -1,5 +1,6 @@
 package dev.holon.scheduler.job;
 
+import dev.holon.support.security.Caller;
 import dev.holon.contracts.Page;
 import dev.holon.support.problem.ProblemException;
 import dev.holon.support.web.Cursors;

@@ -1,5 +1,6 @@
 package dev.holon.scheduler.job;
 
+import dev.holon.support.security.Caller;
 import dev.holon.contracts.Ids;
 import dev.holon.contracts.Page;
 import dev.holon.contracts.Topics;

@@ -3,7 +3,7 @@ package dev.holon.scheduler.logs;
 import dev.holon.contracts.node.NodeState;
 import dev.holon.contracts.node.NodeView;
 import dev.holon.contracts.problem.ProblemType;
-import dev.holon.scheduler.job.Caller;
+import dev.holon.support.security.Caller;
 import dev.holon.scheduler.job.JobService;
 import dev.holon.scheduler.job.JobView;
 import dev.holon.scheduler.scheduling.RegistryNodes;

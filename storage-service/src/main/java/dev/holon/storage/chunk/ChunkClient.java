@@ -1,0 +1,186 @@
+package dev.holon.storage.chunk;
+
+import dev.holon.contracts.storage.ChunkOp;
+import dev.holon.contracts.storage.ChunkToken;
+import dev.holon.storage.StorageProperties;
+import dev.holon.storage.placement.StorageNode;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Calls the workers' chunk endpoints (docs/storage-data-path.md) with a fresh chunk token per call. Each call has a
+ * time limit, and connection errors and 5xx are retried (Resilience4j) before {@link WorkerCallFailed} is thrown;
+ * a 4xx is thrown at once. Thread-safe.
+ */
+@Component
+public class ChunkClient {
+
+    public static final String CHECKSUM = "X-Holon-Chunk-Checksum";
+    public static final String PIPELINE = "X-Holon-Chunk-Pipeline";
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    /** A worker call that did not succeed; {@code status} is 0 when no answer came. */
+    public static final class WorkerCallFailed extends RuntimeException {
+        private final int status;
+
+        public WorkerCallFailed(String message, int status, Throwable cause) {
+            super(message, cause);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** What a worker answered to a write: the nodes that now hold the chunk. */
+    public record Stored(String chunkId, long size, String checksum, List<String> storedOn) {
+    }
+
+    private final HttpClient http;
+    private final ChunkToken tokens;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Duration timeout;
+    private final Retry retry;
+
+    public ChunkClient(StorageProperties properties, Clock clock) {
+        this.http = HttpClient.newBuilder().connectTimeout(properties.workerConnectTimeout())
+                .version(HttpClient.Version.HTTP_1_1).build();
+        this.tokens = ChunkToken.fromSecret(properties.chunkTokenSecret());
+        this.clock = clock;
+        this.ttl = properties.chunkTokenTtl();
+        this.timeout = properties.workerTimeout();
+        this.retry = Retry.of("workers", RetryConfig.custom()
+                .maxAttempts(properties.workerAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2))
+                .retryOnException(e -> e instanceof WorkerCallFailed f && (f.status() == 0 || f.status() >= 500))
+                .build());
+    }
+
+    public String token(ChunkOp op, String chunkId) {
+        return tokens.sign(op, chunkId, clock.instant().plus(ttl));
+    }
+
+    /** Sends the chunk once to {@code first}, which forwards it down {@code pipeline}. */
+    public Stored put(StorageNode first, List<StorageNode> pipeline, String chunkId, byte[] bytes, int length,
+            String checksum) {
+        return guarded(() -> {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri(first, chunkId)).timeout(timeout)
+                    .header(ChunkToken.HEADER, token(ChunkOp.WRITE, chunkId))
+                    .header(CHECKSUM, checksum)
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, 0, length));
+            if (!pipeline.isEmpty()) {
+                request.header(PIPELINE, pipeline.stream().map(StorageNode::apiUrl).collect(Collectors.joining(",")));
+            }
+            return stored(send(request.build(), "PUT", first));
+        });
+    }
+
+    /** The chunk's bytes as the worker sends them (the caller verifies them against the checksum). */
+    public byte[] get(StorageNode node, String chunkId) {
+        return guarded(() -> {
+            HttpRequest request = HttpRequest.newBuilder(uri(node, chunkId)).timeout(timeout)
+                    .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId)).GET().build();
+            try {
+                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() != 200) {
+                    throw failed("GET", node, response.statusCode(), null);
+                }
+                return response.body();
+            } catch (IOException e) {
+                throw failed("GET", node, 0, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failed("GET", node, 0, e);
+            }
+        });
+    }
+
+    /** Asks {@code source} to copy its replica to {@code target} (worker to worker). */
+    public Stored replicate(StorageNode source, StorageNode target, String chunkId) {
+        return guarded(() -> {
+            String body = JSON.writeValueAsString(Map.of("target", target.apiUrl(), "token", token(ChunkOp.WRITE, chunkId)));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base(source) + "/api/v1/chunks/" + chunkId + "/replicate"))
+                    .timeout(timeout)
+                    .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            return stored(send(request, "replicate", source));
+        });
+    }
+
+    /** Removes the replica on {@code node} (204 also when it was not there). */
+    public void delete(StorageNode node, String chunkId) {
+        guarded(() -> {
+            HttpRequest request = HttpRequest.newBuilder(uri(node, chunkId)).timeout(timeout)
+                    .header(ChunkToken.HEADER, token(ChunkOp.DELETE, chunkId)).DELETE().build();
+            send(request, "DELETE", node);
+            return null;
+        });
+    }
+
+    private HttpResponse<String> send(HttpRequest request, String what, StorageNode node) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw failed(what, node, response.statusCode(), null);
+            }
+            return response;
+        } catch (IOException e) {
+            throw failed(what, node, 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(what, node, 0, e);
+        }
+    }
+
+    private static Stored stored(HttpResponse<String> response) {
+        JsonNode json = JSON.readTree(response.body());
+        List<String> on = new ArrayList<>();
+        json.path("storedOn").forEach(n -> on.add(n.asString()));
+        return new Stored(json.path("chunkId").asString(), json.path("size").asLong(), json.path("checksum").asString(), on);
+    }
+
+    private static WorkerCallFailed failed(String what, StorageNode node, int status, Throwable cause) {
+        String answer = status == 0 ? (cause == null ? "no answer" : cause.getClass().getSimpleName()) : "HTTP " + status;
+        return new WorkerCallFailed(what + " on node " + node.id() + " failed: " + answer, status, cause);
+    }
+
+    private <T> T guarded(java.util.function.Supplier<T> call) {
+        try {
+            return Retry.decorateSupplier(retry, call).get();
+        } catch (UncheckedIOException e) {
+            throw new WorkerCallFailed(e.getMessage(), 0, e);
+        }
+    }
+
+    private static URI uri(StorageNode node, String chunkId) {
+        return URI.create(base(node) + "/api/v1/chunks/" + chunkId);
+    }
+
+    private static String base(StorageNode node) {
+        String url = node.apiUrl();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.holon.storage.chunk;
+
+import dev.holon.storage.node.NodeDirectory;
+import dev.holon.storage.placement.StorageNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads one chunk from its replicas, verifying every read against the chunk's CRC32C. A mismatch, a broken body, a
+ * refused connection or a dead node sends the read to the next replica, invisibly to the caller; a mismatch also
+ * marks that replica corrupt, so the repair leader replaces it. Thread-safe.
+ */
+@Component
+public class ChunkReader {
+
+    private static final Logger log = LoggerFactory.getLogger(ChunkReader.class);
+
+    private final ChunkClient client;
+    private final NodeDirectory directory;
+    private final ChunkRepository chunks;
+    private final List<Runnable> onCorruption = new ArrayList<>();
+
+    public ChunkReader(ChunkClient client, NodeDirectory directory, ChunkRepository chunks) {
+        this.client = client;
+        this.directory = directory;
+        this.chunks = chunks;
+    }
+
+    /** Runs after a corrupt replica has been recorded (the repair loop wakes up). */
+    public void onCorruption(Runnable listener) {
+        onCorruption.add(listener);
+    }
+
+    /** The chunk's verified bytes, or empty when no replica could deliver them. */
+    public Optional<byte[]> read(ChunkRepository.Chunk chunk) {
+        List<StorageNode> candidates = candidates(chunk);
+        if (candidates.isEmpty()) {
+            directory.refresh(); // a replica that just started, or nodes the last view did not know yet
+            candidates = candidates(chunk);
+        }
+        // UP nodes first, then SUSPECT ones (maybe alive), DOWN ones last; rotated by position to spread reads
+        candidates.sort(Comparator.comparingInt((StorageNode n) -> n.up() ? 0 : n.alive() ? 1 : 2)
+                .thenComparing(n -> Integer.toHexString((n.id() + chunk.id()).hashCode())));
+        for (StorageNode node : candidates) {
+            try {
+                byte[] bytes = client.get(node, chunk.id());
+                String actual = crc32c(bytes, bytes.length);
+                if (bytes.length == chunk.size() && actual.equals(chunk.checksum())) {
+                    return Optional.of(bytes);
+                }
+                log.warn("Replica of chunk {} on node {} is corrupt (checksum {} instead of {})", chunk.id(), node.id(),
+                        actual, chunk.checksum());
+                if (chunks.markCorrupt(chunk.id(), node.id())) {
+                    onCorruption.forEach(Runnable::run);
+                }
+            } catch (ChunkClient.WorkerCallFailed e) {
+                log.info("Reading chunk {} from node {} failed, trying another replica: {}", chunk.id(), node.id(), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<StorageNode> candidates(ChunkRepository.Chunk chunk) {
+        List<StorageNode> candidates = new ArrayList<>();
+        for (ChunkRepository.ReplicaRow replica : chunk.replicas()) {
+            if (!replica.corrupt()) {
+                directory.find(replica.nodeId()).filter(n -> n.apiUrl() != null).ifPresent(candidates::add);
+            }
+        }
+        return candidates;
+    }
+
+    public static String crc32c(byte[] bytes, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length);
+        return HexFormat.of().toHexDigits((int) crc.getValue());
+    }
+}

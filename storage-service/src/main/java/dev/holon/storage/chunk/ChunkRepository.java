@@ -1,0 +1,133 @@
+package dev.holon.storage.chunk;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Contents (one upload's bytes), their ordered chunks and the chunks' replicas. */
+@Repository
+public class ChunkRepository {
+
+    /** A chunk of a content, in file order, with the nodes that hold it. */
+    public record Chunk(String id, int seq, int size, String checksum, int replication, List<ReplicaRow> replicas) {
+    }
+
+    public record ReplicaRow(String nodeId, boolean corrupt) {
+    }
+
+    private final JdbcClient jdbc;
+
+    public ChunkRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void newContent(String id, String tenant, Instant now) {
+        jdbc.sql("INSERT INTO content (id, tenant, state, created_at, updated_at) VALUES (?, ?, 'WRITING', ?, ?)")
+                .params(id, tenant, Timestamp.from(now), Timestamp.from(now)).update();
+    }
+
+    public void markContent(String id, String state, Instant now) {
+        jdbc.sql("UPDATE content SET state = ?, updated_at = ? WHERE id = ?").params(state, Timestamp.from(now), id).update();
+    }
+
+    public void insertChunk(String contentId, String chunkId, int seq, int size, String checksum, int replication) {
+        jdbc.sql("INSERT INTO chunk (id, content_id, seq, size, checksum, replication) VALUES (?, ?, ?, ?, ?, ?)")
+                .params(chunkId, contentId, seq, size, checksum, replication).update();
+    }
+
+    public void addReplicas(String chunkId, Collection<String> nodeIds) {
+        for (String node : nodeIds) {
+            jdbc.sql("INSERT INTO replica (chunk_id, node_id) VALUES (?, ?) ON CONFLICT (chunk_id, node_id) DO UPDATE SET corrupt = FALSE")
+                    .params(chunkId, node).update();
+        }
+    }
+
+    public void removeReplica(String chunkId, String nodeId) {
+        jdbc.sql("DELETE FROM replica WHERE chunk_id = ? AND node_id = ?").params(chunkId, nodeId).update();
+    }
+
+    /** True when such a replica was recorded (and is now marked corrupt). */
+    public boolean markCorrupt(String chunkId, String nodeId) {
+        return jdbc.sql("UPDATE replica SET corrupt = TRUE WHERE chunk_id = ? AND node_id = ?")
+                .params(chunkId, nodeId).update() == 1;
+    }
+
+    public List<Chunk> chunksOf(String contentId) {
+        return chunks(jdbc.sql("""
+                SELECT c.id, c.seq, c.size, c.checksum, c.replication, r.node_id, r.corrupt
+                FROM chunk c LEFT JOIN replica r ON r.chunk_id = c.id
+                WHERE c.content_id = ? ORDER BY c.seq, r.node_id""").param(contentId));
+    }
+
+    /**
+     * Chunks of live contents that may need work: fewer or more good replicas on healthy nodes than wanted, or a
+     * corrupt replica or one on a draining node that is still readable.
+     */
+    public List<Chunk> needingRepair(Collection<String> healthy, Collection<String> readable, int limit) {
+        String[] healthyIds = healthy.toArray(String[]::new);
+        String[] readableIds = readable.toArray(String[]::new);
+        return chunks(jdbc.sql("""
+                SELECT c.id, c.seq, c.size, c.checksum, c.replication, r.node_id, r.corrupt
+                FROM chunk c LEFT JOIN replica r ON r.chunk_id = c.id
+                WHERE c.id IN (
+                    SELECT c2.id FROM chunk c2
+                    JOIN content ct ON ct.id = c2.content_id AND ct.state = 'LIVE'
+                    LEFT JOIN replica r2 ON r2.chunk_id = c2.id
+                    GROUP BY c2.id, c2.replication
+                    HAVING count(r2.node_id) FILTER (WHERE r2.node_id = ANY(?) AND NOT r2.corrupt) <> c2.replication
+                        OR count(r2.node_id) FILTER (WHERE r2.node_id = ANY(?) AND (r2.corrupt OR NOT r2.node_id = ANY(?))) > 0
+                    ORDER BY c2.id LIMIT ?)
+                ORDER BY c.id, r.node_id""").params(healthyIds, readableIds, healthyIds, limit));
+    }
+
+    /** Chunks of garbage contents and of uploads abandoned before {@code abandonedBefore}. */
+    public List<Chunk> garbage(Instant abandonedBefore, int limit) {
+        return chunks(jdbc.sql("""
+                SELECT c.id, c.seq, c.size, c.checksum, c.replication, r.node_id, r.corrupt
+                FROM chunk c LEFT JOIN replica r ON r.chunk_id = c.id
+                WHERE c.id IN (
+                    SELECT c2.id FROM chunk c2 JOIN content ct ON ct.id = c2.content_id
+                    WHERE ct.state = 'GARBAGE' OR (ct.state = 'WRITING' AND ct.updated_at < ?)
+                    ORDER BY c2.id LIMIT ?)
+                ORDER BY c.id, r.node_id""").params(Timestamp.from(abandonedBefore), limit));
+    }
+
+    public void deleteChunk(String chunkId) {
+        jdbc.sql("DELETE FROM chunk WHERE id = ?").param(chunkId).update();
+    }
+
+    /** Drops garbage contents that have no chunks left. */
+    public int dropEmptyGarbage(Instant abandonedBefore) {
+        return jdbc.sql("""
+                DELETE FROM content ct WHERE (ct.state = 'GARBAGE' OR (ct.state = 'WRITING' AND ct.updated_at < ?))
+                AND NOT EXISTS (SELECT 1 FROM chunk c WHERE c.content_id = ct.id)""")
+                .param(Timestamp.from(abandonedBefore)).update();
+    }
+
+    private static List<Chunk> chunks(JdbcClient.StatementSpec query) {
+        Map<String, Chunk> byId = new LinkedHashMap<>();
+        query.query(rs -> {
+            String id = rs.getString("id");
+            Chunk chunk = byId.computeIfAbsent(id, k -> {
+                try {
+                    return new Chunk(k, rs.getInt("seq"), rs.getInt("size"), rs.getString("checksum"),
+                            rs.getInt("replication"), new ArrayList<>());
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String node = rs.getString("node_id");
+            if (node != null) {
+                chunk.replicas().add(new ReplicaRow(node, rs.getBoolean("corrupt")));
+            }
+        });
+        return List.copyOf(byId.values());
+    }
+}

@@ -1,0 +1,406 @@
+package dev.holon.storage.namespace;
+
+import dev.holon.contracts.Ids;
+import dev.holon.contracts.Page;
+import dev.holon.contracts.Topics;
+import dev.holon.contracts.problem.ProblemType;
+import dev.holon.contracts.storage.StorageEvent;
+import dev.holon.storage.StorageProperties;
+import dev.holon.storage.chunk.ChunkReader;
+import dev.holon.storage.chunk.ChunkRepository;
+import dev.holon.storage.chunk.ChunkWriter;
+import dev.holon.storage.quota.TenantQuotas;
+import dev.holon.support.outbox.Outbox;
+import dev.holon.support.problem.ProblemException;
+import dev.holon.support.web.Cursors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The namespace operations behind {@code /api/v1/files}: stat, list, mkdir, move, delete, and the streamed upload
+ * and download. Paths arrive validated and already scoped to a tenant the caller may reach. An upload's chunks go
+ * out while the body arrives (a bounded number in flight); the file's new content becomes visible in one
+ * transaction only after every chunk reached its write quorum.
+ */
+@Service
+public class FileService {
+
+    private final EntryRepository entries;
+    private final ChunkRepository chunks;
+    private final ChunkWriter writer;
+    private final ChunkReader reader;
+    private final TenantQuotas quotas;
+    private final Outbox outbox;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final StorageProperties properties;
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+
+    public FileService(EntryRepository entries, ChunkRepository chunks, ChunkWriter writer, ChunkReader reader,
+            TenantQuotas quotas, Outbox outbox, TransactionTemplate tx, Clock clock, StorageProperties properties) {
+        this.entries = entries;
+        this.chunks = chunks;
+        this.writer = writer;
+        this.reader = reader;
+        this.quotas = quotas;
+        this.outbox = outbox;
+        this.tx = tx;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    public record Written(FileView view, boolean created) {
+    }
+
+    // ---- queries ----
+
+    public Entry get(FilePath path) {
+        return entries.find(path.tenant(), path.path()).orElseThrow(() -> notFound(path));
+    }
+
+    public FileView stat(FilePath path, boolean withReplicas) {
+        if (path.isRoot()) {
+            return FileView.root(path.tenant());
+        }
+        Entry entry = get(path);
+        if (!withReplicas || !entry.isFile()) {
+            return FileView.of(entry);
+        }
+        List<FileView.ChunkView> views = chunks.chunksOf(entry.contentId()).stream()
+                .map(c -> new FileView.ChunkView(c.id(), c.size(), c.checksum(), c.replicas().stream()
+                        .filter(r -> !r.corrupt()).map(ChunkRepository.ReplicaRow::nodeId).toList()))
+                .toList();
+        return FileView.of(entry, views);
+    }
+
+    public Page<FileView> list(FilePath path, String cursor, int limit) {
+        if (!path.isRoot()) {
+            Entry entry = get(path);
+            if (entry.isFile()) {
+                return new Page<>(List.of(FileView.of(entry)), null);
+            }
+        }
+        List<Entry> page = entries.children(path.tenant(), path.path(), Cursors.decode(cursor), limit + 1);
+        String next = page.size() > limit ? Cursors.encode(page.get(limit - 1).name()) : null;
+        return new Page<>(page.stream().limit(limit).map(FileView::of).toList(), next);
+    }
+
+    // ---- namespace changes ----
+
+    public Written mkdir(FilePath path, String owner) {
+        if (path.isRoot()) {
+            return new Written(FileView.root(path.tenant()), false);
+        }
+        return tx.execute(s -> {
+            Instant now = clock.instant();
+            ensureParents(path, owner, now);
+            Entry existing = entries.findForUpdate(path.tenant(), path.path()).orElse(null);
+            if (existing != null) {
+                if (existing.isFile()) {
+                    throw ProblemException.conflict("'" + path + "' is a file");
+                }
+                return new Written(FileView.of(existing), false);
+            }
+            Entry dir = directory(path, owner, now);
+            if (!entries.insert(dir)) {
+                throw ProblemException.conflict("'" + path + "' was created meanwhile; read it and retry");
+            }
+            return new Written(FileView.of(dir), true);
+        });
+    }
+
+    public FileView move(FilePath from, FilePath to, Preconditions pre) {
+        if (from.isRoot() || to.isRoot()) {
+            throw ProblemException.invalid("a tenant's root cannot be moved, nor replaced");
+        }
+        if (to.isWithin(from)) {
+            throw ProblemException.invalid("'" + from + "' cannot be moved into itself");
+        }
+        return tx.execute(s -> {
+            Instant now = clock.instant();
+            Entry entry = entries.findForUpdate(from.tenant(), from.path()).orElseThrow(() -> notFound(from));
+            pre.checkExisting(entry);
+            ensureParents(to, entry.owner(), now);
+            if (entries.findForUpdate(to.tenant(), to.path()).isPresent()) {
+                throw ProblemException.conflict("'" + to + "' already exists");
+            }
+            entries.move(from.tenant(), from.path(), to.path(), to.parent().path(), to.name(), now);
+            return FileView.of(entries.find(to.tenant(), to.path()).orElseThrow());
+        });
+    }
+
+    public void delete(FilePath path, boolean recursive, Preconditions pre) {
+        if (path.isRoot()) {
+            throw ProblemException.invalid("a tenant's root cannot be deleted");
+        }
+        tx.executeWithoutResult(s -> {
+            Instant now = clock.instant();
+            Entry entry = entries.findForUpdate(path.tenant(), path.path()).orElseThrow(() -> notFound(path));
+            pre.checkExisting(entry);
+            if (!entry.isFile() && !recursive && entries.hasChildren(path.tenant(), path.path())) {
+                throw ProblemException.conflict("'" + path + "' is a directory that is not empty; add ?recursive=true");
+            }
+            for (Entry gone : entries.deleteTree(path.tenant(), path.path())) {
+                if (gone.isFile()) {
+                    chunks.markContent(gone.contentId(), "GARBAGE", now);
+                    outbox.publish(Topics.STORAGE_EVENTS, gone.id(), gone.tenant(),
+                            new StorageEvent.FileDeleted(gone.id(), gone.tenant(), gone.path()));
+                }
+            }
+        });
+    }
+
+    // ---- upload ----
+
+    /**
+     * Streams {@code body} into chunks on the workers and commits the file when every chunk reached its quorum.
+     *
+     * @param contentLength the announced size, or -1 when unknown (chunked transfer)
+     */
+    public Written upload(FilePath path, String owner, InputStream body, long contentLength, Preconditions pre,
+            Integer replicationParam) {
+        if (path.isRoot()) {
+            throw ProblemException.invalid("a tenant's root is a directory; name a file below it");
+        }
+        int replication = replicationParam == null ? properties.replication() : replicationParam;
+        if (replication < 1 || replication > properties.maxReplication()) {
+            throw ProblemException.invalid("replication must be between 1 and " + properties.maxReplication());
+        }
+        long max = properties.maxUploadBytes().toBytes();
+        if (contentLength > max) {
+            throw tooLarge(max);
+        }
+        Entry existing = entries.find(path.tenant(), path.path()).orElse(null);
+        if (existing != null && !existing.isFile()) {
+            throw ProblemException.conflict("'" + path + "' is a directory");
+        }
+        pre.checkWrite(path.path(), existing);
+        for (FilePath dir : path.ancestors()) { // refuse before any byte goes out; commit checks again under lock
+            entries.find(dir.tenant(), dir.path()).filter(Entry::isFile).ifPresent(file -> {
+                throw ProblemException.conflict("'" + dir + "' is a file, so it cannot hold '" + path + "'");
+            });
+        }
+        if (contentLength >= 0) {
+            quotas.check(path.tenant(), contentLength - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
+        }
+
+        String contentId = Ids.newId();
+        tx.executeWithoutResult(s -> chunks.newContent(contentId, path.tenant(), clock.instant()));
+        boolean committed = false;
+        try {
+            Streamed streamed = stream(body, contentId, replication, max);
+            Written written = tx.execute(s -> commit(path, owner, pre, replication, contentId, streamed));
+            committed = true;
+            return written;
+        } finally {
+            if (!committed) {
+                tx.executeWithoutResult(s -> chunks.markContent(contentId, "GARBAGE", clock.instant()));
+            }
+        }
+    }
+
+    private record Streamed(long size, String sha256) {
+    }
+
+    private Streamed stream(InputStream body, String contentId, int replication, long max) {
+        int chunkSize = (int) properties.chunkSize().toBytes();
+        MessageDigest sha = sha256();
+        Semaphore inFlight = new Semaphore(properties.chunksInFlight());
+        List<Future<?>> sends = new ArrayList<>();
+        long total = 0;
+        int seq = 0;
+        try {
+            while (true) {
+                byte[] buffer = body.readNBytes(chunkSize);
+                if (buffer.length == 0) {
+                    break;
+                }
+                total += buffer.length;
+                if (total > max) {
+                    throw tooLarge(max);
+                }
+                sha.update(buffer);
+                String chunkId = Ids.newId();
+                String crc = ChunkReader.crc32c(buffer, buffer.length);
+                int index = seq++;
+                tx.executeWithoutResult(s -> chunks.insertChunk(contentId, chunkId, index, buffer.length, crc, replication));
+                inFlight.acquire();
+                failFast(sends);
+                sends.add(senders.submit(() -> {
+                    try {
+                        Set<String> stored = writer.write(chunkId, buffer, buffer.length, crc, replication);
+                        tx.executeWithoutResult(s -> chunks.addReplicas(chunkId, stored));
+                        if (stored.size() < writer.quorum(replication)) {
+                            throw new ProblemException(ProblemType.UNAVAILABLE, "not enough storage nodes answered ("
+                                    + stored.size() + " of the " + writer.quorum(replication)
+                                    + " replicas a chunk needs); retry later");
+                        }
+                    } finally {
+                        inFlight.release();
+                    }
+                    return null;
+                }));
+                if (buffer.length < chunkSize) {
+                    break;
+                }
+            }
+            for (Future<?> send : sends) {
+                await(send);
+            }
+        } catch (IOException e) {
+            throw ProblemException.invalid("the upload's body could not be read to its end: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            sends.forEach(f -> f.cancel(false));
+        }
+        return new Streamed(total, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    private static void failFast(List<Future<?>> sends) throws InterruptedException {
+        for (Future<?> send : sends) {
+            if (send.isDone()) {
+                await(send);
+            }
+        }
+    }
+
+    private static void await(Future<?> send) throws InterruptedException {
+        try {
+            send.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Written commit(FilePath path, String owner, Preconditions pre, int replication, String contentId,
+            Streamed streamed) {
+        Instant now = clock.instant();
+        ensureParents(path, owner, now);
+        Entry existing = entries.findForUpdate(path.tenant(), path.path()).orElse(null);
+        if (existing != null && !existing.isFile()) {
+            throw ProblemException.conflict("'" + path + "' is a directory");
+        }
+        pre.checkWrite(path.path(), existing);
+        quotas.check(path.tenant(), streamed.size() - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
+        chunks.markContent(contentId, "LIVE", now);
+        Entry entry;
+        if (existing == null) {
+            entry = new Entry(Ids.newId(), path.tenant(), path.path(), path.parent().path(), path.name(), Entry.Type.FILE,
+                    streamed.size(), streamed.sha256(), 1, replication, owner, contentId, now, now);
+            if (!entries.insert(entry)) {
+                throw ProblemException.preconditionFailed("'" + path + "' was created meanwhile");
+            }
+        } else {
+            entries.replaceContent(path.tenant(), existing.id(), streamed.size(), streamed.sha256(), replication, contentId, now);
+            chunks.markContent(existing.contentId(), "GARBAGE", now);
+            entry = entries.find(path.tenant(), path.path()).orElseThrow();
+        }
+        outbox.publish(Topics.STORAGE_EVENTS, entry.id(), entry.tenant(), new StorageEvent.FileWritten(entry.id(),
+                entry.tenant(), entry.path(), entry.size(), entry.version(), entry.checksum()));
+        return new Written(FileView.of(entry), existing == null);
+    }
+
+    // ---- download ----
+
+    /**
+     * Writes bytes {@code first..last} (inclusive) of the file's content to {@code out}, chunk by verified chunk, in
+     * order; the next {@code chunks-in-flight} chunks are fetched meanwhile (memory = that many chunks).
+     */
+    public void read(Entry file, long first, long last, OutputStream out) throws IOException {
+        record Slice(ChunkRepository.Chunk chunk, int from, int to) {
+        }
+        List<Slice> slices = new ArrayList<>();
+        long offset = 0;
+        for (ChunkRepository.Chunk chunk : chunks.chunksOf(file.contentId())) {
+            long start = offset;
+            long end = offset + chunk.size() - 1;
+            offset += chunk.size();
+            if (end >= first && start <= last) {
+                slices.add(new Slice(chunk, (int) (Math.max(first, start) - start), (int) (Math.min(last, end) - start)));
+            }
+        }
+        ArrayDeque<Future<Optional<byte[]>>> window = new ArrayDeque<>();
+        int next = 0;
+        try {
+            for (Slice slice : slices) {
+                while (next < slices.size() && window.size() < properties.chunksInFlight()) {
+                    ChunkRepository.Chunk ahead = slices.get(next++).chunk();
+                    window.add(senders.submit(() -> reader.read(ahead)));
+                }
+                byte[] bytes = window.removeFirst().get().orElseThrow(() -> new ProblemException(ProblemType.UNAVAILABLE,
+                        "no replica of a chunk of this file can be read now; retry later"));
+                out.write(bytes, slice.from(), slice.to() - slice.from() + 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            window.forEach(f -> f.cancel(true));
+        }
+        out.flush();
+    }
+
+    // ---- helpers ----
+
+    private void ensureParents(FilePath path, String owner, Instant now) {
+        for (FilePath dir : path.ancestors()) {
+            Entry existing = entries.findForUpdate(dir.tenant(), dir.path()).orElse(null);
+            if (existing == null) {
+                entries.insert(directory(dir, owner, now));
+            } else if (existing.isFile()) {
+                throw ProblemException.conflict("'" + dir + "' is a file, so it cannot hold '" + path + "'");
+            }
+        }
+    }
+
+    private static Entry directory(FilePath path, String owner, Instant now) {
+        return new Entry(Ids.newId(), path.tenant(), path.path(), path.parent().path(), path.name(),
+                Entry.Type.DIRECTORY, 0, null, 1, 0, owner, null, now, now);
+    }
+
+    public static ProblemException notFound(FilePath path) {
+        return new ProblemException(ProblemType.NOT_FOUND, "no file or directory at '" + path + "'");
+    }
+
+    private static ProblemException tooLarge(long max) {
+        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the upload is larger than the largest file accepted, "
+                + TenantQuotas.human(max) + " (" + max + " bytes)");
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

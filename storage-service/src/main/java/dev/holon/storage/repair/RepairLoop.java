@@ -1,0 +1,208 @@
+package dev.holon.storage.repair;
+
+import dev.holon.storage.StorageProperties;
+import dev.holon.storage.chunk.ChunkClient;
+import dev.holon.storage.chunk.ChunkReader;
+import dev.holon.storage.chunk.ChunkRepository;
+import dev.holon.storage.node.NodeDirectory;
+import dev.holon.storage.placement.RepairPlanner;
+import dev.holon.storage.placement.StorageNode;
+import dev.holon.support.concurrent.Wakeup;
+import dev.holon.support.leader.AdvisoryLockLeadership;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The repair leader's loop (one replica of storage-service at a time, elected by a PostgreSQL advisory lock).
+ * Level-triggered: each pass reads the replicas from the database and the nodes from the registry, lets
+ * {@link RepairPlanner} say what to copy and trim, and does it with bounded concurrency (copies worker to worker,
+ * fewest replicas first); then deletes the chunks of replaced, deleted and failed uploads from the workers. The
+ * database is the only memory, so a restarted service simply carries on. Passes run every {@code repair-interval}
+ * and at once on node and storage events.
+ */
+@Component
+public class RepairLoop implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(RepairLoop.class);
+    /** "holon.storage.repair" as one 64-bit advisory lock key, unique in the shared database. */
+    static final long LOCK_KEY = 0x686f6c6f6e5f7374L;
+
+    private final AdvisoryLockLeadership leadership;
+    private final NodeDirectory directory;
+    private final ChunkRepository chunks;
+    private final ChunkClient client;
+    private final RepairPlanner planner;
+    private final TransactionTemplate tx;
+    private final StorageProperties properties;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final Wakeup wakeup;
+
+    public RepairLoop(DataSource dataSource, NodeDirectory directory, ChunkRepository chunks, ChunkClient client,
+            RepairPlanner planner, TransactionTemplate tx, StorageProperties properties, Clock clock, ChunkReader reader,
+            @Value("${spring.application.name:storage-service}") String service) {
+        this.leadership = new AdvisoryLockLeadership(dataSource, LOCK_KEY, service + "/" + ProcessHandle.current().pid());
+        this.directory = directory;
+        this.chunks = chunks;
+        this.client = client;
+        this.planner = planner;
+        this.tx = tx;
+        this.properties = properties;
+        this.clock = clock;
+        this.workers = Executors.newFixedThreadPool(properties.repairConcurrency(),
+                Thread.ofPlatform().name("chunk-repair-", 0).daemon().factory());
+        this.wakeup = new Wakeup("storage-repair-wakeup", this::pass);
+        reader.onCorruption(this::wake);
+    }
+
+    public boolean isLeader() {
+        return leadership.isLeader();
+    }
+
+    /** Asks for a pass soon (a node changed, a replica turned out corrupt). */
+    public void wake() {
+        wakeup.request();
+    }
+
+    @Scheduled(fixedDelayString = "${holon.storage.leader-retry:PT1S}")
+    public void tryLead() {
+        boolean was = leadership.isLeader();
+        if (leadership.tryLead() && !was) {
+            wake();
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${holon.storage.repair-interval:PT5S}")
+    public void scheduledPass() {
+        wake();
+    }
+
+    /** One level-triggered pass; only the leader does anything. */
+    public synchronized void pass() {
+        if (!leadership.isLeader()) {
+            return;
+        }
+        try {
+            List<StorageNode> nodes = directory.refresh();
+            repair(nodes);
+            collectGarbage(nodes);
+        } catch (RuntimeException e) {
+            log.warn("Repair pass failed, the next one retries: {}", e.toString());
+        }
+    }
+
+    private void repair(List<StorageNode> nodes) {
+        List<String> healthy = nodes.stream().filter(n -> n.alive() && !n.draining()).map(StorageNode::id).toList();
+        List<String> readable = nodes.stream().filter(StorageNode::readable).map(StorageNode::id).toList();
+        List<ChunkRepository.Chunk> candidates = chunks.needingRepair(healthy, readable, properties.repairBatch());
+        if (candidates.isEmpty()) {
+            return;
+        }
+        List<RepairPlanner.ChunkReplicas> input = candidates.stream()
+                .map(c -> new RepairPlanner.ChunkReplicas(c.id(), c.replication(), c.replicas().stream()
+                        .map(r -> new RepairPlanner.Replica(r.nodeId(), r.corrupt())).toList()))
+                .toList();
+        RepairPlanner.Plan plan = planner.plan(input, nodes);
+        List<Callable<Void>> work = new ArrayList<>();
+        for (RepairPlanner.Copy copy : plan.copies()) {
+            work.add(() -> {
+                try {
+                    ChunkClient.Stored stored = client.replicate(copy.source(), copy.target(), copy.chunkId());
+                    List<String> on = stored.storedOn().isEmpty() ? List.of(copy.target().id()) : stored.storedOn();
+                    tx.executeWithoutResult(s -> chunks.addReplicas(copy.chunkId(), on.stream()
+                            .filter(id -> !id.equals(copy.source().id())).toList()));
+                    log.info("Copied chunk {} from node {} to node {} ({} live replicas before)", copy.chunkId(),
+                            copy.source().id(), copy.target().id(), copy.liveReplicas());
+                } catch (ChunkClient.WorkerCallFailed e) {
+                    log.info("Copying chunk {} to node {} failed, a later pass retries: {}", copy.chunkId(),
+                            copy.target().id(), e.getMessage());
+                }
+                return null;
+            });
+        }
+        for (RepairPlanner.Trim trim : plan.trims()) {
+            work.add(() -> {
+                try {
+                    client.delete(trim.node(), trim.chunkId());
+                    tx.executeWithoutResult(s -> chunks.removeReplica(trim.chunkId(), trim.node().id()));
+                    log.info("Trimmed the replica of chunk {} on node {} ({})", trim.chunkId(), trim.node().id(), trim.reason());
+                } catch (ChunkClient.WorkerCallFailed e) {
+                    log.info("Trimming chunk {} on node {} failed, a later pass retries: {}", trim.chunkId(),
+                            trim.node().id(), e.getMessage());
+                }
+                return null;
+            });
+        }
+        runAll(work);
+    }
+
+    /** Deletes the replicas of garbage chunks from nodes that can answer; rows of unknown nodes just go. */
+    private void collectGarbage(List<StorageNode> nodes) {
+        Map<String, StorageNode> byId = nodes.stream().collect(Collectors.toMap(StorageNode::id, Function.identity(), (a, b) -> a));
+        var abandonedBefore = clock.instant().minus(properties.abandonedUploadAfter());
+        List<ChunkRepository.Chunk> garbage = chunks.garbage(abandonedBefore, properties.repairBatch());
+        List<Callable<Void>> work = new ArrayList<>();
+        for (ChunkRepository.Chunk chunk : garbage) {
+            work.add(() -> {
+                boolean allGone = true;
+                for (ChunkRepository.ReplicaRow replica : chunk.replicas()) {
+                    StorageNode node = byId.get(replica.nodeId());
+                    if (node == null) {
+                        continue; // the registry forgot the node: nothing to delete from
+                    }
+                    if (!node.readable()) {
+                        allGone = false; // a DOWN node may come back with the bytes: delete them then
+                        continue;
+                    }
+                    try {
+                        client.delete(node, chunk.id());
+                    } catch (ChunkClient.WorkerCallFailed e) {
+                        allGone = false;
+                        continue;
+                    }
+                    tx.executeWithoutResult(s -> chunks.removeReplica(chunk.id(), replica.nodeId()));
+                }
+                if (allGone) {
+                    tx.executeWithoutResult(s -> chunks.deleteChunk(chunk.id()));
+                }
+                return null;
+            });
+        }
+        runAll(work);
+        tx.executeWithoutResult(s -> chunks.dropEmptyGarbage(abandonedBefore));
+    }
+
+    private void runAll(List<Callable<Void>> work) {
+        if (work.isEmpty()) {
+            return;
+        }
+        try {
+            workers.invokeAll(work);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        wakeup.close();
+        workers.shutdownNow();
+        leadership.close();
+    }
+}

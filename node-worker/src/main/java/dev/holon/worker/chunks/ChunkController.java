@@ -103,7 +103,7 @@ class ChunkController {
         } catch (ChunkWriteRejected e) {
             abort(forward);
             throw switch (e.reason()) {
-                case CHECKSUM_MISMATCH -> ProblemException.invalid(e.getMessage());
+                case CHECKSUM_MISMATCH, INCOMPLETE -> ProblemException.invalid(e.getMessage());
                 case TOO_LARGE -> new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, e.getMessage());
                 case CONFLICT -> ProblemException.conflict(e.getMessage());
             };

@@ -31,8 +31,10 @@ final class ChunkScrubLoop extends BackgroundLoop {
         try {
             long start = System.nanoTime();
             ChunkScrubber.Pass pass = scrubber.scrubAll();
-            log.info("Scrubbed {} chunk replicas ({} bytes) in {} ms: {} corrupted", pass.checked(), pass.bytes(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), pass.corrupted());
+            if (pass.checked() > 0) {
+                log.info("Scrubbed {} chunk replicas ({} bytes) in {} ms: {} corrupted", pass.checked(), pass.bytes(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), pass.corrupted());
+            }
         } catch (Exception e) {
             if (!isStopping()) {
                 log.warn("Chunk scrub failed: {}", e.toString());

@@ -96,7 +96,7 @@ public final class ChunkStore {
                     StandardOpenOption.WRITE), OWNER_ONLY_FILE)) {
                 byte[] buffer = new byte[BUFFER_BYTES];
                 int n;
-                while ((n = in.read(buffer)) >= 0) {
+                while ((n = readBody(in, buffer, chunkId, size)) >= 0) {
                     size += n;
                     if (size > maxBytes) {
                         throw new ChunkWriteRejected(ChunkWriteRejected.Reason.TOO_LARGE,
@@ -127,6 +127,16 @@ public final class ChunkStore {
             if (!committed) {
                 Files.deleteIfExists(part);
             }
+        }
+    }
+
+    /** A body that breaks off (the sender went away or abandoned it) is the sender's problem, not a disk error. */
+    private static int readBody(InputStream in, byte[] buffer, String chunkId, long sofar) throws ChunkWriteRejected {
+        try {
+            return in.read(buffer);
+        } catch (IOException e) {
+            throw new ChunkWriteRejected(ChunkWriteRejected.Reason.INCOMPLETE, "the body of chunk " + chunkId
+                    + " broke off after " + sofar + " bytes; nothing was stored");
         }
     }
 

@@ -102,6 +102,22 @@ class ChunkStoreTest {
     }
 
     @Test
+    void aBodyThatBreaksOffIsRejectedAndLeavesNothingBehind() throws Exception {
+        byte[] data = bytes(300_000, 10);
+        InputStream breaksOff = new java.io.SequenceInputStream(new ByteArrayInputStream(data, 0, 200_000),
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new java.io.EOFException("connection closed");
+                    }
+                });
+        assertThatThrownBy(() -> store.write("op-broken", Checksums.of(data), breaksOff, MAX, null))
+                .isInstanceOfSatisfying(ChunkWriteRejected.class, e ->
+                        assertThat(e.reason()).isEqualTo(ChunkWriteRejected.Reason.INCOMPLETE));
+        assertThat(filesUnder(temp.resolve("chunks"))).isEmpty();
+    }
+
+    @Test
     void writingTheSameChunkAgainIsIdempotentAndADifferentContentUnderTheSameIdIsAConflict() throws Exception {
         byte[] data = bytes(50_000, 5);
         StoredChunk first = put("gh-again", data);

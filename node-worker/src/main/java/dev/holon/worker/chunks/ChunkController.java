@@ -244,12 +244,12 @@ class ChunkController {
     @GetMapping("/api/v1/chunks")
     @PreAuthorize("hasRole('service')")
     BlockReport blockReport(@RequestParam(required = false) String after,
-                            @RequestParam(defaultValue = "500") int limit) throws IOException {
+                            @RequestParam(defaultValue = "50") int limit) throws IOException {
         if (after != null && !ChunkIds.isValid(after)) {
             throw ProblemException.invalid("after must be a chunk id");
         }
-        if (limit < 1 || limit > 5000) {
-            throw ProblemException.invalid("limit must be between 1 and 5000");
+        if (limit < 1 || limit > 500) {
+            throw ProblemException.invalid("limit must be between 1 and 500");
         }
         List<StoredChunk> page = store.list(after, limit + 1);
         boolean more = page.size() > limit;

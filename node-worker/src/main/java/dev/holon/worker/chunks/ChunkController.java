@@ -275,6 +275,9 @@ class ChunkController {
         try {
             return store.open(chunk, offset);
         } catch (NoSuchFileException e) {
+            if (store.find(chunk.chunkId()).isEmpty()) {
+                throw ProblemException.notFound("chunk", chunk.chunkId()); // deleted meanwhile
+            }
             corruption.found(chunk.chunkId(), chunk.checksum(), ChunkStore.MISSING);
             throw new ProblemException(ProblemType.NOT_FOUND, "the replica of chunk " + chunk.chunkId()
                     + " on this node is lost and was reported; read another replica");

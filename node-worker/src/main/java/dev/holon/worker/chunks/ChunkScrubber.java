@@ -30,6 +30,14 @@ public final class ChunkScrubber {
         this.rate = rate;
     }
 
+    private boolean stillStored(StoredChunk chunk) {
+        try {
+            return store.find(chunk.chunkId()).isPresent();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Pass scrubAll() throws IOException {
         ByteRate pace = rate.get();
         AtomicInteger checked = new AtomicInteger();
@@ -48,6 +56,9 @@ public final class ChunkScrubber {
                 }
                 checked.incrementAndGet();
                 bytes[0] += chunk.size();
+                if (actual.equals(ChunkStore.MISSING) && !stillStored(chunk)) {
+                    return; // deleted while we looked: not a corruption
+                }
                 if (!actual.equals(chunk.checksum())) {
                     corrupted.incrementAndGet();
                     log.warn("Chunk {} failed its checksum: {} on disk, {} recorded", chunk.chunkId(), actual,

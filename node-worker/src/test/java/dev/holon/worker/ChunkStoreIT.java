@@ -100,7 +100,10 @@ class ChunkStoreIT {
     }
 
     static Worker startWorker(int number) throws IOException {
-        Path dataDir = Files.createTempDirectory("chunk-it-w" + number);
+        // -Dchunks.it.dir=/dev/shm puts the replicas in memory (to tell the data path from the disk's fsync speed).
+        String parent = System.getProperty("chunks.it.dir");
+        Path dataDir = parent == null ? Files.createTempDirectory("chunk-it-w" + number)
+                : Files.createTempDirectory(Path.of(parent), "chunk-it-w" + number);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeWorkerApplication.class).run(
                 "--spring.cloud.config.enabled=false",
                 "--server.port=0",

@@ -60,10 +60,25 @@ public final class ChunkStore {
                 Files.deleteIfExists(leftover); // half-written by an earlier process
             }
         }
+        removeDataWithoutSidecar();
         forEach(chunk -> {
             usedBytes.addAndGet(chunk.size());
             count.incrementAndGet();
         });
+    }
+
+    /** A crash between the two renames of a commit leaves bytes that were never a replica: they go at start. */
+    private void removeDataWithoutSidecar() throws IOException {
+        for (Path dir : sortedPrefixDirectories()) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path file : files) {
+                    String name = file.getFileName().toString();
+                    if (!name.endsWith(SIDECAR) && !Files.exists(dir.resolve(name + SIDECAR))) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        }
     }
 
     public Path root() {

@@ -198,6 +198,19 @@ class ChunkStoreTest {
     }
 
     @Test
+    void aStartRemovesHalfCommittedLeftoversOfACrash() throws Exception {
+        put("qr-kept", bytes(10, 11));
+        Files.write(temp.resolve("chunks/qr/qr-orphan"), bytes(10, 12)); // renamed, but the sidecar never was
+        Files.write(temp.resolve("chunks/.tmp/qr-x.part"), bytes(10, 13));
+
+        ChunkStore restarted = new ChunkStore(temp.resolve("chunks"));
+
+        assertThat(filesUnder(temp.resolve("chunks"))).extracting(path -> path.getFileName().toString())
+                .containsExactlyInAnyOrder("qr-kept", "qr-kept.crc");
+        assertThat(restarted.count()).isEqualTo(1);
+    }
+
+    @Test
     void idsThatCouldNameAnotherPathAreRefused() {
         for (String bad : List.of("..", "../etc", "a/b", "x", "a.crc", "", "ab|c", "ab\u0000")) {
             assertThat(ChunkIds.isValid(bad)).as(bad).isFalse();

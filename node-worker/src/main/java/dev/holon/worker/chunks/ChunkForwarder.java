@@ -3,25 +3,28 @@ package dev.holon.worker.chunks;
 import dev.holon.contracts.storage.ChunkToken;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends a chunk to another worker's {@code PUT /api/v1/chunks/{id}} while the bytes are still arriving here: each
  * {@link Forward} is an {@link OutputStream} whose buffers go through a small bounded queue into a streaming request
- * body. A downstream that fails, answers early or stalls for longer than the timeout is dropped quietly: writes to
+ * body (a non-blocking publisher: the HttpClient's own threads never wait for bytes). A downstream that fails, answers early or stalls for longer than the timeout is dropped quietly: writes to
  * it become no-ops, so it can never fail or block this node's own write for longer than that. Plain Java (JDK
  * HttpClient), thread-safe.
  */
@@ -39,6 +42,10 @@ public final class ChunkForwarder {
         this.timeout = timeout;
     }
 
+    /**
+     * The JDK client. It relies on the common ForkJoin pool for part of an exchange (one thread on a 2-CPU machine):
+     * code that blocks that pool stalls every pipeline, so nothing in the worker may (see {@code NvidiaSmi}).
+     */
     public static HttpClient httpClient(Duration connectTimeout) {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
@@ -55,10 +62,10 @@ public final class ChunkForwarder {
     public final class Forward extends OutputStream {
 
         private static final byte[] END = new byte[0];
-        private static final byte[] ABORT = new byte[0];
 
         private final URI target;
         private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE_BUFFERS);
+        private final QueuePublisher publisher;
         private final CompletableFuture<HttpResponse<byte[]>> response;
         private final long deadline;
         private volatile String failure;
@@ -66,13 +73,15 @@ public final class ChunkForwarder {
         Forward(URI worker, List<URI> pipeline, String chunkId, String token, String checksum, long size) {
             this.target = URI.create(stripSlash(worker.toString()) + "/api/v1/chunks/" + chunkId);
             this.deadline = System.nanoTime() + timeout.toNanos();
-            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofInputStream(QueueInput::new);
+            QueuePublisher body = new QueuePublisher();
+            this.publisher = body;
             HttpRequest.Builder request = HttpRequest.newBuilder(target)
                     .timeout(timeout)
                     .header("Content-Type", "application/octet-stream")
                     .header(ChunkToken.HEADER, token)
                     .header(CHECKSUM_HEADER, checksum)
-                    .PUT(size >= 0 ? HttpRequest.BodyPublishers.fromPublisher(body, size) : body);
+                    .PUT(size >= 0 ? HttpRequest.BodyPublishers.fromPublisher(body, size)
+                            : HttpRequest.BodyPublishers.fromPublisher(body));
             if (!pipeline.isEmpty()) {
                 request.header(PIPELINE_HEADER, String.join(",", pipeline.stream().map(URI::toString).toList()));
             }
@@ -123,8 +132,7 @@ public final class ChunkForwarder {
             if (failure == null) {
                 failure = "aborted";
             }
-            queue.clear();
-            queue.offer(ABORT);
+            publisher.abort();
             response.cancel(true);
         }
 
@@ -132,6 +140,7 @@ public final class ChunkForwarder {
             try {
                 while (failure == null) {
                     if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
+                        publisher.drain();
                         return;
                     }
                     if (System.nanoTime() > deadline) {
@@ -166,46 +175,74 @@ public final class ChunkForwarder {
             }
         }
 
-        /** The request body: the queued buffers, then the end (or an error that breaks the request). */
-        private final class QueueInput extends InputStream {
+        /**
+         * The request body: the queued buffers as they come, then the end (or an error that breaks the request).
+         * Never blocks the HttpClient's threads: buffers are handed over only when the client asked for them and
+         * they are there; {@link #drain} runs on whichever side (writer or client) made progress possible.
+         */
+        private final class QueuePublisher implements Flow.Publisher<ByteBuffer> {
 
-            private byte[] current = new byte[0];
-            private int position;
-            private boolean ended;
+            private final AtomicInteger work = new AtomicInteger();
+            private final AtomicLong demand = new AtomicLong();
+            private volatile Flow.Subscriber<? super ByteBuffer> subscriber;
+            private volatile boolean aborted;
+            private boolean done;
 
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            public void subscribe(Flow.Subscriber<? super ByteBuffer> newSubscriber) {
+                subscriber = newSubscriber;
+                newSubscriber.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                        demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+                        drain();
+                    }
+
+                    @Override
+                    public void cancel() {
+                        if (failure == null) {
+                            failure = "cancelled by the HTTP client";
+                        }
+                        aborted = true;
+                        queue.clear();
+                    }
+                });
             }
 
-            @Override
-            public int read(byte[] into, int offset, int length) throws IOException {
-                if (ended) {
-                    return -1;
+            void abort() {
+                aborted = true;
+                queue.clear();
+                drain();
+            }
+
+            void drain() {
+                if (work.getAndIncrement() != 0) {
+                    return;
                 }
-                while (position >= current.length) {
-                    byte[] next;
-                    try {
-                        next = queue.poll(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("interrupted");
+                do {
+                    Flow.Subscriber<? super ByteBuffer> to = subscriber;
+                    while (to != null && !done) {
+                        if (aborted) {
+                            done = true;
+                            to.onError(new IOException("the upstream write was abandoned"));
+                            break;
+                        }
+                        if (demand.get() == 0) {
+                            break;
+                        }
+                        byte[] item = queue.poll();
+                        if (item == null) {
+                            break;
+                        }
+                        if (item == END) {
+                            done = true;
+                            to.onComplete();
+                            break;
+                        }
+                        demand.decrementAndGet();
+                        to.onNext(ByteBuffer.wrap(item));
                     }
-                    if (next == null || next == ABORT) {
-                        throw new IOException("the upstream write was abandoned");
-                    }
-                    if (next == END) {
-                        ended = true;
-                        return -1;
-                    }
-                    current = next;
-                    position = 0;
-                }
-                int n = Math.min(length, current.length - position);
-                System.arraycopy(current, position, into, offset, n);
-                position += n;
-                return n;
+                } while (work.decrementAndGet() != 0);
             }
         }
     }

@@ -219,6 +219,16 @@ class ChunkStoreIT {
                 .header(ChunkToken.HEADER, token(ChunkOp.READ, readChunk)).timeout(Duration.ofSeconds(20)).build();
         assertThatThrownBy(() -> HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray()))
                 .as("the reader notices: fewer bytes than Content-Length").isInstanceOf(IOException.class);
+        // On the wire: the announced length, then fewer bytes, all of them the chunk's own (nothing appended).
+        byte[] raw = rawGet(w(2), readChunk, token(ChunkOp.READ, readChunk));
+        String head = new String(raw, 0, indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII)),
+                StandardCharsets.US_ASCII);
+        assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("Content-Length: " + data.length);
+        byte[] received = Arrays.copyOfRange(raw, head.length() + 4, raw.length);
+        assertThat(received.length).isLessThan(data.length);
+        byte[] stored = Files.readAllBytes(w(2).chunkFile(readChunk));
+        assertThat(received).isEqualTo(Arrays.copyOf(stored, received.length));
+
         HttpResponse<byte[]> range = get(w(2), readChunk, token(ChunkOp.READ, readChunk), "bytes=0-99");
         assertThat(range.statusCode()).as("a range is served as it is on disk").isEqualTo(206);
 
@@ -488,6 +498,31 @@ class ChunkStoreIT {
             one.rewind();
             channel.write(one, position);
         }
+    }
+
+    /** Everything a plain HTTP/1.1 GET receives until the worker closes the connection. */
+    static byte[] rawGet(Worker worker, String chunkId, String token) throws IOException {
+        URI url = URI.create(worker.url());
+        try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET /api/v1/chunks/" + chunkId + " HTTP/1.1\r\nHost: " + url.getHost()
+                    + "\r\n" + ChunkToken.HEADER + ": " + token + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return socket.getInputStream().readAllBytes();
+        }
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("no end of the response head");
     }
 
     static String unusedPortUrl() throws IOException {

@@ -22,6 +22,12 @@ class ArchitectureTest {
             .or().haveSimpleName("NodeLabels")
             .or().haveSimpleName("Convergence")
             .or().haveSimpleName("CallPolicy")
+            .or().haveSimpleName("ChunkStore")
+            .or().haveSimpleName("ChunkScrubber")
+            .or().haveSimpleName("ChunkAccess")
+            .or().haveSimpleName("ChunkForwarder")
+            .or().haveSimpleName("ChunkRange")
+            .or().haveSimpleName("ByteRate")
             .should().dependOnClassesThat().resideInAPackage("org.springframework..");
 
     /** Features depend downwards only: heartbeat -> registration -> metrics -> identity. */

@@ -96,6 +96,7 @@ class NodeWorkerIT {
                 "--holon.worker.tasks.kill-grace=PT1S",
                 "--holon.worker.resilience.scheduler.wait-in-open-state=PT0.5S",
                 "--holon.worker.data-dir=" + dataDir,
+                "--holon.worker.chunks.token-secret=node-worker-it-chunk-token-secret-0123456789",
                 "--holon.worker.labels=zone=a,rack=r1",
                 "--holon.worker.heartbeat-interval=PT0.2S",
                 "--holon.worker.registration-check-interval=PT0.3S",

@@ -68,7 +68,10 @@ public final class NvidiaSmi {
             process = builder.start();
             process.getOutputStream().close();
             InputStream stdout = process.getInputStream();
-            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> readAll(stdout));
+            // On a thread of its own: a hung nvidia-smi (or a child holding its stdout) must not block the common
+            // ForkJoin pool, which has a single thread on a 2-CPU machine and which the JDK HttpClient relies on.
+            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> readAll(stdout),
+                    task -> Thread.ofPlatform().daemon().name("nvidia-smi-output").start(task));
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("{} did not answer within {}; GPU details from it are ignored", binary.get(), timeout);
                 return List.of();

@@ -20,7 +20,9 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Every servlet service is an OAuth2 resource server trusting Keycloak: bearer tokens only, realm roles as
- * authorities, problem+json for 401/403. Health, metrics and API docs stay open for probes and the gateway.
+ * authorities, problem+json for 401/403. Health, metrics and API docs stay open for probes and the gateway, and
+ * so do the paths a service lists in {@code holon.security.token-free-paths} because it checks another credential
+ * on them itself (a node-worker's chunk routes, authorised by chunk tokens).
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -59,14 +61,20 @@ public class ServletSecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(SecurityFilterChain.class)
     SecurityFilterChain holonSecurityFilterChain(HttpSecurity http, ProblemSecurityHandlers handlers,
-            JwtAuthenticationConverter converter) throws Exception {
+            JwtAuthenticationConverter converter,
+            @Value("${holon.security.token-free-paths:}") String[] tokenFreePaths) throws Exception {
         return http
                 .csrf(csrf -> csrf.disable()) // bearer tokens only: no cookies to forge
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
-                                "/actuator/prometheus", "/v3/api-docs/**", "/error").permitAll()
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(auth -> {
+                    auth.requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
+                            "/actuator/prometheus", "/v3/api-docs/**", "/error").permitAll();
+                    if (tokenFreePaths.length > 0) {
+                        // Paths whose own credential the service checks itself (a node-worker's chunk tokens).
+                        auth.requestMatchers(tokenFreePaths).permitAll();
+                    }
+                    auth.anyRequest().authenticated();
+                })
                 .oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
                         .authenticationEntryPoint(handlers)

@@ -1,0 +1,57 @@
+package dev.holon.worker.chunks;
+
+import jakarta.validation.constraints.AssertTrue;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * {@code holon.worker.chunks.*}: the replicas this worker stores and serves (see docs/storage-data-path.md).
+ *
+ * @param tokenSecret         the key chunk tokens are signed with, the same as storage-service's
+ *                            {@code holon.storage.chunk-token-secret} (at least 32 bytes)
+ * @param maxChunkBytes       the largest chunk accepted (413 above)
+ * @param scrubInterval       time between two scrubs (re-reading every replica)
+ * @param scrubBytesPerSecond how fast a scrub may read
+ * @param pipelineTimeout     longest time a downstream worker of a pipeline (or a replicate target) may take
+ * @param connectTimeout      connect timeout to a downstream worker
+ */
+@Validated
+@ConfigurationProperties("holon.worker.chunks")
+public record ChunkProperties(String tokenSecret, DataSize maxChunkBytes, Duration scrubInterval,
+                              DataSize scrubBytesPerSecond, Duration pipelineTimeout, Duration connectTimeout) {
+
+    public ChunkProperties {
+        maxChunkBytes = maxChunkBytes != null ? maxChunkBytes : DataSize.ofMegabytes(64);
+        scrubInterval = scrubInterval != null ? scrubInterval : Duration.ofHours(1);
+        scrubBytesPerSecond = scrubBytesPerSecond != null ? scrubBytesPerSecond : DataSize.ofMegabytes(32);
+        pipelineTimeout = pipelineTimeout != null ? pipelineTimeout : Duration.ofSeconds(30);
+        connectTimeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(2);
+    }
+
+    @AssertTrue(message = "holon.worker.chunks.token-secret must be set (the same value as storage-service's "
+            + "holon.storage.chunk-token-secret, env HOLON_CHUNK_TOKEN_SECRET) and have at least 32 bytes")
+    public boolean isTokenSecretUsable() {
+        return tokenSecret != null && tokenSecret.getBytes(StandardCharsets.UTF_8).length >= 32;
+    }
+
+    @AssertTrue(message = "holon.worker.chunks: max-chunk-bytes and scrub-bytes-per-second must be positive, "
+            + "scrub-interval, pipeline-timeout and connect-timeout longer than zero")
+    public boolean isEveryLimitPositive() {
+        return maxChunkBytes.toBytes() > 0 && scrubBytesPerSecond.toBytes() > 0 && positive(scrubInterval)
+                && positive(pipelineTimeout) && positive(connectTimeout);
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
+    }
+
+    @Override
+    public String toString() {
+        return "ChunkProperties[tokenSecret=***, maxChunkBytes=" + maxChunkBytes + ", scrubInterval=" + scrubInterval
+                + ", scrubBytesPerSecond=" + scrubBytesPerSecond + ", pipelineTimeout=" + pipelineTimeout + "]";
+    }
+}

@@ -68,11 +68,12 @@ class ComposeTest {
         });
         assertThat(problems).isEmpty();
         // Holon services wait for what they use.
-        for (String module : List.of("registry-service", "scheduler-service")) {
+        for (String module : List.of("registry-service", "scheduler-service", "storage-service")) {
             assertThat(map(services.get(module), "depends_on")).containsKeys("postgres", "kafka", "keycloak", "config-service");
         }
+        assertThat(map(services.get("storage-service"), "depends_on")).containsKey("registry-service");
         assertThat(map(services.get("node-worker"), "depends_on")).containsKeys("registry-service", "kafka", "keycloak", "config-service");
-        assertThat(map(services.get("gateway-service"), "depends_on")).containsKeys("keycloak", "config-service");
+        assertThat(map(services.get("gateway-service"), "depends_on")).containsKeys("keycloak", "config-service", "storage-service");
     }
 
     @Test

@@ -383,6 +383,7 @@ class KubernetesManifestsTest {
         Map<String, Object> secret = ofKind(objects, "Secret").stream().filter(s -> name(s).startsWith("holon-secrets")).findFirst().orElseThrow();
         assertThat(decode(map(secret, "data").get("HOLON_NODE_CLIENT_SECRET"))).isEqualTo(clientSecrets.get("holon-node"));
         assertThat(decode(map(secret, "data").get("HOLON_SCHEDULER_CLIENT_SECRET"))).isEqualTo(clientSecrets.get("holon-service"));
+        assertThat(decode(map(secret, "data").get("HOLON_STORAGE_CLIENT_SECRET"))).isEqualTo(clientSecrets.get("holon-service"));
     }
 
     private static String decode(Object base64) {

@@ -69,6 +69,7 @@ class NetworkPolicyTest {
             new Path("gateway-service", "scheduler-service", 8082),
             new Path("gateway-service", "keycloak", 8080),
             new Path("gateway-service", "config-service", 8888),
+            new Path("gateway-service", "storage-service", 8889),
             new Path("registry-service", "postgres", 5432),
             new Path("registry-service", "kafka", 9093),
             new Path("registry-service", "keycloak", 8080),
@@ -79,6 +80,15 @@ class NetworkPolicyTest {
             new Path("scheduler-service", "config-service", 8888),
             new Path("scheduler-service", "registry-service", 8081),
             new Path("scheduler-service", "node-worker", 8090),
+            new Path("storage-service", "postgres", 5432),
+            new Path("storage-service", "kafka", 9093),
+            new Path("storage-service", "keycloak", 8080),
+            new Path("storage-service", "config-service", 8888),
+            new Path("storage-service", "registry-service", 8081),
+            // chunk PUT/GET/DELETE/replicate at the worker's API port (docs/storage-data-path.md)
+            new Path("storage-service", "node-worker", 8090),
+            // pipeline forwarding of a chunk write and replicate, worker to worker
+            new Path("node-worker", "node-worker", 8090),
             new Path("node-worker", "registry-service", 8081),
             new Path("node-worker", "scheduler-service", 8082),
             new Path("node-worker", "kafka", 9093),
@@ -89,6 +99,7 @@ class NetworkPolicyTest {
             new Path("kafka", "kafka", 9091),
             new Path("kafka-entity-operator", "kafka", 9091),
             new Path("registry-service", "kube-dns", 53),
+            new Path("storage-service", "kube-dns", 53),
             new Path("node-worker", "kube-dns", 53));
 
     /** What Holon does not use: every one must be closed. */
@@ -97,7 +108,7 @@ class NetworkPolicyTest {
             new Path("gateway-service", "kafka", 9093),
             new Path("gateway-service", "node-worker", 8090),
             new Path("node-worker", "postgres", 5432),
-            new Path("node-worker", "node-worker", 8090),
+            new Path("node-worker", "node-worker", 5005),
             new Path("config-service", "postgres", 5432),
             new Path("config-service", "keycloak", 8080),
             new Path("registry-service", "node-worker", 8090),
@@ -112,7 +123,23 @@ class NetworkPolicyTest {
             new Path("other-namespace", "keycloak", 8080),
             new Path("gateway-service", "stranger", 80),
             new Path("registry-service", "other-namespace", 443),
-            new Path("scheduler-service", "gateway-service", 8080));
+            new Path("scheduler-service", "gateway-service", 8080),
+            // storage-service is reached only through the gateway, and reaches only what it uses
+            new Path("ingress-controller", "storage-service", 8889),
+            new Path("stranger", "storage-service", 8889),
+            new Path("other-namespace", "storage-service", 8889),
+            new Path("node-worker", "storage-service", 8889),
+            new Path("scheduler-service", "storage-service", 8889),
+            new Path("registry-service", "storage-service", 8889),
+            new Path("storage-service", "scheduler-service", 8082),
+            new Path("storage-service", "gateway-service", 8080),
+            new Path("storage-service", "node-worker", 5005),
+            new Path("storage-service", "stranger", 80),
+            new Path("storage-service", "other-namespace", 443),
+            new Path("config-service", "node-worker", 8090),
+            new Path("node-worker", "gateway-service", 8080),
+            new Path("stranger", "node-worker", 8090),
+            new Path("other-namespace", "node-worker", 8090));
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})

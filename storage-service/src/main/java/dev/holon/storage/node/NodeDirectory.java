@@ -53,12 +53,13 @@ public class NodeDirectory {
     private volatile List<StorageNode> nodes = List.of();
 
     public NodeDirectory(StorageProperties properties,
-            @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri}") String issuer) {
+            @Value("${holon.storage.token-uri:${spring.security.oauth2.resourceserver.jwt.issuer-uri}/protocol/openid-connect/token}")
+            String tokenUri) {
         ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION)
                 .clientId(properties.clientId())
                 .clientSecret(properties.clientSecret())
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .tokenUri(issuer + "/protocol/openid-connect/token")
+                .tokenUri(tokenUri)
                 .build();
         var registrations = new InMemoryClientRegistrationRepository(registration);
         var manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations,

@@ -173,6 +173,15 @@ class GatewayRoutingIT {
     }
 
     @Test
+    void aPathThatClimbsOutOfItsNamespaceIs400ProblemAndReachesNoService() {
+        JsonNode problem = assertProblem(gateway.get("/api/v1/nodes/x/../../cluster", token("demo")), 400,
+                ProblemType.VALIDATION.uri());
+        assertThat(problem.get("detail").asString()).contains("'..'");
+        assertProblem(gateway.get("/api/v1/nodes/x%2F..%2Fy", token("demo")), 400, ProblemType.VALIDATION.uri());
+        assertThat(registry.received()).isEmpty();
+    }
+
+    @Test
     void aWrongMethodIs405ProblemWithAllow() {
         HttpResponse<String> response = gateway.send(gateway.request("/problems/not-found")
                 .POST(HttpRequest.BodyPublishers.noBody()).build());

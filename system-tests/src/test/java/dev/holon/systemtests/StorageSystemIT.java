@@ -1,0 +1,253 @@
+package dev.holon.systemtests;
+
+import dev.holon.localcluster.cluster.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Files end to end on a real local cluster: uploaded through the gateway, cut into chunks stored three times on the
+ * real workers, read back byte for byte while a replica is corrupt or a worker is dead, and repaired to three live
+ * replicas without anyone asking. Own home and ports.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StorageSystemIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final int MIB = 1024 * 1024;
+    /** Several chunks at the default chunk size (8 MiB), the last one short. */
+    private static final byte[] CONTENT = randomBytes(37 * MIB + 12_345, 42);
+    private static final String FILE = "/api/v1/files/default/system-test/data.bin";
+
+    static LocalCluster cluster;
+    static ClusterApi api;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalCluster.start(ClusterApi.options("cluster-storage", 25080).build());
+        api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anUploadedFileIsStoredThreeTimesOnDistinctWorkersAndReadsBackByteForByte() {
+        Instant started = Instant.now();
+        HttpResponse<String> created = put(FILE, CONTENT, "If-None-Match", "*");
+        long uploadMillis = Duration.between(started, Instant.now()).toMillis();
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("ETag")).isPresent();
+        System.out.printf("upload of %.1f MiB through the gateway: %d ms (%.1f MiB/s)%n", CONTENT.length / (double) MIB,
+                uploadMillis, CONTENT.length / (double) MIB / Math.max(1, uploadMillis) * 1000);
+
+        JsonNode stat = api.get(FILE + "?op=stat&replicas=true").json();
+        assertThat(stat.path("type").asString()).isEqualTo("FILE");
+        assertThat(stat.path("size").asLong()).isEqualTo(CONTENT.length);
+        assertThat(stat.path("checksum").asString()).contains(sha256(CONTENT));
+        assertThat(stat.path("chunks").size()).isGreaterThan(1);
+        Set<String> nodes = api.workerOfNode().keySet();
+        for (JsonNode chunk : stat.path("chunks")) {
+            List<String> replicas = texts(chunk.path("replicas"));
+            assertThat(replicas).as(chunk.toString()).hasSize(3).doesNotHaveDuplicates();
+            assertThat(nodes).containsAll(replicas);
+        }
+
+        started = Instant.now();
+        HttpResponse<byte[]> read = get(FILE, null);
+        System.out.printf("download: %d ms%n", Duration.between(started, Instant.now()).toMillis());
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(sha256(read.body())).isEqualTo(sha256(CONTENT));
+
+        int from = 8 * MIB - 100;
+        int to = 16 * MIB + 99;
+        HttpResponse<byte[]> range = get(FILE, "bytes=" + from + "-" + to);
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(CONTENT, from, to + 1));
+    }
+
+    @Test
+    @Order(2)
+    void aCorruptReplicaIsReadAroundAndReplaced() throws IOException {
+        JsonNode chunk = api.get(FILE + "?op=stat&replicas=true").json().path("chunks").get(0);
+        String chunkId = chunk.path("chunkId").asString();
+        Path replica = replicaFiles(chunkId).getFirst();
+        byte[] bytes = Files.readAllBytes(replica);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(replica, bytes);
+
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<byte[]> read = get(FILE, null);
+            assertThat(read.statusCode()).isEqualTo(200);
+            assertThat(sha256(read.body())).isEqualTo(sha256(CONTENT));
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<Path> files = replicaFiles(chunkId);
+            assertThat(files).hasSize(3);
+            for (Path file : files) {
+                assertThat(Files.readAllBytes(file)).as(file.toString()).isEqualTo(Arrays.copyOfRange(CONTENT, 0,
+                        (int) Files.size(file)));
+            }
+        });
+    }
+
+    @Test
+    @Order(3)
+    void whenAWorkerDiesItsReplicasAreMadeAgainElsewhereAndTheFileStaysReadable() {
+        // With three workers a lost third replica has nowhere to go, so this file keeps two copies: a dead
+        // worker's copies must be made again on the one worker that had none.
+        String twoCopies = "/api/v1/files/default/system-test/two-copies.bin";
+        byte[] content = randomBytes(20 * MIB, 7);
+        HttpResponse<String> created = put(twoCopies + "?replication=2", content, "If-None-Match", "*");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String victim = texts(chunksOf(twoCopies).getFirst().path("replicas")).getFirst();
+        int worker = api.workerOfNode().get(victim);
+
+        Instant killedAt = Instant.now();
+        cluster.process("node-" + worker).kill9();
+
+        HttpResponse<byte[]> read = get(twoCopies, null);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(sha256(read.body())).isEqualTo(sha256(content));
+        System.out.printf("read with node-%d dead: %d ms after the kill%n", worker,
+                Duration.between(killedAt, Instant.now()).toMillis());
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            for (JsonNode chunk : chunksOf(twoCopies)) {
+                List<String> replicas = texts(chunk.path("replicas"));
+                assertThat(replicas).as(chunk.toString()).hasSize(2).doesNotContain(victim).doesNotHaveDuplicates();
+            }
+        });
+        System.out.printf("node-%d killed: every chunk back to 2 live replicas %d ms later%n", worker,
+                Duration.between(killedAt, Instant.now()).toMillis());
+
+        cluster.restart("node-" + worker);
+        await().atMost(Duration.ofSeconds(60)).until(
+                () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == 3);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            for (JsonNode chunk : chunksOf(twoCopies)) {
+                assertThat(texts(chunk.path("replicas"))).as(chunk.toString()).hasSize(2);
+            }
+            for (JsonNode chunk : chunksOf(FILE)) {
+                assertThat(texts(chunk.path("replicas"))).as(chunk.toString()).hasSize(3).doesNotHaveDuplicates();
+            }
+        });
+        assertThat(sha256(get(FILE, null).body())).isEqualTo(sha256(CONTENT));
+    }
+
+    @Test
+    @Order(4)
+    void mistakesAndOtherTenantsGetProblemsAndChangeNothing() {
+        assertProblem(api.get("/api/v1/files/another-tenant/secret.txt?op=stat"), 404);
+        assertProblem(api.get("/api/v1/files/default/system-test/missing.bin?op=stat"), 404);
+        assertProblem(api.get("/api/v1/files/default/system-test/../../another-tenant/x?op=stat"), 400);
+        HttpResponse<String> overwrite = put(FILE, new byte[] {1, 2, 3}, null, null);
+        assertThat(overwrite.statusCode()).as(overwrite.body()).isEqualTo(428);
+        HttpResponse<String> stale = put(FILE, new byte[] {1, 2, 3}, "If-Match", "\"0\"");
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(412);
+        assertThat(ClusterApi.send("GET", cluster.gatewayUrl() + FILE + "?op=stat", null, null).status()).isEqualTo(401);
+        assertThat(sha256(get(FILE, null).body())).isEqualTo(sha256(CONTENT));
+    }
+
+    private static void assertProblem(ClusterApi.Response response, int status) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+    }
+
+    private static List<JsonNode> chunksOf(String file) {
+        List<JsonNode> chunks = new ArrayList<>();
+        api.get(file + "?op=stat&replicas=true").json().path("chunks").forEach(chunks::add);
+        return chunks;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asString()));
+        return values;
+    }
+
+    /** The files named {@code chunkId} under the workers' data directories. */
+    private static List<Path> replicaFiles(String chunkId) throws IOException {
+        try (Stream<Path> files = Files.walk(cluster.home().resolve("data").resolve("workers"))) {
+            return files.filter(f -> f.getFileName().toString().equals(chunkId) && Files.isRegularFile(f)).toList();
+        }
+    }
+
+    private static HttpResponse<String> put(String path, byte[] body, String header, String value) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + api.token())
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (header != null) {
+            request.header(header, value);
+        }
+        return send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<byte[]> get(String path, String range) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + api.token());
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return HTTP.send(request, handler);
+        } catch (IOException e) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

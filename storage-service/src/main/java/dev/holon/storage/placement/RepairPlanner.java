@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 /**
  * Compares each chunk's replicas with its replication factor and the live nodes, and lists what to do: copies to
  * make (fewest live replicas first, from a readable uncorrupted replica to a new distinct writable node chosen by
- * {@link ChunkPlacement}) and replicas to trim (corrupt ones and those on draining nodes once enough good ones exist,
- * and extras beyond the replication factor). A replica on a node that is alive but not UP (SUSPECT) still counts,
+ * {@link ChunkPlacement}) and replicas to trim (corrupt ones as soon as a good one can be read, those on draining
+ * nodes once enough good ones exist, and extras beyond the replication factor). A replica on a node that is alive but not UP (SUSPECT) still counts,
  * so a short hiccup does not start copies; one on a DOWN or unknown node does not count and is never trimmed (the
  * node cannot answer). Plain Java, deterministic for the same inputs.
  */
@@ -63,7 +63,8 @@ public final class RepairPlanner {
         List<StorageNode> good = new ArrayList<>();      // count towards the replication factor
         List<StorageNode> sources = new ArrayList<>();   // may be copied from
         List<StorageNode> holders = new ArrayList<>();   // hold some replica row: never a target
-        List<StorageNode> leaving = new ArrayList<>();   // corrupt or draining, readable: trim once replaced
+        List<StorageNode> corrupt = new ArrayList<>();   // bad bytes on an UP node: trim once a good replica exists
+        List<StorageNode> leaving = new ArrayList<>();   // draining, readable: trim once replaced
         Set<String> seen = new HashSet<>();
         for (Replica replica : chunk.replicas().stream().sorted(Comparator.comparing(Replica::nodeId)).toList()) {
             if (!seen.add(replica.nodeId())) {
@@ -77,7 +78,7 @@ public final class RepairPlanner {
             holders.add(node);
             if (replica.corrupt()) {
                 if (node.up()) {
-                    leaving.add(node);
+                    corrupt.add(node);
                 }
                 continue;
             }
@@ -88,6 +89,13 @@ public final class RepairPlanner {
                 good.add(node);
             } else if (node.draining() && node.up()) {
                 leaving.add(node);
+            }
+        }
+        // A corrupt replica adds nothing, and while it is there its node cannot take a good one (on a cluster as
+        // small as the replication factor no other node can): it goes as soon as a good copy can be read.
+        if (!sources.isEmpty()) {
+            for (StorageNode node : corrupt) {
+                trims.add(new Trim(chunk.chunkId(), node, "corrupt"));
             }
         }
         int missing = chunk.replication() - good.size();
@@ -102,7 +110,7 @@ public final class RepairPlanner {
             return; // trims wait until the copies landed
         }
         for (StorageNode node : leaving) {
-            trims.add(new Trim(chunk.chunkId(), node, node.draining() ? "draining" : "corrupt"));
+            trims.add(new Trim(chunk.chunkId(), node, "draining"));
         }
         if (missing < 0) {
             for (StorageNode extra : extras(good, chunk.replication())) {

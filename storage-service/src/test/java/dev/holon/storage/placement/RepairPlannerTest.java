@@ -49,17 +49,38 @@ class RepairPlannerTest {
     }
 
     @Test
-    void replacesACorruptReplicaThenTrimsIt() {
+    void trimsACorruptReplicaAtOnceAndCopiesAGoodOneElsewhere() {
         var corrupt = new RepairPlanner.ChunkReplicas("c1", 3, List.of(new RepairPlanner.Replica("a", false),
                 new RepairPlanner.Replica("b", false), new RepairPlanner.Replica("c", true)));
-        List<StorageNode> nodes = List.of(up("a"), up("b"), up("c"), up("d"));
-        assertThat(planner.plan(List.of(corrupt), nodes).copies()).singleElement()
-                .satisfies(c -> assertThat(c.target().id()).isEqualTo("d"));
+        var plan = planner.plan(List.of(corrupt), List.of(up("a"), up("b"), up("c"), up("d")));
 
-        var replaced = new RepairPlanner.ChunkReplicas("c1", 3, List.of(new RepairPlanner.Replica("a", false),
-                new RepairPlanner.Replica("b", false), new RepairPlanner.Replica("c", true), new RepairPlanner.Replica("d", false)));
-        assertThat(planner.plan(List.of(replaced), nodes).trims()).singleElement()
-                .satisfies(t -> assertThat(t.node().id()).isEqualTo("c"));
+        assertThat(plan.copies()).singleElement().satisfies(c -> assertThat(c.target().id()).isEqualTo("d"));
+        assertThat(plan.trims()).singleElement().satisfies(t -> {
+            assertThat(t.node().id()).isEqualTo("c");
+            assertThat(t.reason()).isEqualTo("corrupt");
+        });
+    }
+
+    @Test
+    void onAsManyNodesAsReplicasTheCorruptReplicasNodeGetsAGoodOneOnceTheBadOneIsGone() {
+        List<StorageNode> nodes = List.of(up("a"), up("b"), up("c"));
+        var corrupt = new RepairPlanner.ChunkReplicas("c1", 3, List.of(new RepairPlanner.Replica("a", false),
+                new RepairPlanner.Replica("b", false), new RepairPlanner.Replica("c", true)));
+        var first = planner.plan(List.of(corrupt), nodes);
+        assertThat(first.copies()).isEmpty();
+        assertThat(first.trims()).singleElement().satisfies(t -> assertThat(t.node().id()).isEqualTo("c"));
+
+        var trimmed = planner.plan(List.of(chunk("c1", "a", "b")), nodes);
+        assertThat(trimmed.copies()).singleElement().satisfies(c -> assertThat(c.target().id()).isEqualTo("c"));
+    }
+
+    @Test
+    void keepsACorruptReplicaWhileNoGoodOneCanBeRead() {
+        var onlyCorrupt = new RepairPlanner.ChunkReplicas("c1", 3, List.of(new RepairPlanner.Replica("a", true),
+                new RepairPlanner.Replica("b", false)));
+        var plan = planner.plan(List.of(onlyCorrupt), List.of(up("a"), down("b"), up("c")));
+        assertThat(plan.trims()).isEmpty();
+        assertThat(plan.copies()).isEmpty();
     }
 
     @Test

@@ -91,6 +91,7 @@ function apply(envelope) {
 
 export function start() {
   follow('/api/v1/stream', {
+    silenceMs: 40000, // the gateway sends a keepalive comment every 15 s
     onState: up => { connected = up; notify('connection'); },
     onEvent: e => {
       if (e.event === 'reset') {

@@ -5,15 +5,21 @@ import { accessToken, refresh } from './auth.js';
  * remembers the last id and reconnects by itself with Last-Event-ID after a growing pause (1 s .. 15 s).
  * onEvent({event, data, id}); onState(true|false) when the connection opens or drops. Returns close().
  */
-export function follow(url, { onEvent, onState = () => {}, onEnd, lastEventId } = {}) {
+export function follow(url, { onEvent, onState = () => {}, onEnd, lastEventId, silenceMs = 0 } = {}) {
   let closed = false;
   let controller;
   let delay = 1000;
   let lastId = lastEventId;
+  let lastActivity = Date.now();
+  // A stream that stays silent longer than the server's keepalive promises is dead: drop it and reconnect.
+  const watchdog = silenceMs > 0 ? setInterval(() => {
+    if (Date.now() - lastActivity > silenceMs) { lastActivity = Date.now(); controller?.abort(); }
+  }, 5000) : null;
 
   async function connect() {
     while (!closed) {
       controller = new AbortController();
+      lastActivity = Date.now();
       try {
         const headers = { Authorization: `Bearer ${accessToken()}`, Accept: 'text/event-stream' };
         if (lastId) headers['Last-Event-ID'] = lastId;
@@ -32,6 +38,7 @@ export function follow(url, { onEvent, onState = () => {}, onEnd, lastEventId } 
         const ended = await read(response.body);
         if (ended) {
           closed = true;
+          clearInterval(watchdog);
           onEnd?.();
           return;
         }
@@ -55,6 +62,7 @@ export function follow(url, { onEvent, onState = () => {}, onEnd, lastEventId } 
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return false;
+      lastActivity = Date.now();
       buffer += value;
       let nl;
       while ((nl = buffer.search(/\r?\n/)) >= 0) {
@@ -82,5 +90,5 @@ export function follow(url, { onEvent, onState = () => {}, onEnd, lastEventId } 
   }
 
   connect();
-  return () => { closed = true; controller?.abort(); };
+  return () => { closed = true; clearInterval(watchdog); controller?.abort(); };
 }

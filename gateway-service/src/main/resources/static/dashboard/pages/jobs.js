@@ -137,13 +137,27 @@ export function jobPage(main, [id]) {
       } catch (e) { head.querySelector('#cancel-result').textContent = `Cancel failed: ${e.message}`; }
     };
   }
+  // Task cells are updated in place (a live fact must not replace the cell under the pointer).
   function drawTasks() {
-    grid.innerHTML = (job.tasks || []).map(t => `<button class="task badge s-${esc(t.state)}" role="listitem"
-      data-index="${t.index}" data-state="${esc(t.state)}" aria-pressed="${selected === t.index}">
-      <span class="idx">Task ${t.index}</span><span class="state">${esc(t.state)}${t.exitCode != null ? ` (exit ${esc(t.exitCode)})` : ''}</span>
-      <small class="muted">attempt ${esc(t.attempt ?? 1)}${t.nodeId ? ` · ${esc(nodeName(t.nodeId))}` : ''}</small></button>`).join('');
+    const tasks = job.tasks || [];
+    if (grid.children.length !== tasks.length) {
+      grid.innerHTML = tasks.map(t => `<button class="task" role="listitem" data-index="${t.index}"></button>`).join('');
+    }
+    tasks.forEach((t, i) => {
+      const cell = grid.children[i];
+      const html = `<span class="idx">Task ${t.index}</span>${badge(t.state)}
+        <small>${t.exitCode != null ? `exit ${esc(t.exitCode)} · ` : ''}attempt ${esc(t.attempt ?? 1)}${t.nodeId ? ` · ${esc(nodeName(t.nodeId))}` : ''}</small>`;
+      if (cell.dataset.html !== html) { cell.innerHTML = html; cell.dataset.html = html; }
+      cell.className = `task t-${t.state}`;
+      cell.dataset.state = t.state;
+      cell.setAttribute('aria-pressed', String(selected === t.index));
+    });
   }
-  const nodeName = nodeId => live.nodes.get(nodeId)?.hostname || nodeId.slice(0, 8);
+  const nodeName = nodeId => {
+    const n = live.nodes.get(nodeId);
+    const zone = n?.labels?.zone;
+    return n ? `${n.hostname}${zone ? ` (zone ${zone})` : ''}` : nodeId.slice(0, 8);
+  };
   async function load() {
     try {
       job = await json(`/api/v1/jobs/${encodeURIComponent(id)}`);

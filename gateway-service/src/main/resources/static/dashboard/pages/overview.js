@@ -8,21 +8,24 @@ export default function overview(main) {
   main.innerHTML = `<h1>Overview</h1>
     <section class="cards" id="cards" aria-label="Cluster at a glance"></section>
     <section class="charts">
-      <div class="panel"><h2>CPU and memory in use (%)</h2><div id="chart-usage"></div></div>
-      <div class="panel"><h2>Nodes UP</h2><div id="chart-nodes"></div></div>
+      <div class="panel"><h2>CPU and memory in use, last 10 minutes (%)</h2><div id="chart-usage"></div></div>
+      <div class="panel"><h2>Nodes UP, last 10 minutes</h2><div id="chart-nodes"></div></div>
     </section>`;
   const cards = main.querySelector('#cards');
   const width = el => Math.max(280, el.parentElement.clientWidth - 34);
   const usageEl = main.querySelector('#chart-usage');
   const nodesEl = main.querySelector('#chart-nodes');
+  // The x axis always spans the last 10 minutes, however few samples there are yet.
+  const lastMinutes = () => { const now = Date.now() / 1000; return [now - 600, now + 5]; };
   const usage = new uPlot({
-    width: width(usageEl), height: 220, scales: { y: { range: [0, 100] } },
+    width: width(usageEl), height: 220, scales: { x: { time: true, range: lastMinutes }, y: { range: [0, 100] } },
     series: [{}, { label: 'CPU %', stroke: '#2f5fd0', width: 2 },
       { label: 'Memory %', stroke: '#1f8a4c', width: 2, dash: [6, 4] }],
     axes: [{}, { values: (u, v) => v.map(x => `${x}%`) }],
   }, [[], [], []], usageEl);
   const up = new uPlot({
-    width: width(nodesEl), height: 220, scales: { y: { range: (u, min, max) => [0, Math.max(3, max + 1)] } },
+    width: width(nodesEl), height: 220,
+    scales: { x: { time: true, range: lastMinutes }, y: { range: (u, min, max) => [0, Math.max(3, max + 1)] } },
     series: [{}, { label: 'UP', stroke: '#1f8a4c', width: 2, fill: 'rgba(31,138,76,.08)', paths: uPlot.paths.stepped({ align: 1 }) }],
   }, [[], []], nodesEl);
 

@@ -9,6 +9,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -33,6 +37,18 @@ import static org.awaitility.Awaitility.await;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardSystemIT {
+
+    /** On a failure: a screenshot of what the browser showed and its console, to see why. */
+    @RegisterExtension
+    static final TestWatcher ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                Browser.screenshot(browser, "failed-" + context.getRequiredTestMethod().getName());
+                browser.manage().logs().get(LogType.BROWSER).forEach(entry -> System.out.println("browser: " + entry));
+            }
+        }
+    };
 
     static LocalCluster cluster;
     static ClusterApi api;

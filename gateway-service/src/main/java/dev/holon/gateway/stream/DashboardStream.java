@@ -54,7 +54,9 @@ public class DashboardStream {
         String json = new String(EnvelopeJson.write(envelope), StandardCharsets.UTF_8);
         synchronized (wakeups) {
             StreamFact fact = buffer.append(envelope.type(), tenant, json);
-            wakeups.emitNext(fact.sequence(), Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100)));
+            // Best effort on purpose: a stream without demand (or none at all) just misses the wake-up and pulls
+            // the fact from the buffer on its next one; emitNext would terminate the sink on FAIL_OVERFLOW.
+            wakeups.tryEmitNext(fact.sequence());
         }
     }
 
@@ -102,7 +104,9 @@ public class DashboardStream {
                 }
                 return out;
             }, 1);
-            return reset ? Flux.just(resetEvent(cursor.get())).concatWith(facts) : facts;
+            // A comment first, so the response (and its headers) go out at once, before any fact.
+            Flux<ServerSentEvent<String>> opening = Flux.just(ServerSentEvent.<String>builder().comment("connected").build());
+            return opening.concatWith(reset ? Flux.just(resetEvent(cursor.get())).concatWith(facts) : facts);
         });
     }
 

@@ -31,17 +31,24 @@ export default function overview(main) {
 
   function draw() {
     const t = live.totals();
-    const card = (id, label, value, sub) => `<div class="card" id="${id}"><div class="label">${label}</div>
-      <div class="value">${value}</div><div class="sub">${sub}</div></div>`;
-    cards.innerHTML = [
-      card('card-nodes', 'Nodes', `${t.up} UP`, `${t.suspect} SUSPECT · ${t.down} DOWN · ${t.schedulable} schedulable`),
-      card('card-cpu', 'CPU', `${cores(t.cpuUsed)} / ${cores(t.cpuTotal)} cores`,
-        `${t.cpuTotal ? Math.round(100 * t.cpuUsed / t.cpuTotal) : 0}% busy`),
-      card('card-memory', 'Memory', `${mib(t.memUsed)} / ${mib(t.memTotal)}`,
-        `${t.memTotal ? Math.round(100 * t.memUsed / t.memTotal) : 0}% in use`),
-      card('card-gpus', 'GPUs', `${t.gpus}`, t.gpus ? 'on UP nodes' : 'none in the cluster'),
-      card('card-disk', 'Worker disks', `${mib(t.diskUsed)} / ${mib(t.diskTotal)}`, 'used / total on UP nodes'),
-    ].join('');
+    const values = [
+      ['card-nodes', 'Nodes', `${t.up} UP`, `${t.suspect} SUSPECT · ${t.down} DOWN · ${t.schedulable} schedulable`],
+      ['card-cpu', 'CPU', `${cores(t.cpuUsed)} / ${cores(t.cpuTotal)} cores`,
+        `${t.cpuTotal ? Math.round(100 * t.cpuUsed / t.cpuTotal) : 0}% busy`],
+      ['card-memory', 'Memory', `${mib(t.memUsed)} / ${mib(t.memTotal)}`,
+        `${t.memTotal ? Math.round(100 * t.memUsed / t.memTotal) : 0}% in use`],
+      ['card-gpus', 'GPUs', `${t.gpus}`, t.gpus ? 'on UP nodes' : 'none in the cluster'],
+      ['card-disk', 'Worker disks', `${mib(t.diskUsed)} / ${mib(t.diskTotal)}`, 'used / total on UP nodes'],
+    ];
+    if (!cards.children.length) {
+      cards.innerHTML = values.map(([id, label]) => `<div class="card" id="${id}"><div class="label">${label}</div>
+        <div class="value"></div><div class="sub"></div></div>`).join('');
+    }
+    values.forEach(([id, , value, sub]) => { // text only, in place
+      const card = cards.querySelector(`#${id}`);
+      if (card.children[1].textContent !== value) card.children[1].textContent = value;
+      if (card.children[2].textContent !== sub) card.children[2].textContent = sub;
+    });
     const h = live.history;
     usage.setData([h.map(s => s.t), h.map(s => s.cpu), h.map(s => s.mem)]);
     up.setData([h.map(s => s.t), h.map(s => s.up)]);

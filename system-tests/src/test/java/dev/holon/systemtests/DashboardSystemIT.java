@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -195,6 +196,9 @@ class DashboardSystemIT {
         cordon.getFirst().click();
         waitUpTo(20).until(d -> !d.findElements(By.cssSelector("tr[data-node='" + node + "'] [data-state='CORDONED']")).isEmpty());
         Browser.screenshot(browser, "nodes-operator");
+        browser.manage().window().setSize(new Dimension(420, 900)); // a phone: one column, fewer table columns
+        Browser.screenshot(browser, "nodes-narrow");
+        browser.manage().window().setSize(new Dimension(1400, 1000));
         browser.findElement(By.cssSelector("tr[data-node='" + node + "'] button[data-act='uncordon']")).click();
         waitUpTo(20).until(d -> d.findElements(By.cssSelector("tr[data-node='" + node + "'] [data-state='CORDONED']")).isEmpty());
     }

@@ -23,7 +23,10 @@ export function follow(url, { onEvent, onState = () => {}, onEnd, lastEventId, s
       try {
         const headers = { Authorization: `Bearer ${accessToken()}`, Accept: 'text/event-stream' };
         if (lastId) headers['Last-Event-ID'] = lastId;
-        const response = await fetch(url, { headers, signal: controller.signal, cache: 'no-store' });
+        // The gateway answers at once (a ':connected' comment); a request still unanswered after 10 s is retried.
+        const connectTimer = setTimeout(() => controller.abort(), 10000);
+        const response = await fetch(url, { headers, signal: controller.signal, cache: 'no-store' })
+          .finally(() => clearTimeout(connectTimer));
         if (response.status === 401) {
           await refresh();
           continue;

@@ -118,6 +118,7 @@ class DashboardSystemIT {
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("kc-login")).click();
         waitUpTo(30).until(ExpectedConditions.textToBe(By.id("user-name"), user));
+        waitUpTo(40).until(ExpectedConditions.textToBe(By.id("live"), "live")); // the SSE stream is open
     }
 
     static void open(String hash) {
@@ -181,6 +182,10 @@ class DashboardSystemIT {
         open("jobs");
         waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs-body"), "dashboard-six"));
         Browser.screenshot(browser, "jobs-list");
+
+        open("overview"); // by now the charts have a few minutes of samples, with node-2's fall
+        waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("card-nodes"), "2 UP"));
+        Browser.screenshot(browser, "overview-later");
     }
 
     @Test

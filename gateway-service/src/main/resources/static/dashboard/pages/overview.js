@@ -2,21 +2,21 @@ import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import * as live from '../live.js';
 import { cores, mib } from '../format.js';
 
-// Overview: nodes by state and the cluster's capacity and usage, with charts of the last 15 minutes
+// Overview: nodes by state and the cluster's capacity and usage, with charts of the last 5 minutes
 // (samples come from the live heartbeats; the charts are uPlot's).
 export default function overview(main) {
   main.innerHTML = `<h1>Overview</h1>
     <section class="cards" id="cards" aria-label="Cluster at a glance"></section>
     <section class="charts">
-      <div class="panel"><h2>CPU and memory in use, last 10 minutes (%)</h2><div id="chart-usage"></div></div>
-      <div class="panel"><h2>Nodes UP, last 10 minutes</h2><div id="chart-nodes"></div></div>
+      <div class="panel"><h2>CPU and memory in use, last 5 minutes (%)</h2><div id="chart-usage"></div></div>
+      <div class="panel"><h2>Nodes UP, last 5 minutes</h2><div id="chart-nodes"></div></div>
     </section>`;
   const cards = main.querySelector('#cards');
   const width = el => Math.max(280, el.parentElement.clientWidth - 34);
   const usageEl = main.querySelector('#chart-usage');
   const nodesEl = main.querySelector('#chart-nodes');
-  // The x axis always spans the last 10 minutes, however few samples there are yet.
-  const lastMinutes = () => { const now = Date.now() / 1000; return [now - 600, now + 5]; };
+  // The x axis always spans the last 5 minutes, however few samples there are yet.
+  const lastMinutes = () => { const now = Date.now() / 1000; return [now - 300, now + 5]; };
   const usage = new uPlot({
     width: width(usageEl), height: 220, scales: { x: { time: true, range: lastMinutes }, y: { range: [0, 100] } },
     series: [{}, { label: 'CPU %', stroke: '#2f5fd0', width: 2 },

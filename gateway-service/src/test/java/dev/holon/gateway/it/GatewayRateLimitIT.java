@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Per-user request limits: a burst over the allowance gets 429 problems; other users are not affected. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.cloud.config.enabled=false",
+        "holon.gateway.stream.enabled=false",
         "holon.gateway.rate-limit-per-second=5"})
 class GatewayRateLimitIT {
 

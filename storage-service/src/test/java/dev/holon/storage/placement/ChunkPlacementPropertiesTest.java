@@ -113,9 +113,17 @@ class ChunkPlacementPropertiesTest {
         for (int i = 1; i < plan.copies().size(); i++) {
             assertThat(plan.copies().get(i - 1).liveReplicas()).isLessThanOrEqualTo(plan.copies().get(i).liveReplicas());
         }
+        Map<String, StorageNode> nodeById = nodes.stream()
+                .collect(Collectors.toMap(StorageNode::id, Function.identity(), (a, b) -> a));
         for (RepairPlanner.Trim trim : plan.trims()) {
             assertThat(trim.node().up()).as("only a node that can answer is asked to delete").isTrue();
-            assertThat(plan.copies()).noneMatch(c -> c.chunkId().equals(trim.chunkId()));
+            if (trim.reason().equals("corrupt")) {
+                assertThat(byId.get(trim.chunkId()).replicas()).as("a good replica is left to copy from")
+                        .anyMatch(r -> !r.corrupt() && nodeById.containsKey(r.nodeId())
+                                && nodeById.get(r.nodeId()).readable());
+            } else {
+                assertThat(plan.copies()).noneMatch(c -> c.chunkId().equals(trim.chunkId()));
+            }
         }
         assertThat(planner.plan(chunks, List.copyOf(nodes))).isEqualTo(plan);
     }

@@ -227,7 +227,7 @@ class DashboardSystemIT {
         waitUpTo(60).until(ExpectedConditions.textToBePresentInElementLocated(By.id("upload-status"), "Uploaded"));
         waitUpTo(20).until(d -> !d.findElements(By.cssSelector("#files-body tr[data-file='dashboard-upload.txt']")).isEmpty());
         browser.findElement(By.cssSelector("#files-body tr[data-file='dashboard-upload.txt'] a[data-stat]")).click();
-        waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("file-detail"), "Replicas"));
+        waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("file-detail"), "Chunks and their replicas"));
         Browser.screenshot(browser, "files-uploaded");
         browser.findElement(By.cssSelector("#files-body tr[data-file='dashboard-upload.txt'] button[data-download]")).click();
         Path downloaded = downloads.resolve("dashboard-upload.txt");

@@ -2,10 +2,12 @@ package dev.holon.systemtests;
 
 import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
+import dev.holon.localcluster.infra.PostgresHost;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +53,27 @@ final class ClusterApi {
                 .home(Path.of("target", name).toAbsolutePath())
                 .portBase(portBase)
                 .stopOnExit(true);
+    }
+
+    /**
+     * {@link #options} for a cluster that starts from empty data: whatever an earlier run left (files, tasks,
+     * cordons, an older realm) would change what the test sees.
+     */
+    static ClusterOptions.Builder freshOptions(String name, int portBase) {
+        Path home = Path.of("target", name).toAbsolutePath();
+        LocalCluster.attach(home, null).ifPresent(LocalCluster::stop);
+        PostgresHost.stopOrphan(home.resolve("data").resolve("postgres"));
+        Path data = home.resolve("data");
+        if (Files.exists(data)) {
+            try (Stream<Path> paths = Files.walk(data)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + data, e);
+            }
+        }
+        return options(name, portBase);
     }
 
     /** The demo user's view of the cluster, once its three workers are UP. */

@@ -1,6 +1,5 @@
 package dev.holon.systemtests;
 
-import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -21,17 +20,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import dev.holon.localcluster.infra.PostgresHost;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,33 +60,10 @@ class DashboardSystemIT {
     @BeforeAll
     static void startClusterAndBrowser() throws Exception {
         Browser.require();
-        // A fresh cluster every time: no cordon left from an earlier run, and the realm (with the dashboard's
-        // client) imported anew.
-        Path home = Path.of("target", "cluster-dashboard").toAbsolutePath();
-        LocalCluster.attach(home).ifPresent(LocalCluster::stop);
-        PostgresHost.stopOrphan(home.resolve("data/postgres"));
-        deleteRecursively(home.resolve("data"));
-        cluster = LocalCluster.start(ClusterOptions.builder()
-                .home(home)
-                .portBase(27080)
-                .replaceRunning(true)
-                .stopOnExit(true)
-                .build());
-        api = new ClusterApi(cluster, cluster.accessToken("demo", "holon-demo"));
-        await().atMost(Duration.ofSeconds(60)).until(
-                () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == 3);
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-dashboard", 27080).replaceRunning(true).build());
+        api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
         downloads = Files.createDirectories(Path.of("target", "downloads").toAbsolutePath());
         browser = Browser.start(downloads);
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 
     @AfterAll

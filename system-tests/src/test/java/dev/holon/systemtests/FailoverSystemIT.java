@@ -10,9 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +19,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,26 +38,12 @@ class FailoverSystemIT {
     static ClusterApi admin;
 
     @BeforeAll
-    static void startCluster() throws IOException {
-        // tasks and nodes left by an earlier run would change what placement does
-        deleteData(Path.of("target", "cluster-failover").toAbsolutePath());
-        cluster = LocalCluster.start(ClusterApi.options("cluster-failover", 24080).schedulerReplicas(2).build());
+    static void startCluster() {
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-failover", 24080).schedulerReplicas(2).build());
         api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
         admin = new ClusterApi(cluster, cluster.accessToken("admin", "holon-admin"));
     }
 
-
-    private static void deleteData(Path home) throws IOException {
-        Path data = home.resolve("data");
-        LocalCluster.attach(home, null).ifPresent(LocalCluster::stop);
-        if (Files.exists(data)) {
-            try (Stream<Path> paths = Files.walk(data)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
 
     @AfterAll
     static void stopCluster() {

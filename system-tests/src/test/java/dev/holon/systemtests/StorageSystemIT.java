@@ -50,7 +50,7 @@ class StorageSystemIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.start(ClusterApi.options("cluster-storage", 25080).build());
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-storage", 25080).build());
         api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
     }
 

@@ -12,6 +12,8 @@ import dev.holon.scheduler.job.JobRepository.JobRow;
 import dev.holon.scheduler.job.JobRepository.TaskRow;
 import dev.holon.scheduler.placement.LabelConstraint;
 import dev.holon.scheduler.staging.StagingPath;
+import dev.holon.scheduler.staging.InputLocations;
+import dev.holon.scheduler.placement.InputLocalityScorer;
 import dev.holon.scheduler.task.TaskStateMachine;
 import dev.holon.scheduler.task.TaskTransitions;
 import dev.holon.scheduler.task.TasksPending;
@@ -48,10 +50,12 @@ public class JobService {
     private final SchedulerProperties properties;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final InputLocations inputLocations;
 
     public JobService(JobRepository jobs, TaskTransitions transitions, Outbox outbox, SchedulerProperties properties,
-            Clock clock, ApplicationEventPublisher events) {
+            Clock clock, ApplicationEventPublisher events, InputLocations inputLocations) {
         this.events = events;
+        this.inputLocations = inputLocations;
         this.jobs = jobs;
         this.transitions = transitions;
         this.outbox = outbox;
@@ -79,11 +83,14 @@ public class JobService {
                 return replay(previous.get(), hash, idempotencyKey);
             }
         }
+        InputLocalityScorer.JobInputs located = inputs.isEmpty() ? new InputLocalityScorer.JobInputs(0, Map.of())
+                : inputLocations.of(inputs);
         String id = Ids.newId();
         JobRow row = new JobRow(id, job.name(), caller.username(), caller.tenant(), job.command(), job.env(),
                 job.constraints(), job.resources().cpuMillis(), job.resources().memoryMiB(), job.resources().gpus(),
                 job.count(), job.strategy(), job.maxRetries(), job.retryBackoffSeconds(), job.timeoutSeconds(),
-                job.priority(), "PENDING", null, false, hash, now, now, inputs, outputDir);
+                job.priority(), "PENDING", null, false, hash, now, now, inputs, outputDir, located.totalBytes(),
+                located.bytesByNode());
         try {
             jobs.insertJob(row, idempotencyKey);
         } catch (DuplicateKeyException e) {

@@ -74,6 +74,31 @@ class StagingSystemIT {
         }
     }
 
+    /** An input with one replica: with otherwise equal nodes, its task runs where that replica is. */
+    @Test
+    void aTaskRunsOnTheNodeHoldingItsInput() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> uploaded = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
+                        + "/api/v1/files/default/in/" + run + "/one.bin?replication=1"))
+                .header("Authorization", "Bearer " + api.token())
+                .header("Content-Type", "application/octet-stream").header("If-None-Match", "*")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[1 << 20])).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        JsonNode stat = api.get("/api/v1/files/default/in/" + run + "/one.bin?op=stat&replicas=true").json();
+        String holder = stat.path("chunks").get(0).path("replicas").get(0).asString();
+
+        for (int i = 0; i < 3; i++) {
+            String jobId = api.submit("""
+                    {"name":"near-data","command":["sh","-c","test -s $HOLON_INPUT_DIR/one.bin"],
+                     "inputs":["/in/%s/one.bin"],"resources":{"cpuMillis":100,"memoryMiB":64,"gpus":0}}"""
+                    .formatted(run));
+            JsonNode job = api.awaitFinished(jobId, Duration.ofSeconds(60));
+            assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            assertThat(job.path("tasks").get(0).path("nodeId").asString()).as("node of the task").isEqualTo(holder);
+        }
+    }
+
     @Test
     void aJobNamingAMissingInputFailsWithTheReasonAndNeverStartsItsTask() {
         String run = UUID.randomUUID().toString().substring(0, 8);

@@ -342,7 +342,7 @@ class NodeWorkerIT {
 
     private static AssignTask assignment(String attemptId, String script) throws IOException {
         return new AssignTask("task-" + attemptId, attemptId, "job-it", 0, 1, nodeId(), SchedulerStandIn.FENCING_TOKEN,
-                List.of("sh", "-c", script), Map.of(), 100, 64, 0, 0, "default");
+                List.of("sh", "-c", script), Map.of(), 100, 64, 0, 0, "default", List.of(), null);
     }
 
     private static TaskEvent.TaskExited awaitExit(String attemptId) {

@@ -89,7 +89,7 @@ final class SchedulerStandIn implements AutoCloseable {
             List<AssignTask> items = desired.stream()
                     .map(a -> new AssignTask(a.taskId(), a.attemptId(), a.jobId(), a.index(), a.count(), nodeId,
                             a.fencingToken(), a.command(), a.env(), a.cpuMillis(), a.memoryMiB(), a.gpus(),
-                            a.timeoutSeconds(), a.tenant()))
+                            a.timeoutSeconds(), a.tenant(), a.inputs(), a.outputDir()))
                     .toList();
             String body = JSON.writeValueAsString(new NodeAssignments(nodeId, FENCING_TOKEN, Instant.now(), items));
             polls.add(new Poll(nodeId, send(exchange, 200, body), items.stream().map(AssignTask::attemptId).toList()));

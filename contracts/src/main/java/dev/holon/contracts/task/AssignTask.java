@@ -6,6 +6,10 @@ import java.util.Map;
 /**
  * Command on {@code holon.task.assignments}, keyed by node id: run this attempt of a task. A worker must refuse
  * a command whose {@code fencingToken} is lower than the highest it has seen (it comes from a deposed scheduler).
+ * {@code inputs} are tenant-qualified file paths ({@code /<tenant>/...}) the worker stages into the task's
+ * {@code inputs/} folder before it starts (empty when none); {@code outputDir} ({@code /<tenant>/...}, null when
+ * none) is where the files the task leaves in {@code outputs/} are stored after it succeeded, under
+ * {@code task-<index>/}.
  */
 public record AssignTask(
         String taskId,
@@ -21,5 +25,11 @@ public record AssignTask(
         long memoryMiB,
         int gpus,
         long timeoutSeconds,
-        String tenant) {
+        String tenant,
+        List<String> inputs,
+        String outputDir) {
+
+    public AssignTask {
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+    }
 }

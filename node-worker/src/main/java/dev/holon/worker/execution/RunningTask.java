@@ -74,9 +74,17 @@ public final class RunningTask {
 
     /** An attempt that never ran; its result is already complete. */
     static RunningTask failedToStart(String attemptId, TaskSandbox sandbox, Instant at, String why) {
+        return ended(attemptId, sandbox, at, TaskResult.failedToStart(attemptId, at, why));
+    }
+
+    /** An attempt that was deliberately not started (its working directory could not be prepared): {@code reason}. */
+    static RunningTask notStarted(String attemptId, TaskSandbox sandbox, Instant at, String reason) {
+        return ended(attemptId, sandbox, at, new TaskResult(attemptId, null, reason, at, at, ResourceUsage.UNKNOWN));
+    }
+
+    private static RunningTask ended(String attemptId, TaskSandbox sandbox, Instant at, TaskResult result) {
         RunningTask task = new RunningTask(attemptId, sandbox, at, null, null, null, Isolation.Namespaces.NONE,
                 Isolation.MemoryLimit.NONE, Duration.ZERO, null, Clock.systemUTC(), t -> { });
-        TaskResult result = TaskResult.failedToStart(attemptId, at, why);
         if (sandbox != null) {
             try {
                 AttemptRecord.writeResult(sandbox.resultFile(), result);

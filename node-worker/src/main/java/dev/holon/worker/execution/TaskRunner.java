@@ -94,6 +94,14 @@ public final class TaskRunner implements AutoCloseable {
      * files are left alone.
      */
     public RunningTask start(TaskSpec spec) {
+        return start(spec, null);
+    }
+
+    /**
+     * As {@link #start(TaskSpec)}, with {@code preparer} (may be null) filling the working directory before the
+     * process starts; when it fails, the attempt ends at once with its reason and never starts.
+     */
+    public RunningTask start(TaskSpec spec, WorkDirPreparer preparer) {
         Objects.requireNonNull(spec, "spec");
         if (closed) {
             throw new IllegalStateException("the task runner is closed");
@@ -142,6 +150,20 @@ public final class TaskRunner implements AutoCloseable {
         if (missing != null) {
             releaseUid(uid, sandbox);
             return RunningTask.failedToStart(attemptId, sandbox, startedAt, missing);
+        }
+        if (preparer != null) {
+            try {
+                Map<String, String> added = preparer.prepare(sandbox.workDir(), user == null ? -1 : user.uid(),
+                        user == null ? -1 : user.gid());
+                baseEnv.putAll(added);
+                added.keySet().forEach(ownEnv::remove);
+            } catch (WorkDirPreparer.NotPrepared e) {
+                releaseUid(uid, sandbox);
+                return RunningTask.notStarted(attemptId, sandbox, startedAt, e.getMessage());
+            } catch (RuntimeException e) {
+                releaseUid(uid, sandbox);
+                return RunningTask.failedToStart(attemptId, sandbox, startedAt, "cannot prepare its working directory: " + e);
+            }
         }
         TaskCgroup cgroup = null;
         if (host.cgroups() != null) {

@@ -42,10 +42,10 @@ import java.time.Clock;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ResilienceProperties.class)
-class RegistrationConfiguration {
+public class RegistrationConfiguration {
 
     /** The registration id of the node's client in Spring Security's client registry. */
-    static final String NODE_CLIENT = "holon-node";
+    public static final String NODE_CLIENT = "holon-node";
 
     @Bean
     EnrolmentStatus enrolmentStatus() {

@@ -9,6 +9,7 @@ import dev.holon.worker.execution.RunningTask;
 import dev.holon.worker.execution.TaskResult;
 import dev.holon.worker.execution.TaskRunner;
 import dev.holon.worker.execution.TaskSpec;
+import dev.holon.worker.staging.TaskStaging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class TaskAssignments {
     private final TaskReporter reporter;
     private final Clock clock;
     private final Convergence convergence = new Convergence();
+    private final TaskStaging staging;
     /**
      * Starting an attempt takes tens of milliseconds (uid, cgroup, records, fork): starts run side by side here, so a
      * burst of assignments does not queue behind one thread. Guarded by {@code this}: attempts being started, and
@@ -64,6 +66,13 @@ public final class TaskAssignments {
 
     public TaskAssignments(String nodeId, TaskRunner runner, FencingToken fencing, TaskReporter reporter,
                            Clock clock) {
+        this(nodeId, runner, fencing, reporter, clock, null);
+    }
+
+    /** With {@code staging} (may be null: none), inputs are fetched before a start and outputs stored after success. */
+    public TaskAssignments(String nodeId, TaskRunner runner, FencingToken fencing, TaskReporter reporter,
+                           Clock clock, TaskStaging staging) {
+        this.staging = staging;
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.runner = runner;
         this.fencing = fencing;
@@ -157,7 +166,7 @@ public final class TaskAssignments {
         }
         starting.add(spec.attemptId());
         try {
-            starts.execute(() -> startNow(spec));
+            starts.execute(() -> startNow(spec, assign));
         } catch (RejectedExecutionException e) {
             starting.remove(spec.attemptId());
             throw e;
@@ -165,10 +174,10 @@ public final class TaskAssignments {
         return Outcome.STARTED;
     }
 
-    private void startNow(TaskSpec spec) {
+    private void startNow(TaskSpec spec, AssignTask assign) {
         RunningTask task;
         try {
-            task = runner.start(spec);
+            task = runner.start(spec, staging == null ? null : staging.preparer(spec.attemptId(), assign.inputs()));
         } finally {
             synchronized (this) {
                 starting.remove(spec.attemptId());
@@ -179,7 +188,7 @@ public final class TaskAssignments {
             reporter.report(new TaskEvent.TaskStarted(spec.jobId(), spec.taskId(), spec.attemptId(), nodeId,
                     task.startedAt()), spec.tenant());
         }
-        reportExit(task, spec.jobId(), spec.taskId(), spec.tenant());
+        reportExit(task, spec.jobId(), spec.taskId(), spec.tenant(), assign);
         synchronized (this) {
             if (cancelledWhileStarting.remove(spec.attemptId())) {
                 task.cancel();
@@ -207,7 +216,7 @@ public final class TaskAssignments {
         for (AttemptRecord leftover : runner.leftovers()) {
             try {
                 RunningTask task = runner.adopt(leftover);
-                reportExit(task, leftover.jobId(), leftover.taskId(), leftover.tenant());
+                reportExit(task, leftover.jobId(), leftover.taskId(), leftover.tenant(), null);
                 adopted++;
             } catch (RuntimeException e) {
                 log.warn("cannot adopt attempt {}: {}", leftover.attemptId(), e.toString());
@@ -216,13 +225,29 @@ public final class TaskAssignments {
         return adopted;
     }
 
-    private void reportExit(RunningTask task, String jobId, String taskId, String tenant) {
+    /**
+     * Reports the attempt's end once its result is known; a success of an assignment with an output folder is
+     * reported only after its outputs are stored, and as a failure ({@code output upload failed: ...}) when they
+     * could not be.
+     */
+    private void reportExit(RunningTask task, String jobId, String taskId, String tenant, AssignTask assign) {
         task.result().whenComplete((result, error) -> {
             if (error != null) {
                 log.warn("attempt {}: no result: {}", task.attemptId(), error.toString());
                 reporter.report(new TaskEvent.TaskExited(jobId, taskId, task.attemptId(), nodeId, NO_EXIT_CODE,
                         "worker error: " + error, clock.instant()), tenant);
                 return;
+            }
+            if (staging != null && assign != null && assign.outputDir() != null && result.succeeded()
+                    && task.sandbox() != null) {
+                String failure = staging.storeOutputs(task.sandbox().workDir(), assign.outputDir(), assign.index())
+                        .orElse(null);
+                if (failure != null) {
+                    log.warn("attempt {}: {}", task.attemptId(), failure);
+                    reporter.report(new TaskEvent.TaskExited(jobId, taskId, task.attemptId(), nodeId, NO_EXIT_CODE,
+                            failure, clock.instant()), tenant);
+                    return;
+                }
             }
             reporter.report(exited(jobId, taskId, task.attemptId(), result), tenant);
         });

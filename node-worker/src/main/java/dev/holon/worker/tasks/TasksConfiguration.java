@@ -10,6 +10,13 @@ import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.registration.EnrolmentStatus;
 import dev.holon.worker.resilience.ResilienceProperties;
 import dev.holon.worker.resilience.ResilientCall;
+import dev.holon.worker.registration.RegistrationConfiguration;
+import dev.holon.worker.staging.HttpStorageFiles;
+import dev.holon.worker.staging.StagingProperties;
+import dev.holon.worker.staging.TaskStaging;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,7 +35,7 @@ import java.time.Duration;
  * desired state and the log endpoint's reader.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TaskProperties.class)
+@EnableConfigurationProperties({TaskProperties.class, StagingProperties.class})
 class TasksConfiguration {
 
     static Path tasksRoot(WorkerProperties worker) {
@@ -50,12 +57,27 @@ class TasksConfiguration {
         return new TaskLogs(runner.options().root());
     }
 
+    /** Task staging against storage-service, as the node (client credentials, role {@code node}). */
+    @Bean
+    TaskStaging taskStaging(StagingProperties staging, OAuth2AuthorizedClientManager nodeAuthorizedClientManager) {
+        OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest
+                .withClientRegistrationId(RegistrationConfiguration.NODE_CLIENT).principal("node-worker").build();
+        return new TaskStaging(new HttpStorageFiles(staging.storageUrl(), () -> {
+            OAuth2AuthorizedClient client = nodeAuthorizedClientManager.authorize(request);
+            if (client == null) {
+                throw new IllegalStateException("no node token for storage-service");
+            }
+            return client.getAccessToken().getTokenValue();
+        }, staging.storageConnectTimeout(), staging.storageTimeout()));
+    }
+
     @Bean
     TaskAssignments taskAssignments(NodeIdentity identity, TaskRunner runner, WorkerProperties worker,
-                                    KafkaTemplate<String, EventEnvelope<?>> kafka, Envelopes envelopes, Clock clock) {
+                                    KafkaTemplate<String, EventEnvelope<?>> kafka, Envelopes envelopes, Clock clock,
+                                    TaskStaging staging) {
         TaskAssignments assignments = new TaskAssignments(identity.nodeId(), runner,
                 new FencingToken(worker.dataDir().resolve("fencing-token")), new KafkaTaskReporter(kafka, envelopes),
-                clock);
+                clock, staging);
         assignments.adoptLeftovers();
         return assignments;
     }

@@ -16,7 +16,7 @@ class ConvergenceTest {
 
     private static AssignTask assign(String attemptId) {
         return new AssignTask("task-" + attemptId, attemptId, "job-1", 0, 1, "node-a", 1, List.of("true"), Map.of(),
-                100, 64, 0, 0, "default");
+                100, 64, 0, 0, "default", List.of(), null);
     }
 
     private static Function<String, Convergence.Local> known(Map<String, Convergence.Local> local) {

@@ -60,7 +60,7 @@ class TaskAssignmentsTest {
 
     private static AssignTask assign(String attemptId, long token, String... command) {
         return new AssignTask("task-1", attemptId, "job-1", 0, 1, NODE, token, List.of(command), Map.of(), 100, 64, 0,
-                60, "tenant-a");
+                60, "tenant-a", List.of(), null);
     }
 
     @Test
@@ -109,7 +109,7 @@ class TaskAssignmentsTest {
         TaskAssignments assignments = assignments(runner);
         assertThat(assignments.isForThisNode("node-b")).isFalse();
         AssignTask other = new AssignTask("t", "att-6", "j", 0, 1, "node-b", 1, List.of("true"), Map.of(), 100, 64, 0,
-                0, "tenant-a");
+                0, "tenant-a", List.of(), null);
         assertThat(assignments.assign(other)).isEqualTo(TaskAssignments.Outcome.NOT_FOR_THIS_NODE);
         assertThat(reports).isEmpty();
     }
@@ -131,7 +131,7 @@ class TaskAssignmentsTest {
     void anInvalidAssignmentIsReportedAsFailedToStart() {
         TaskAssignments assignments = assignments(runner);
         AssignTask empty = new AssignTask("task-1", "att-8", "job-1", 0, 1, NODE, 1, List.of(), Map.of(), 100, 64, 0,
-                0, "tenant-a");
+                0, "tenant-a", List.of(), null);
         assertThat(assignments.assign(empty)).isEqualTo(TaskAssignments.Outcome.INVALID);
         assertThat(((TaskEvent.TaskExited) reports.getFirst()).reason()).startsWith("failed to start: ");
     }

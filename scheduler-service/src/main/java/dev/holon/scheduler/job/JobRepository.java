@@ -36,7 +36,8 @@ public class JobRepository {
     public record JobRow(String id, String name, String owner, String tenant, List<String> command,
             Map<String, String> env, List<String> constraints, long cpuMillis, long memoryMiB, int gpus, int count,
             Strategy strategy, int maxRetries, int retryBackoffSeconds, long timeoutSeconds, int priority, String state,
-            String pendingReason, boolean cancelRequested, String requestHash, Instant createdAt, Instant updatedAt) {
+            String pendingReason, boolean cancelRequested, String requestHash, Instant createdAt, Instant updatedAt,
+            List<String> inputs, String outputDir, long inputBytes, Map<String, Long> inputBytesByNode) {
     }
 
     /** A task row: the task and its current attempt ({@code notBefore}: a retry is not placed earlier). */
@@ -60,13 +61,15 @@ public class JobRepository {
         jdbc.sql("""
                 INSERT INTO job (id, name, owner, tenant, command, env, constraints, cpu_millis, memory_mib, gpus,
                                  task_count, strategy, max_retries, retry_backoff_seconds, timeout_seconds, priority, state,
-                                 idempotency_key, request_hash, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                 idempotency_key, request_hash, created_at, updated_at, inputs, output_dir,
+                                 input_bytes, input_bytes_by_node)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(job.id(), job.name(), job.owner(), job.tenant(), JSON.writeValueAsString(job.command()),
                         JSON.writeValueAsString(job.env()), JSON.writeValueAsString(job.constraints()), job.cpuMillis(),
                         job.memoryMiB(), job.gpus(), job.count(), job.strategy().name(), job.maxRetries(),
                         job.retryBackoffSeconds(), job.timeoutSeconds(), job.priority(), job.state(), idempotencyKey, job.requestHash(),
-                        ts(job.createdAt()), ts(job.updatedAt()))
+                        ts(job.createdAt()), ts(job.updatedAt()), JSON.writeValueAsString(job.inputs()), job.outputDir(),
+                        job.inputBytes(), JSON.writeValueAsString(job.inputBytesByNode()))
                 .update();
     }
 
@@ -284,7 +287,9 @@ public class JobRepository {
                 Strategy.valueOf(rs.getString("strategy")), rs.getInt("max_retries"), rs.getInt("retry_backoff_seconds"), rs.getLong("timeout_seconds"),
                 rs.getInt("priority"), rs.getString("state"), rs.getString("pending_reason"),
                 rs.getBoolean("cancel_requested"), rs.getString("request_hash"), instant(rs, "created_at"),
-                instant(rs, "updated_at"));
+                instant(rs, "updated_at"), JSON.readValue(rs.getString("inputs"), new TypeReference<List<String>>() { }),
+                rs.getString("output_dir"), rs.getLong("input_bytes"),
+                JSON.readValue(rs.getString("input_bytes_by_node"), new TypeReference<Map<String, Long>>() { }));
     }
 
     private static TaskRow task(ResultSet rs, int row) throws SQLException {

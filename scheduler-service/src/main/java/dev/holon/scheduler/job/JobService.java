@@ -11,6 +11,9 @@ import dev.holon.scheduler.job.JobRepository.AttemptRow;
 import dev.holon.scheduler.job.JobRepository.JobRow;
 import dev.holon.scheduler.job.JobRepository.TaskRow;
 import dev.holon.scheduler.placement.LabelConstraint;
+import dev.holon.scheduler.staging.StagingPath;
+import dev.holon.scheduler.staging.InputLocations;
+import dev.holon.scheduler.placement.InputLocalityScorer;
 import dev.holon.scheduler.task.TaskStateMachine;
 import dev.holon.scheduler.task.TaskTransitions;
 import dev.holon.scheduler.task.TasksPending;
@@ -47,10 +50,12 @@ public class JobService {
     private final SchedulerProperties properties;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final InputLocations inputLocations;
 
     public JobService(JobRepository jobs, TaskTransitions transitions, Outbox outbox, SchedulerProperties properties,
-            Clock clock, ApplicationEventPublisher events) {
+            Clock clock, ApplicationEventPublisher events, InputLocations inputLocations) {
         this.events = events;
+        this.inputLocations = inputLocations;
         this.jobs = jobs;
         this.transitions = transitions;
         this.outbox = outbox;
@@ -69,6 +74,8 @@ public class JobService {
         JobRequest job = request.withDefaults();
         validate(job);
         String hash = hash(job);
+        List<String> inputs = qualifiedInputs(job.inputs(), caller.tenant());
+        String outputDir = job.outputDir() == null ? null : StagingPath.qualify(job.outputDir(), caller.tenant());
         Instant now = clock.instant();
         if (idempotencyKey != null) {
             var previous = jobs.findByIdempotencyKey(caller.username(), idempotencyKey, now.minus(properties.idempotencyWindow()));
@@ -76,11 +83,14 @@ public class JobService {
                 return replay(previous.get(), hash, idempotencyKey);
             }
         }
+        InputLocalityScorer.JobInputs located = inputs.isEmpty() ? new InputLocalityScorer.JobInputs(0, Map.of())
+                : inputLocations.of(inputs);
         String id = Ids.newId();
         JobRow row = new JobRow(id, job.name(), caller.username(), caller.tenant(), job.command(), job.env(),
                 job.constraints(), job.resources().cpuMillis(), job.resources().memoryMiB(), job.resources().gpus(),
                 job.count(), job.strategy(), job.maxRetries(), job.retryBackoffSeconds(), job.timeoutSeconds(),
-                job.priority(), "PENDING", null, false, hash, now, now);
+                job.priority(), "PENDING", null, false, hash, now, now, inputs, outputDir, located.totalBytes(),
+                located.bytesByNode());
         try {
             jobs.insertJob(row, idempotencyKey);
         } catch (DuplicateKeyException e) {
@@ -190,6 +200,28 @@ public class JobService {
         }
     }
 
+    /**
+     * The inputs as {@code /<tenant>/...}; each must name a file (not the tenant's root) and no two may have the
+     * same file name, since each is staged as {@code inputs/<file name>}.
+     */
+    static List<String> qualifiedInputs(List<String> inputs, String tenant) {
+        List<String> qualified = new java.util.ArrayList<>();
+        Map<String, Integer> byName = new java.util.HashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String path = StagingPath.qualify(inputs.get(i), tenant);
+            if (path.equals("/" + tenant)) {
+                throw ProblemException.invalid("inputs[" + i + "] must name a file, not the root of your tenant");
+            }
+            Integer earlier = byName.putIfAbsent(StagingPath.fileName(path), i);
+            if (earlier != null) {
+                throw ProblemException.invalid("inputs[" + i + "] has the same file name as inputs[" + earlier
+                        + "] ('" + StagingPath.fileName(path) + "'); inputs are staged by file name into one folder");
+            }
+            qualified.add(path);
+        }
+        return List.copyOf(qualified);
+    }
+
     private JobRow visible(String id, Caller caller) {
         return jobs.findVisible(id, caller.username(), caller.tenant(), caller.seesAll())
                 .orElseThrow(() -> ProblemException.notFound("job", id));
@@ -199,7 +231,7 @@ public class JobService {
         return new JobView(job.id(), job.name(), job.owner(), job.tenant(), job.state(), job.pendingReason(),
                 job.command(), job.env(), new JobRequest.Resources(job.cpuMillis(), job.memoryMiB(), job.gpus()),
                 job.count(), job.constraints(), job.strategy(), job.maxRetries(), job.retryBackoffSeconds(),
-                job.timeoutSeconds(), job.priority(), job.createdAt(), job.updatedAt(),
+                job.timeoutSeconds(), job.priority(), job.inputs(), job.outputDir(), job.createdAt(), job.updatedAt(),
                 tasks == null ? null : tasks.stream().map(t -> new JobView.TaskView(
                         t.id(), t.index(), t.state().name(), t.nodeId(), t.attempt(), t.attemptId(), t.exitCode(),
                         t.startedAt(), t.finishedAt(), t.reason(), t.notBefore(),

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * A job as the API shows it. {@code state} is derived from its tasks; {@code pendingReason} says why some tasks
- * cannot be placed now; {@code tasks} is left out of list pages.
+ * cannot be placed now; {@code tasks} is left out of list pages. {@code inputs} and {@code outputDir} are
+ * tenant-qualified ({@code /<tenant>/...}); {@code outputDir} is null when the job stores no outputs.
  */
 public record JobView(
         String id,
@@ -27,6 +28,8 @@ public record JobView(
         int retryBackoffSeconds,
         long timeoutSeconds,
         int priority,
+        List<String> inputs,
+        String outputDir,
         Instant createdAt,
         Instant updatedAt,
         List<TaskView> tasks) {

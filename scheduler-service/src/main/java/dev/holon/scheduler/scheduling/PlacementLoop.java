@@ -10,6 +10,10 @@ import dev.holon.scheduler.job.JobRepository;
 import dev.holon.scheduler.job.JobRepository.JobRow;
 import dev.holon.scheduler.job.JobRepository.TaskRow;
 import dev.holon.scheduler.placement.ClusterSnapshot;
+import dev.holon.scheduler.placement.InputLocalityScorer;
+import dev.holon.scheduler.placement.LocalityScorer;
+import dev.holon.scheduler.placement.PlacementOptions;
+import dev.holon.scheduler.placement.TenantQuota;
 import dev.holon.scheduler.placement.LabelConstraint;
 import dev.holon.scheduler.placement.NodeSnapshot;
 import dev.holon.scheduler.placement.PlacementPlan;
@@ -60,7 +64,20 @@ public class PlacementLoop {
     private final TransactionTemplate transaction;
     private final SchedulerProperties properties;
     private final Clock clock;
-    private final PlacementPlanner planner = new PlacementPlanner();
+    /** The locality of the jobs of the current pass (its inputs' bytes per node), read with their rows. */
+    private volatile InputLocalityScorer passLocality = new InputLocalityScorer(Map.of());
+    private final PlacementPlanner planner = new PlacementPlanner(PlacementOptions.DEFAULTS, TenantQuota.UNLIMITED,
+            new LocalityScorer() {
+                @Override
+                public boolean appliesTo(TaskRequest task) {
+                    return passLocality.appliesTo(task);
+                }
+
+                @Override
+                public double score(TaskRequest task, NodeSnapshot node) {
+                    return passLocality.score(task, node);
+                }
+            });
     private final Wakeup wakeup = new Wakeup("placement-wakeup", this::placePending);
 
     private volatile List<NodeView> nodes;
@@ -159,6 +176,10 @@ public class PlacementLoop {
             tasks.put(key(job.id(), task.index()), task);
             requests.add(request(job, task));
         }
+        Map<String, InputLocalityScorer.JobInputs> inputs = new HashMap<>();
+        byId.values().stream().filter(job -> job.inputBytes() > 0).forEach(job -> inputs.put(job.id(),
+                new InputLocalityScorer.JobInputs(job.inputBytes(), job.inputBytesByNode())));
+        passLocality = new InputLocalityScorer(inputs);
         PlacementPlan plan = planner.plan(snapshot(), requests);
         Map<String, String> reasons = new HashMap<>();
         for (TaskPlacement placement : plan.placements()) {

@@ -75,6 +75,8 @@ class SchedulerIT {
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.registerAll(registry, "scheduler");
         registry.add("holon.scheduler.registry-url", REGISTRY::url);
+        // no storage-service here (a closed port): submits with inputs must still work, without locality
+        registry.add("holon.scheduler.storage.url", () -> "http://127.0.0.1:1");
     }
 
     @BeforeAll
@@ -444,6 +446,54 @@ class SchedulerIT {
         assertProblem(api.send("POST", "/api/v1/jobs/" + Ids.newId() + "/cancel", user, null), 404, "/problems/not-found");
         assertProblem(api.get("/api/v1/jobs/" + Ids.newId() + "/events", user), 404, "/problems/not-found");
         assertProblem(api.get("/api/v1/jobs/" + Ids.newId() + "/events?cursor=zzz", user), 400, "/problems/validation");
+        assertThat(allJobs(api, user)).hasSize(before);
+    }
+
+    @Test
+    void inputsAndOutputDirAreQualifiedWithTheTenantAndReachTheWorkerEvenWithStorageDown() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String body = job("staged", "f", 0, 0).replace("\"constraints\"",
+                "\"inputs\": [\"/in/words.txt\", \"/default/in/b.csv\"], \"outputDir\": \"/out/run1/\", \"constraints\"");
+        ApiClient.Response submitted = api.send("POST", "/api/v1/jobs", user, body);
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String jobId = submitted.json().path("id").asString();
+        assertThat(ApiClient.JSON.convertValue(submitted.json().path("inputs"), List.class))
+                .containsExactly("/default/in/words.txt", "/default/in/b.csv");
+        assertThat(submitted.json().path("outputDir").asString()).isEqualTo("/default/out/run1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> assigned(jobId, NODE_F).size() == 1);
+        AssignTask assign = assigned(jobId, NODE_F).getFirst();
+        assertThat(assign.inputs()).containsExactly("/default/in/words.txt", "/default/in/b.csv");
+        assertThat(assign.outputDir()).isEqualTo("/default/out/run1");
+        api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+
+        String plain = api.send("POST", "/api/v1/jobs", user, job("plain", "f", 0, 0)).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> assigned(plain, NODE_F).size() == 1);
+        assertThat(assigned(plain, NODE_F).getFirst().inputs()).isEmpty();
+        assertThat(assigned(plain, NODE_F).getFirst().outputDir()).isNull();
+        api.send("POST", "/api/v1/jobs/" + plain + "/cancel", user, null);
+    }
+
+    @Test
+    void badInputPathsAreAProblemNamingTheFieldAndCreateNothing() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        int before = allJobs(api, user).size();
+        ApiClient.Response escaping = api.send("POST", "/api/v1/jobs", user, job("bad", "f", 0, 0).replace("\"constraints\"",
+                "\"inputs\": [\"/ok.txt\", \"/in/../../acme/secret\"], \"outputDir\": \"out\", \"constraints\""));
+        assertProblem(escaping, 400, "/problems/validation");
+        assertThat(escaping.json().path("errors").findValuesAsString("field"))
+                .anyMatch(f -> f.startsWith("inputs[1]")).anyMatch(f -> f.startsWith("outputDir"));
+        ApiClient.Response sameName = api.send("POST", "/api/v1/jobs", user, job("bad", "f", 0, 0).replace("\"constraints\"",
+                "\"inputs\": [\"/a/x.txt\", \"/b/x.txt\"], \"constraints\""));
+        assertProblem(sameName, 400, "/problems/validation");
+        assertThat(sameName.json().path("detail").asString()).contains("inputs[1]");
+        String many = java.util.stream.IntStream.range(0, 101).mapToObj(i -> "\"/f" + i + "\"")
+                .collect(java.util.stream.Collectors.joining(","));
+        ApiClient.Response tooMany = api.send("POST", "/api/v1/jobs", user, job("bad", "f", 0, 0).replace("\"constraints\"",
+                "\"inputs\": [" + many + "], \"constraints\""));
+        assertProblem(tooMany, 400, "/problems/validation");
+        assertThat(tooMany.json().path("errors").findValuesAsString("field")).contains("inputs");
         assertThat(allJobs(api, user)).hasSize(before);
     }
 

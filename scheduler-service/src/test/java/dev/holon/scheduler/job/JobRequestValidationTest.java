@@ -16,7 +16,7 @@ class JobRequestValidationTest {
     private static final Validator VALIDATOR = Validation.buildDefaultValidatorFactory().getValidator();
 
     private static JobRequest request(String name, List<String> command, JobRequest.Resources resources, Integer count) {
-        return new JobRequest(name, command, Map.of(), resources, count, List.of("zone=a"), null, null, null, null, null);
+        return new JobRequest(name, command, Map.of(), resources, count, List.of("zone=a"), null, null, null, null, null, null, null);
     }
 
     private static Set<String> invalidFields(JobRequest request) {
@@ -53,5 +53,30 @@ class JobRequestValidationTest {
         assertThat(invalidFields(request("Bad Name!", List.of(), null, 1)))
                 .containsExactlyInAnyOrder("name", "command", "resources");
         assertThat(invalidFields(request("-dash", List.of("x"), new JobRequest.Resources(1, 1, 0), 1))).containsExactly("name");
+    }
+
+    @Test
+    void inputsAndOutputDirFollowThePathRuleAndNameTheField() {
+        JobRequest.Resources r = new JobRequest.Resources(1, 1, 0);
+        JobRequest ok = new JobRequest("a", List.of("x"), null, r, 1, null, null, null, null, null, null,
+                List.of("/data/in.csv", "/default/b.csv"), "/results/run-1");
+        assertThat(invalidFields(ok)).isEmpty();
+        JobRequest bad = new JobRequest("a", List.of("x"), null, r, 1, null, null, null, null, null, null,
+                List.of("/ok.csv", "/../etc/passwd", "relative.csv"), "/out/./x");
+        assertThat(invalidFields(bad)).containsExactlyInAnyOrder("inputs[1].<list element>",
+                "inputs[2].<list element>", "outputDir");
+        JobRequest tooMany = new JobRequest("a", List.of("x"), null, r, 1, null, null, null, null, null, null,
+                java.util.stream.IntStream.range(0, JobRequest.MAX_INPUTS + 1).mapToObj(i -> "/f" + i).toList(), null);
+        assertThat(invalidFields(tooMany)).containsExactly("inputs");
+    }
+
+    @Test
+    void inputsAreQualifiedWithTheCallersTenantAndNeedDistinctFileNames() {
+        assertThat(JobService.qualifiedInputs(List.of("/data/in.csv", "/acme/b.csv", "/x/acme"), "acme"))
+                .containsExactly("/acme/data/in.csv", "/acme/b.csv", "/acme/x/acme");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobService.qualifiedInputs(List.of("/a/in.csv",
+                "/b/in.csv"), "acme")).hasMessageContaining("inputs[1]").hasMessageContaining("inputs[0]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobService.qualifiedInputs(List.of("/acme"), "acme"))
+                .hasMessageContaining("inputs[0] must name a file");
     }
 }

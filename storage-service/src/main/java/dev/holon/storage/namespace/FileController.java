@@ -182,9 +182,12 @@ public class FileController {
         }
     }
 
-    /** Another tenant's objects are never revealed: 404, as for a path that does not exist. Admins reach all. */
+    /**
+     * Another tenant's objects are never revealed: 404, as for a path that does not exist. Admins, nodes and
+     * services reach all ({@link TenantAccess}).
+     */
     private static FilePath access(FilePath path, Authentication who) {
-        if (!path.tenant().equals(Caller.of(who).tenant()) && !Caller.isAdmin(who)) {
+        if (!TenantAccess.allows(path.tenant(), who)) {
             throw FileService.notFound(path);
         }
         return path;

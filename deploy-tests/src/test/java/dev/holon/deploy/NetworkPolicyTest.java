@@ -87,6 +87,9 @@ class NetworkPolicyTest {
             new Path("storage-service", "registry-service", 8081),
             // chunk PUT/GET/DELETE/replicate at the worker's API port (docs/storage-data-path.md)
             new Path("storage-service", "node-worker", 8090),
+            // task staging: workers fetch inputs and store outputs, the scheduler asks where inputs are
+            new Path("node-worker", "storage-service", 8889),
+            new Path("scheduler-service", "storage-service", 8889),
             // pipeline forwarding of a chunk write and replicate, worker to worker
             new Path("node-worker", "node-worker", 8090),
             new Path("node-worker", "registry-service", 8081),
@@ -124,12 +127,10 @@ class NetworkPolicyTest {
             new Path("gateway-service", "stranger", 80),
             new Path("registry-service", "other-namespace", 443),
             new Path("scheduler-service", "gateway-service", 8080),
-            // storage-service is reached only through the gateway, and reaches only what it uses
+            // storage-service is reached only by the gateway, the scheduler and the workers
             new Path("ingress-controller", "storage-service", 8889),
             new Path("stranger", "storage-service", 8889),
             new Path("other-namespace", "storage-service", 8889),
-            new Path("node-worker", "storage-service", 8889),
-            new Path("scheduler-service", "storage-service", 8889),
             new Path("registry-service", "storage-service", 8889),
             new Path("storage-service", "scheduler-service", 8082),
             new Path("storage-service", "gateway-service", 8080),

@@ -35,6 +35,7 @@ import java.util.stream.Stream;
  *   <li>{@code recovery}: 30 tasks of {@code sleep 300} all RUNNING on node-1 (the other nodes cordoned while they are
  *       placed, then uncordoned), node-1 SIGKILLed: seconds until every task is RUNNING on another node, and how
  *       many were not within 60 s (lost).</li>
+ *   <li>{@code storage} (only when named, not in {@code all}): see {@link StorageBenchmark}.</li>
  * </ul>
  * Run: {@code ./mvnw -q -B install -DskipTests && ./mvnw -q -B -pl benchmarks exec:exec -Dbenchmark.args=startup}.
  * The cluster lives in {@code benchmarks/target/bench-cluster} on ports from 38080, beside any running one.
@@ -64,6 +65,12 @@ public final class Benchmarks {
             if (runs(modes, "recovery")) {
                 recovery(cluster, 30);
             }
+            if (modes.contains("storage")) {
+                StorageBenchmark.holon(cluster);
+            }
+        }
+        if (modes.contains("storage")) { // after the Holon cluster stopped: HDFS gets the machine to itself too
+            StorageBenchmark.hdfsAndSummary(repositoryRoot());
         }
     }
 
@@ -276,7 +283,7 @@ public final class Benchmarks {
         return JSON.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
             dir = dir.getParent();

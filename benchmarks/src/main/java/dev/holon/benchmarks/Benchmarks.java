@@ -50,7 +50,7 @@ public final class Benchmarks {
         Path home = Path.of("target", "bench-cluster").toAbsolutePath();
         deleteRecursively(home); // cold: no data, no worker ids
         long startNanos = System.nanoTime();
-        try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(38080)
+        try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(Integer.getInteger("benchmark.port-base", 38080))
                 .repository(repositoryRoot()).stopOnExit(true).build())) {
             double startSeconds = (System.nanoTime() - startNanos) / 1e9;
             if (runs(modes, "startup")) {

@@ -36,7 +36,8 @@ import java.util.SplittableRandom;
  *       as {@code demo}), then downloaded (streamed, SHA-256 checked): MiB/s for each, the CPU seconds every
  *       process spent on it (where the time goes) and the load average. Then repair: a 64 MiB file with
  *       replication 2, one worker holding replicas SIGKILLed, seconds until {@code ?op=stat&replicas=true} shows
- *       every chunk with 2 replicas on live nodes again.</li>
+ *       every chunk with 2 replicas on live nodes again. Before the timed runs, 64 MiB are written and read once,
+ *       untimed (JIT warm-up; HDFS's side does the same).</li>
  *   <li>HDFS: once the Holon cluster is stopped, {@code benchmarks-hdfs} in its own JVM with its own classpath
  *       (Hadoop's dependency set, away from Boot 4's): MiniDFSCluster with 3 DataNodes, the same file, replication 3,
  *       one client: write and read MiB/s, by default and with fsync per block.</li>
@@ -62,9 +63,24 @@ final class StorageBenchmark {
         Files.createDirectories(WORK);
         Path big = WORK.resolve("big.bin");
         bigSha = generate(big, BIG_BYTES, 512);
+        Path small = WORK.resolve("repair.bin");
+        generate(small, REPAIR_BYTES, 64);
         Thread.sleep(10_000); // let the freshly started cluster settle
         String token = cluster.accessToken("demo", "holon-demo");
         String path = "/api/v1/files/default/bench/big.bin";
+
+        // warm-up (untimed), as on HDFS's side: 64 MiB written and read once
+        String warmUp = "/api/v1/files/default/bench/warm-up.bin";
+        HttpResponse<String> warm = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + warmUp))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofFile(small)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (warm.statusCode() != 201) {
+            throw new IllegalStateException("warm-up upload: " + warm.statusCode() + " " + warm.body());
+        }
+        HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + warmUp)).header("Authorization", "Bearer " + token)
+                .build(), HttpResponse.BodyHandlers.discarding());
+        send(cluster, "DELETE", warmUp, token);
 
         System.out.printf("%nstorage (Holon): %d MiB, replication 3, one client, through the gateway; load average"
                 + " before: %s%n", BIG_BYTES >> 20, loadAverage());
@@ -119,7 +135,6 @@ final class StorageBenchmark {
 
     private static void repair(LocalCluster cluster) throws Exception {
         Path small = WORK.resolve("repair.bin");
-        generate(small, REPAIR_BYTES, 64);
         String token = cluster.accessToken("demo", "holon-demo");
         String admin = cluster.accessToken("admin", "holon-admin");
         String path = "/api/v1/files/default/bench/repair.bin";

@@ -21,7 +21,8 @@ import java.util.HexFormat;
  * a {@link MiniDFSCluster} with 3 DataNodes, one client; the given local file written with replication 3
  * (128 MiB blocks, the default), then read back with its SHA-256 checked; MiB/s for each. Written twice: as HDFS
  * does by default (DataNodes do not fsync a block on close) and with {@link CreateFlag#SYNC_BLOCK} (fsync of each
- * block on close, what a Holon worker does for each chunk).
+ * block on close, what a Holon worker does for each chunk). The first 64 MiB are written and read once before,
+ * untimed (JIT warm-up; the Holon side does the same).
  * <p>Args: {@code <data file> <sha-256 hex of it> <work dir>}. Prints one line {@code RESULT key=value ...} for the
  * launching benchmark, and readable lines before it.
  */
@@ -47,6 +48,14 @@ public final class HdfsBenchmark {
             org.apache.hadoop.fs.Path plain = new org.apache.hadoop.fs.Path("/bench/big.bin");
             org.apache.hadoop.fs.Path synced = new org.apache.hadoop.fs.Path("/bench/big-sync.bin");
 
+            // warm-up (untimed), as on Holon's side: the first 64 MiB written and read once
+            org.apache.hadoop.fs.Path warmUp = new org.apache.hadoop.fs.Path("/bench/warm-up.bin");
+            write(fs, warmUp, data, Math.min(size, 64L << 20), false);
+            try (FSDataInputStream in = fs.open(warmUp, BUFFER)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            fs.delete(warmUp, false);
+
             double write = write(fs, plain, data, size, false);
             double read = read(fs, plain, size, expectedSha);
             double writeSync = write(fs, synced, data, size, true);
@@ -67,7 +76,7 @@ public final class HdfsBenchmark {
                 : EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE);
         byte[] buffer = new byte[BUFFER];
         long started = System.nanoTime();
-        try (InputStream in = Files.newInputStream(data);
+        try (InputStream in = new BoundedInput(Files.newInputStream(data), size);
              FSDataOutputStream out = fs.create(path, FsPermission.getFileDefault(), flags, BUFFER, REPLICATION,
                      BLOCK_SIZE, null)) {
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -96,6 +105,26 @@ public final class HdfsBenchmark {
                     + " bytes, " + expectedSha);
         }
         return mibPerSecond(size, nanos);
+    }
+
+    /** The first {@code limit} bytes of a stream. */
+    private static final class BoundedInput extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedInput(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            left -= Math.max(n, 0);
+            return n;
+        }
     }
 
     private static double mibPerSecond(long bytes, long nanos) {

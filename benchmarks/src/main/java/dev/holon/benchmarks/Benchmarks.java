@@ -37,8 +37,10 @@ import java.util.stream.Stream;
  *       many were not within 60 s (lost).</li>
  *   <li>{@code storage} (only when named, not in {@code all}): see {@link StorageBenchmark}.</li>
  * </ul>
- * Run: {@code ./mvnw -q -B install -DskipTests && ./mvnw -q -B -pl benchmarks exec:exec -Dbenchmark.args=startup}.
- * The cluster lives in {@code benchmarks/target/bench-cluster} on ports from 38080, beside any running one.
+ * Run (builds the service jars and this module with {@code -am}, installs nothing): {@code ./mvnw -q -B -DskipTests
+ * -pl benchmarks,config-service,registry-service,scheduler-service,storage-service,node-worker,gateway-service -am
+ * package exec:exec -Dbenchmark.args=startup} (benchmarks/README.md). The cluster lives in
+ * {@code benchmarks/target/bench-cluster} on ports from 38080 ({@code -Dbenchmark.port-base}), beside any running one.
  */
 public final class Benchmarks {
 

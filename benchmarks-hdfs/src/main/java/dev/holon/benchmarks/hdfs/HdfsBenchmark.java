@@ -56,14 +56,20 @@ public final class HdfsBenchmark {
             }
             fs.delete(warmUp, false);
 
+            long cpu = cpuNanos();
             double write = write(fs, plain, data, size, false);
+            double writeCpu = (cpuNanos() - cpu) / 1e9;
+            cpu = cpuNanos();
             double read = read(fs, plain, size, expectedSha);
+            double readCpu = (cpuNanos() - cpu) / 1e9;
             double writeSync = write(fs, synced, data, size, true);
             double readSync = read(fs, synced, size, expectedSha);
             int replicas = fs.getFileStatus(plain).getReplication();
             System.out.printf("HDFS: %d MiB, replication %d, one client: write %.1f MiB/s, read %.1f MiB/s (SHA-256 ok);"
                             + " with SYNC_BLOCK (fsync per block): write %.1f MiB/s, read %.1f MiB/s%n",
                     size >> 20, replicas, write, read, writeSync, readSync);
+            System.out.printf("HDFS: CPU seconds of this JVM (NameNode, 3 DataNodes and the client together): write %.1f,"
+                    + " read %.1f (default run)%n", writeCpu, readCpu);
             System.out.printf("RESULT write=%.1f read=%.1f writeSync=%.1f readSync=%.1f%n", write, read, writeSync, readSync);
         } finally {
             cluster.shutdown(true);
@@ -125,6 +131,12 @@ public final class HdfsBenchmark {
             left -= Math.max(n, 0);
             return n;
         }
+    }
+
+    /** CPU time of this whole JVM (every HDFS daemon and the client run in it). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double mibPerSecond(long bytes, long nanos) {

@@ -35,9 +35,12 @@ import java.util.stream.Stream;
  *   <li>{@code recovery}: 30 tasks of {@code sleep 300} all RUNNING on node-1 (the other nodes cordoned while they are
  *       placed, then uncordoned), node-1 SIGKILLed: seconds until every task is RUNNING on another node, and how
  *       many were not within 60 s (lost).</li>
+ *   <li>{@code storage} (only when named, not in {@code all}): see {@link StorageBenchmark}.</li>
  * </ul>
- * Run: {@code ./mvnw -q -B install -DskipTests && ./mvnw -q -B -pl benchmarks exec:exec -Dbenchmark.args=startup}.
- * The cluster lives in {@code benchmarks/target/bench-cluster} on ports from 38080, beside any running one.
+ * Run (builds the service jars and this module with {@code -am}, installs nothing): {@code ./mvnw -q -B -DskipTests
+ * -pl benchmarks,config-service,registry-service,scheduler-service,storage-service,node-worker,gateway-service -am
+ * package exec:exec -Dbenchmark.args=startup} (benchmarks/README.md). The cluster lives in
+ * {@code benchmarks/target/bench-cluster} on ports from 38080 ({@code -Dbenchmark.port-base}), beside any running one.
  */
 public final class Benchmarks {
 
@@ -49,7 +52,7 @@ public final class Benchmarks {
         Path home = Path.of("target", "bench-cluster").toAbsolutePath();
         deleteRecursively(home); // cold: no data, no worker ids
         long startNanos = System.nanoTime();
-        try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(38080)
+        try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(Integer.getInteger("benchmark.port-base", 38080))
                 .repository(repositoryRoot()).stopOnExit(true).build())) {
             double startSeconds = (System.nanoTime() - startNanos) / 1e9;
             if (runs(modes, "startup")) {
@@ -64,6 +67,12 @@ public final class Benchmarks {
             if (runs(modes, "recovery")) {
                 recovery(cluster, 30);
             }
+            if (modes.contains("storage")) {
+                StorageBenchmark.holon(cluster);
+            }
+        }
+        if (modes.contains("storage")) { // after the Holon cluster stopped: HDFS gets the machine to itself too
+            StorageBenchmark.hdfsAndSummary(repositoryRoot());
         }
     }
 
@@ -276,7 +285,7 @@ public final class Benchmarks {
         return JSON.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
             dir = dir.getParent();

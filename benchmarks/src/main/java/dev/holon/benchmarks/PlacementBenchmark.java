@@ -32,8 +32,8 @@ import java.util.SplittableRandom;
  * (placement only, one thread), time per placement and per array (p50/p99/max), placed vs pending, for 500, 5,000
  * and 50,000 nodes, after a warm-up. Figures, not assertions.
  *
- * <p>Run: {@code ./mvnw -q -B install -DskipTests -pl contracts,scheduler-service,benchmarks -am} then
- * {@code ./mvnw -q -B -pl benchmarks exec:exec -Dbenchmark.class=dev.holon.benchmarks.PlacementBenchmark}
+ * <p>Run: {@code ./mvnw -q -B -DskipTests -pl benchmarks -am package exec:exec
+ * -Dbenchmark.class=dev.holon.benchmarks.PlacementBenchmark}
  * (optional {@code -Dbenchmark.args="--tasks=200000 --nodes=500,5000,50000"}).
  */
 public final class PlacementBenchmark {

@@ -14,6 +14,7 @@ import dev.holon.support.kafka.EnvelopeSerializer;
 import dev.holon.support.kafka.Envelopes;
 import dev.holon.testsupport.KeycloakTokens;
 import dev.holon.testsupport.ApiClient;
+import dev.holon.testsupport.RegistryStandIn;
 import dev.holon.testsupport.TestInfrastructure;
 import dev.holon.testsupport.TopicRecorder;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -55,7 +56,7 @@ import static org.awaitility.Awaitility.await;
         "holon.scheduler.leader-retry=PT0.5S", "holon.scheduler.reconcile-interval=PT0.5S"})
 class SchedulerIT {
 
-    static final RegistryStub REGISTRY = new RegistryStub();
+    static final RegistryStandIn REGISTRY = new RegistryStandIn();
     static final String NODE_A = Ids.newId(), NODE_B = Ids.newId(), NODE_C = Ids.newId();
     /** Alone in their zones, so a job constrained to the zone lands there. */
     static final String NODE_D = Ids.newId(), NODE_E = Ids.newId(), NODE_F = Ids.newId();
@@ -84,9 +85,9 @@ class SchedulerIT {
         for (String node : List.of(NODE_A, NODE_B, NODE_C)) {
             REGISTRY.node(node, NodeState.UP);
         }
-        REGISTRY.node(NODE_D, NodeState.UP, "d", false);
-        REGISTRY.node(NODE_E, NodeState.UP, "e", false);
-        REGISTRY.node(NODE_F, NodeState.UP, "f", false);
+        REGISTRY.node(NODE_D, NodeState.UP, "d", null, false);
+        REGISTRY.node(NODE_E, NodeState.UP, "e", null, false);
+        REGISTRY.node(NODE_F, NodeState.UP, "f", null, false);
         tokens = TestInfrastructure.tokens();
         assignments = new TopicRecorder<>(TestInfrastructure.kafka().bootstrapServers(), Topics.TASK_ASSIGNMENTS,
                 new EnvelopeDeserializer());
@@ -302,7 +303,7 @@ class SchedulerIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("state").asString().equals("SCHEDULED"));
         JsonNode first = task(api, jobId, user, 0);
         assertThat(first.path("nodeId").asString()).isEqualTo(NODE_D);
-        REGISTRY.node(NODE_D, NodeState.UP, "d", true);
+        REGISTRY.node(NODE_D, NodeState.UP, "d", null, true);
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("attempt").asInt() == 2);
             JsonNode task = task(api, jobId, user, 0);
@@ -315,7 +316,7 @@ class SchedulerIT {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     !api.get("/api/v1/jobs/" + jobId, user).json().path("pendingReason").isNull());
         } finally {
-            REGISTRY.node(NODE_D, NodeState.UP, "d", false);
+            REGISTRY.node(NODE_D, NodeState.UP, "d", null, false);
             api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
         }
     }

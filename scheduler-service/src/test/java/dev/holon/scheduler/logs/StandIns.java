@@ -2,12 +2,6 @@ package dev.holon.scheduler.logs;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.holon.contracts.Page;
-import dev.holon.contracts.node.NodeResources;
-import dev.holon.contracts.node.NodeState;
-import dev.holon.contracts.node.NodeUsage;
-import dev.holon.contracts.node.NodeView;
-import dev.holon.testsupport.ApiClient;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,12 +9,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -52,46 +44,6 @@ final class StandIns {
     }
 
     /** {@code GET /api/v1/nodes} (one page) and {@code GET /api/v1/nodes/{id}} with the nodes set here. */
-    static final class Registry implements AutoCloseable {
-
-        private final HttpServer server = server();
-        private final Map<String, NodeView> nodes = new ConcurrentSkipListMap<>();
-
-        Registry() {
-            server.createContext("/api/v1/nodes", exchange -> {
-                String path = exchange.getRequestURI().getPath();
-                if (path.equals("/api/v1/nodes")) {
-                    send(exchange, 200, "application/json",
-                            ApiClient.JSON.writeValueAsString(new Page<>(List.copyOf(nodes.values()), null)));
-                    return;
-                }
-                NodeView node = nodes.get(path.substring(path.lastIndexOf('/') + 1));
-                if (node == null) {
-                    send(exchange, 404, "application/problem+json", "{\"status\":404}");
-                } else {
-                    send(exchange, 200, "application/json", ApiClient.JSON.writeValueAsString(node));
-                }
-            });
-            server.start();
-        }
-
-        String url() {
-            return "http://localhost:" + server.getAddress().getPort();
-        }
-
-        void node(String id, NodeState state, String zone, String apiUrl) {
-            NodeResources capacity = new NodeResources(4000, 8192, 0, 100_000);
-            nodes.put(id, new NodeView(id, "host-" + zone, state, false, false, Map.of("zone", zone), capacity,
-                    capacity, new NodeUsage(0.1, 0.1, 8000, 90_000), List.of(), Instant.now(), Instant.now(), "test",
-                    apiUrl, 1));
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
     /**
      * A worker's {@code GET /api/v1/tasks/{attemptId}/logs}: stdout is three lines. A follow sends the events of
      * the first two lines, then waits until the test {@link #release()}s it before it sends the third and the end.

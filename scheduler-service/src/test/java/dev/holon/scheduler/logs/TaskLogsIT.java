@@ -5,6 +5,7 @@ import dev.holon.contracts.node.NodeState;
 import dev.holon.localcluster.infra.PostgresHost;
 import dev.holon.testsupport.ApiClient;
 import dev.holon.testsupport.KeycloakTokens;
+import dev.holon.testsupport.RegistryStandIn;
 import dev.holon.testsupport.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +46,7 @@ import static org.awaitility.Awaitility.await;
         "holon.scheduler.leader-retry=PT0.5S", "holon.scheduler.logs.retry-after=PT7S"})
 class TaskLogsIT {
 
-    static final StandIns.Registry REGISTRY = new StandIns.Registry();
+    static final RegistryStandIn REGISTRY = new RegistryStandIn();
     static final StandIns.Worker WORKER = new StandIns.Worker();
     static final String NODE_A = Ids.newId(), NODE_B = Ids.newId();
     static final HttpClient HTTP = HttpClient.newHttpClient();

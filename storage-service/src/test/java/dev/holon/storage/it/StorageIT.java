@@ -11,6 +11,7 @@ import dev.holon.support.kafka.EnvelopeSerializer;
 import dev.holon.support.kafka.Envelopes;
 import dev.holon.testsupport.ApiClient;
 import dev.holon.testsupport.KeycloakTokens;
+import dev.holon.testsupport.RegistryStandIn;
 import dev.holon.testsupport.TestInfrastructure;
 import dev.holon.testsupport.TopicRecorder;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,7 +54,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * storage-service against real PostgreSQL, Kafka and Keycloak. The workers are {@link ChunkServerFixture}s (test
- * fixtures implementing docs/storage-data-path.md) and the registry is {@link RegistryStub}; the end-to-end run with
+ * fixtures implementing docs/storage-data-path.md) and the registry is {@link RegistryStandIn}; the end-to-end run with
  * real workers is a system test.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -66,7 +67,7 @@ import static org.awaitility.Awaitility.await;
 class StorageIT {
 
     static final String SECRET = "storage-it-chunk-token-secret-0123456789abcdef";
-    static final RegistryStub REGISTRY = new RegistryStub();
+    static final RegistryStandIn REGISTRY = new RegistryStandIn();
     static final Map<String, ChunkServerFixture> WORKERS = new LinkedHashMap<>();
     static final Map<String, String> ZONES = Map.of("n1", "a", "n2", "b", "n3", "c", "n4", "a", "n5", "b");
     static final Envelopes ENVELOPES = new Envelopes("/it/worker", Clock.systemUTC());

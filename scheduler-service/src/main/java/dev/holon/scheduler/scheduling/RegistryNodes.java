@@ -1,8 +1,8 @@
 package dev.holon.scheduler.scheduling;
 
-import dev.holon.contracts.Page;
 import dev.holon.contracts.node.NodeView;
 import dev.holon.scheduler.SchedulerProperties;
+import dev.holon.support.registry.RegistryNodeReader;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -14,25 +14,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
-import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
-import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -66,39 +52,16 @@ public class RegistryNodes {
             @DefaultValue("PT10S") Duration openFor) {
     }
 
-    private static final String REGISTRATION = "holon-service";
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build(); // the registry may add fields
-    private static final TypeReference<Page<NodeView>> PAGE = new TypeReference<>() { };
-
-    private final RestClient http;
-    private final OAuth2ClientHttpRequestInterceptor tokens;
+    private final RegistryNodeReader reader;
     private final Retry retry;
     private final CircuitBreaker breaker;
 
     public RegistryNodes(SchedulerProperties properties, Resilience resilience,
             @Value("${holon.scheduler.token-uri:${spring.security.oauth2.resourceserver.jwt.issuer-uri}/protocol/openid-connect/token}")
             String tokenUri) {
-        ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION)
-                .clientId(properties.clientId())
-                .clientSecret(properties.clientSecret())
-                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .tokenUri(tokenUri)
-                .build();
-        var registrations = new InMemoryClientRegistrationRepository(registration);
-        var manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations,
-                new InMemoryOAuth2AuthorizedClientService(registrations));
-        manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder().clientCredentials().build());
-        this.tokens = new OAuth2ClientHttpRequestInterceptor(manager);
-        tokens.setClientRegistrationIdResolver(request -> REGISTRATION);
-        var timeouts = new SimpleClientHttpRequestFactory();
-        timeouts.setConnectTimeout(Duration.ofSeconds(1));
-        timeouts.setReadTimeout(Duration.ofSeconds(2));
-        this.http = RestClient.builder()
-                .baseUrl(properties.registryUrl())
-                .requestFactory(timeouts)
-                .requestInterceptor(tokens)
-                .build();
+        // a slow registry must not stall placement, which then keeps the last view
+        this.reader = new RegistryNodeReader(properties.registryUrl(), properties.clientId(), properties.clientSecret(),
+                tokenUri, Duration.ofSeconds(2));
         this.retry = Retry.of("registry", RetryConfig.custom()
                 .maxAttempts(resilience.attempts())
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(resilience.backoff(), 2))
@@ -115,43 +78,17 @@ public class RegistryNodes {
 
     /** Adds the scheduler's service token to requests, for other Holon services that trust the same realm. */
     public ClientHttpRequestInterceptor serviceToken() {
-        return tokens;
+        return reader.serviceToken();
     }
 
     /** The node as the registry sees it now; empty when the registry does not know it. */
     public Optional<NodeView> find(String nodeId) {
-        return guarded(() -> {
-            try {
-                String body = http.get().uri("/api/v1/nodes/{id}", nodeId).retrieve().body(String.class);
-                return Optional.of(JSON.readValue(body, NodeView.class));
-            } catch (HttpClientErrorException.NotFound e) {
-                return Optional.empty();
-            }
-        });
+        return guarded(() -> reader.find(nodeId));
     }
 
     /** Every node the registry knows, in id order. */
     public List<NodeView> all() {
-        return guarded(this::allPages);
-    }
-
-    private List<NodeView> allPages() {
-        List<NodeView> nodes = new ArrayList<>();
-        String cursor = null;
-        do {
-            String after = cursor;
-            String body = http.get()
-                    .uri(uri -> {
-                        uri.path("/api/v1/nodes").queryParam("limit", 500);
-                        return after == null ? uri.build() : uri.queryParam("cursor", after).build();
-                    })
-                    .retrieve()
-                    .body(String.class);
-            Page<NodeView> page = JSON.readValue(body, PAGE);
-            nodes.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return nodes;
+        return guarded(reader::all);
     }
 
     private <T> T guarded(Supplier<T> call) {

@@ -12,7 +12,7 @@ import java.sql.Statement;
 
 /**
  * One leader among a service's replicas: whoever holds a PostgreSQL session-level advisory lock on a dedicated
- * connection (the scheduler's election without its epoch table). If the leader's session dies, the database
+ * connection; {@link OnAcquired} lets a role do more on taking it (the scheduler bumps its fencing epoch). If the leader's session dies, the database
  * releases the lock and another replica takes it at its next {@link #tryLead()}. Call {@code tryLead} periodically
  * (a {@code @Scheduled} method of the service); {@link #close()} releases the lock. Thread-safe.
  */
@@ -20,17 +20,29 @@ public class AdvisoryLockLeadership implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdvisoryLockLeadership.class);
 
+    /** Runs on the lock's session once the lock is taken; if it fails, the lock is let go again. */
+    @FunctionalInterface
+    public interface OnAcquired {
+        void acquired(Connection session) throws SQLException;
+    }
+
     private final DataSource dataSource;
     private final long lockKey;
     private final String holder;
+    private final OnAcquired onAcquired;
     private Connection connection;
     private volatile boolean leader;
 
     /** {@code lockKey}: a 64-bit number unique in the shared database, per singleton role. */
     public AdvisoryLockLeadership(DataSource dataSource, long lockKey, String holder) {
+        this(dataSource, lockKey, holder, session -> { });
+    }
+
+    public AdvisoryLockLeadership(DataSource dataSource, long lockKey, String holder, OnAcquired onAcquired) {
         this.dataSource = dataSource;
         this.lockKey = lockKey;
         this.holder = holder;
+        this.onAcquired = onAcquired;
     }
 
     public boolean isLeader() {
@@ -52,13 +64,15 @@ public class AdvisoryLockLeadership implements AutoCloseable {
             try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
                 lock.setLong(1, lockKey);
                 try (ResultSet rs = lock.executeQuery()) {
-                    leader = rs.next() && rs.getBoolean(1);
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        return false;
+                    }
                 }
             }
-            if (leader) {
-                log.info("{} is the leader (lock {})", holder, Long.toHexString(lockKey));
-            }
-            return leader;
+            onAcquired.acquired(connection);
+            leader = true;
+            log.info("{} is the leader (lock {})", holder, Long.toHexString(lockKey));
+            return true;
         } catch (SQLException e) {
             if (leader) {
                 log.warn("{} lost the leadership: {}", holder, e.getMessage());

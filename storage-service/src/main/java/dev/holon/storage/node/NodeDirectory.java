@@ -1,9 +1,9 @@
 package dev.holon.storage.node;
 
-import dev.holon.contracts.Page;
 import dev.holon.contracts.node.NodeState;
 import dev.holon.contracts.node.NodeView;
 import dev.holon.storage.StorageProperties;
+import dev.holon.support.registry.RegistryNodeReader;
 import dev.holon.storage.placement.StorageNode;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
@@ -11,25 +11,12 @@ import io.github.resilience4j.retry.RetryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
-import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,35 +30,15 @@ import java.util.Optional;
 public class NodeDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(NodeDirectory.class);
-    private static final String REGISTRATION = "holon-service";
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    private static final TypeReference<Page<NodeView>> PAGE = new TypeReference<>() { };
-
-    private final RestClient http;
+    private final RegistryNodeReader reader;
     private final Retry retry;
     private volatile List<StorageNode> nodes = List.of();
 
     public NodeDirectory(StorageProperties properties,
             @Value("${holon.storage.token-uri:${spring.security.oauth2.resourceserver.jwt.issuer-uri}/protocol/openid-connect/token}")
             String tokenUri) {
-        ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION)
-                .clientId(properties.clientId())
-                .clientSecret(properties.clientSecret())
-                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .tokenUri(tokenUri)
-                .build();
-        var registrations = new InMemoryClientRegistrationRepository(registration);
-        var manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations,
-                new InMemoryOAuth2AuthorizedClientService(registrations));
-        manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder().clientCredentials().build());
-        var tokens = new OAuth2ClientHttpRequestInterceptor(manager);
-        tokens.setClientRegistrationIdResolver(request -> REGISTRATION);
-        var timeouts = new SimpleClientHttpRequestFactory();
-        timeouts.setConnectTimeout(Duration.ofSeconds(1));
-        timeouts.setReadTimeout(Duration.ofSeconds(3));
-        this.http = RestClient.builder().baseUrl(properties.registryUrl()).requestFactory(timeouts)
-                .requestInterceptor(tokens).build();
+        this.reader = new RegistryNodeReader(properties.registryUrl(), properties.clientId(), properties.clientSecret(),
+                tokenUri, Duration.ofSeconds(3));
         this.retry = Retry.of("registry", RetryConfig.custom()
                 .maxAttempts(3)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2))
@@ -92,30 +59,12 @@ public class NodeDirectory {
     @Scheduled(fixedDelayString = "${holon.storage.node-view-refresh:PT5S}")
     public List<StorageNode> refresh() {
         try {
-            List<NodeView> views = Retry.decorateSupplier(retry, this::allPages).get();
+            List<NodeView> views = Retry.decorateSupplier(retry, reader::all).get();
             nodes = views.stream().map(NodeDirectory::toStorageNode).toList();
         } catch (RuntimeException e) {
             log.warn("Could not read the nodes from the registry, keeping the last view: {}", e.getMessage());
         }
         return nodes;
-    }
-
-    private List<NodeView> allPages() {
-        List<NodeView> all = new ArrayList<>();
-        String cursor = null;
-        do {
-            String after = cursor;
-            String body = http.get()
-                    .uri(uri -> {
-                        uri.path("/api/v1/nodes").queryParam("limit", 500);
-                        return after == null ? uri.build() : uri.queryParam("cursor", after).build();
-                    })
-                    .retrieve().body(String.class);
-            Page<NodeView> page = JSON.readValue(body, PAGE);
-            all.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return all;
     }
 
     static StorageNode toStorageNode(NodeView view) {

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
@@ -51,9 +54,12 @@ public class JobService {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final InputLocations inputLocations;
+    private final TransactionTemplate tx;
 
     public JobService(JobRepository jobs, TaskTransitions transitions, Outbox outbox, SchedulerProperties properties,
-            Clock clock, ApplicationEventPublisher events, InputLocations inputLocations) {
+            Clock clock, ApplicationEventPublisher events, InputLocations inputLocations,
+            PlatformTransactionManager transactions) {
+        this.tx = new TransactionTemplate(transactions);
         this.events = events;
         this.inputLocations = inputLocations;
         this.jobs = jobs;
@@ -70,12 +76,21 @@ public class JobService {
      * Creates the job with its tasks PENDING. With an idempotency key, a repeat of the same request returns the
      * first job, and a different request under the same key is a conflict.
      */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public Submitted submit(JobRequest request, Caller caller, String idempotencyKey) {
         JobRequest job = request.withDefaults();
         validate(job);
-        String hash = hash(job);
         List<String> inputs = qualifiedInputs(job.inputs(), caller.tenant());
         String outputDir = job.outputDir() == null ? null : StagingPath.qualify(job.outputDir(), caller.tenant());
+        // Asked before the transaction: a slow storage-service must not hold a database connection.
+        InputLocalityScorer.JobInputs located = inputs.isEmpty() ? new InputLocalityScorer.JobInputs(0, Map.of())
+                : inputLocations.of(inputs);
+        return tx.execute(status -> create(job, inputs, outputDir, located, caller, idempotencyKey));
+    }
+
+    private Submitted create(JobRequest job, List<String> inputs, String outputDir,
+                             InputLocalityScorer.JobInputs located, Caller caller, String idempotencyKey) {
+        String hash = hash(job);
         Instant now = clock.instant();
         if (idempotencyKey != null) {
             var previous = jobs.findByIdempotencyKey(caller.username(), idempotencyKey, now.minus(properties.idempotencyWindow()));
@@ -83,8 +98,6 @@ public class JobService {
                 return replay(previous.get(), hash, idempotencyKey);
             }
         }
-        InputLocalityScorer.JobInputs located = inputs.isEmpty() ? new InputLocalityScorer.JobInputs(0, Map.of())
-                : inputLocations.of(inputs);
         String id = Ids.newId();
         JobRow row = new JobRow(id, job.name(), caller.username(), caller.tenant(), job.command(), job.env(),
                 job.constraints(), job.resources().cpuMillis(), job.resources().memoryMiB(), job.resources().gpus(),

@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
 /**
  * Compares each chunk's replicas with its replication factor and the live nodes, and lists what to do: copies to
  * make (fewest live replicas first, from a readable uncorrupted replica to a new distinct writable node chosen by
- * {@link ChunkPlacement}) and replicas to trim (corrupt ones as soon as a good one can be read, those on draining
- * nodes once enough good ones exist, and extras beyond the replication factor). A replica on a node that is alive but not UP (SUSPECT) still counts,
+ * {@link ChunkPlacement}) and replicas to trim (corrupt ones and those on draining nodes once enough good ones exist
+ * — a corrupt one earlier when its node is the only place left for a good copy — and extras beyond the
+ * replication factor). A replica on a node that is alive but not UP (SUSPECT) still counts,
  * so a short hiccup does not start copies; one on a DOWN or unknown node does not count and is never trimmed (the
  * node cannot answer). Plain Java, deterministic for the same inputs.
  */
@@ -63,7 +64,7 @@ public final class RepairPlanner {
         List<StorageNode> good = new ArrayList<>();      // count towards the replication factor
         List<StorageNode> sources = new ArrayList<>();   // may be copied from
         List<StorageNode> holders = new ArrayList<>();   // hold some replica row: never a target
-        List<StorageNode> corrupt = new ArrayList<>();   // bad bytes on an UP node: trim once a good replica exists
+        List<StorageNode> corrupt = new ArrayList<>();   // bad bytes on an UP node: trim once replaced
         List<StorageNode> leaving = new ArrayList<>();   // draining, readable: trim once replaced
         Set<String> seen = new HashSet<>();
         for (Replica replica : chunk.replicas().stream().sorted(Comparator.comparing(Replica::nodeId)).toList()) {
@@ -91,13 +92,6 @@ public final class RepairPlanner {
                 leaving.add(node);
             }
         }
-        // A corrupt replica adds nothing, and while it is there its node cannot take a good one (on a cluster as
-        // small as the replication factor no other node can): it goes as soon as a good copy can be read.
-        if (!sources.isEmpty()) {
-            for (StorageNode node : corrupt) {
-                trims.add(new Trim(chunk.chunkId(), node, "corrupt"));
-            }
-        }
         int missing = chunk.replication() - good.size();
         if (missing > 0) {
             if (sources.isEmpty()) {
@@ -107,7 +101,15 @@ public final class RepairPlanner {
             for (int i = 0; i < targets.size(); i++) {
                 copies.add(new Copy(chunk.chunkId(), sources.get(i % sources.size()), targets.get(i), good.size()));
             }
-            return; // trims wait until the copies landed
+            if (targets.isEmpty()) {
+                // No other node can take a good copy while corrupt replicas occupy theirs (a cluster as small as
+                // the replication factor): free those nodes now, the next pass copies a good replica there.
+                corrupt.forEach(node -> trims.add(new Trim(chunk.chunkId(), node, "corrupt")));
+            }
+            return; // otherwise trims wait until the copies landed
+        }
+        if (!sources.isEmpty()) {
+            corrupt.forEach(node -> trims.add(new Trim(chunk.chunkId(), node, "corrupt")));
         }
         for (StorageNode node : leaving) {
             trims.add(new Trim(chunk.chunkId(), node, "draining"));

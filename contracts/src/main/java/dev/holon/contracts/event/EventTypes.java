@@ -1,5 +1,6 @@
 package dev.holon.contracts.event;
 
+import dev.holon.contracts.audit.AuditFact;
 import dev.holon.contracts.node.NodeEvent;
 import dev.holon.contracts.node.NodeHeartbeat;
 import dev.holon.contracts.storage.StorageEvent;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
 public final class EventTypes {
 
     private static final Map<String, Class<?>> BY_TYPE = Stream.of(
-                    Stream.<Class<?>>of(NodeHeartbeat.class, AssignTask.class, CancelTask.class),
+                    Stream.<Class<?>>of(NodeHeartbeat.class, AssignTask.class, CancelTask.class, AuditFact.class),
                     Stream.of(NodeEvent.class.getPermittedSubclasses()),
                     Stream.of(TaskEvent.class.getPermittedSubclasses()),
                     Stream.of(StorageEvent.class.getPermittedSubclasses()))

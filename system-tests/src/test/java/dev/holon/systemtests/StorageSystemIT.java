@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -100,30 +102,69 @@ class StorageSystemIT {
     @Test
     @Order(2)
     void aCorruptReplicaIsReadAroundAndReplaced() throws IOException {
-        JsonNode chunk = api.get(FILE + "?op=stat&replicas=true").json().path("chunks").get(0);
-        String chunkId = chunk.path("chunkId").asString();
-        Path replica = replicaFiles(chunkId).getFirst();
-        byte[] bytes = Files.readAllBytes(replica);
-        bytes[bytes.length / 2] ^= 0x5a;
-        Files.write(replica, bytes);
+        String chunkId = chunksOf(FILE).getFirst().path("chunkId").asString();
+        corruptOneReplica(chunkId);
 
         for (int i = 0; i < 3; i++) {
             HttpResponse<byte[]> read = get(FILE, null);
             assertThat(read.statusCode()).isEqualTo(200);
             assertThat(sha256(read.body())).isEqualTo(sha256(CONTENT));
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            List<Path> files = replicaFiles(chunkId);
-            assertThat(files).hasSize(3);
-            for (Path file : files) {
-                assertThat(Files.readAllBytes(file)).as(file.toString()).isEqualTo(Arrays.copyOfRange(CONTENT, 0,
-                        (int) Files.size(file)));
-            }
-        });
+        // A read notices the bad replica only when it picks that one; a scrub finds it in any case.
+        JsonNode report = scrub();
+        assertThat(report.path("unreachable")).isEmpty();
+        assertThat(report.path("nodes")).hasSize(3);
+        awaitThreeGoodReplicas(chunkId, CONTENT, 0);
     }
 
     @Test
     @Order(3)
+    void aScrubOnDemandFindsACorruptReplicaNobodyReadAndItIsReplaced() throws IOException {
+        String quiet = "/api/v1/files/default/system-test/never-read.bin";
+        byte[] content = randomBytes(3 * MIB, 11);
+        HttpResponse<String> created = put(quiet, content, "If-None-Match", "*");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String chunkId = chunksOf(quiet).getFirst().path("chunkId").asString();
+        corruptOneReplica(chunkId);
+
+        assertThat(ClusterApi.send("POST", cluster.gatewayUrl() + "/api/v1/files?op=scrub", api.token(), null).status())
+                .as("a user may not scrub").isEqualTo(403);
+        JsonNode report = scrub();
+        int corrupted = 0;
+        long checked = 0;
+        for (JsonNode node : report.path("nodes")) {
+            corrupted += node.path("corrupted").asInt();
+            checked += node.path("checked").asLong();
+        }
+        System.out.printf("scrub on demand: %d replicas checked on %d nodes in %d ms, %d corrupt%n", checked,
+                report.path("nodes").size(), report.path("millis").asLong(), corrupted);
+        assertThat(corrupted).isEqualTo(1);
+        assertThat(checked).isGreaterThanOrEqualTo(3L * (chunksOf(FILE).size() + 1));
+        awaitThreeGoodReplicas(chunkId, content, 0);
+        assertThat(sha256(get(quiet, null).body())).isEqualTo(sha256(content));
+    }
+
+    @Test
+    @Order(4)
+    void aWorkerServesAChunkOnlyWithAValidTokenForIt() {
+        String chunkId = chunksOf(FILE).getFirst().path("chunkId").asString();
+        String chunkUrl = "http://127.0.0.1:" + cluster.ports().workers().getFirst() + "/api/v1/chunks/" + chunkId;
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String forged = base64.encodeToString(("v1|READ|" + chunkId + "|9999999999").getBytes(StandardCharsets.UTF_8))
+                + "." + base64.encodeToString("signed by nobody".getBytes(StandardCharsets.UTF_8));
+        for (String token : new String[] {null, "", forged, "not-a-token"}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(chunkUrl)).timeout(Duration.ofSeconds(10));
+            if (token != null) {
+                request.header("X-Holon-Chunk-Token", token);
+            }
+            HttpResponse<String> answer = send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as("token %s: %s", token, answer.body()).isIn(401, 403);
+            assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        }
+    }
+
+    @Test
+    @Order(5)
     void whenAWorkerDiesItsReplicasAreMadeAgainElsewhereAndTheFileStaysReadable() {
         // With three workers a lost third replica has nowhere to go, so this file keeps two copies: a dead
         // worker's copies must be made again on the one worker that had none.
@@ -168,7 +209,7 @@ class StorageSystemIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void mistakesAndOtherTenantsGetProblemsAndChangeNothing() {
         assertProblem(api.get("/api/v1/files/another-tenant/secret.txt?op=stat"), 404);
         assertProblem(api.get("/api/v1/files/default/system-test/missing.bin?op=stat"), 404);
@@ -196,6 +237,33 @@ class StorageSystemIT {
         List<String> values = new ArrayList<>();
         array.forEach(value -> values.add(value.asString()));
         return values;
+    }
+
+    private static void corruptOneReplica(String chunkId) throws IOException {
+        Path replica = replicaFiles(chunkId).getFirst();
+        byte[] bytes = Files.readAllBytes(replica);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(replica, bytes);
+    }
+
+    /** Scrubs every worker now, as an operator, and answers the report. */
+    private static JsonNode scrub() {
+        ClusterApi.Response scrubbed = ClusterApi.send("POST", cluster.gatewayUrl() + "/api/v1/files?op=scrub",
+                cluster.accessToken("operator", "holon-operator"), null);
+        assertThat(scrubbed.status()).as(scrubbed.body()).isEqualTo(200);
+        return scrubbed.json();
+    }
+
+    /** Three replica files of the chunk, each holding exactly the chunk's bytes of {@code content} from {@code offset}. */
+    private static void awaitThreeGoodReplicas(String chunkId, byte[] content, int offset) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<Path> files = replicaFiles(chunkId);
+            assertThat(files).hasSize(3);
+            for (Path file : files) {
+                assertThat(Files.readAllBytes(file)).as(file.toString())
+                        .isEqualTo(Arrays.copyOfRange(content, offset, offset + (int) Files.size(file)));
+            }
+        });
     }
 
     /** The files named {@code chunkId} under the workers' data directories. */

@@ -65,15 +65,17 @@ class ChunkController {
     private final ChunkAccess access;
     private final ChunkForwarder forwarder;
     private final ChunkCorruption corruption;
+    private final ChunkScrubber scrubber;
     private final NodeIdentity identity;
     private final long maxChunkBytes;
 
     ChunkController(ChunkStore store, ChunkAccess access, ChunkForwarder forwarder, ChunkCorruption corruption,
-                    NodeIdentity identity, ChunkProperties properties) {
+                    ChunkScrubber scrubber, NodeIdentity identity, ChunkProperties properties) {
         this.store = store;
         this.access = access;
         this.forwarder = forwarder;
         this.corruption = corruption;
+        this.scrubber = scrubber;
         this.identity = identity;
         this.maxChunkBytes = properties.maxChunkBytes().toBytes();
     }
@@ -239,6 +241,19 @@ class ChunkController {
         }
         return ResponseEntity.status(answer.status()).contentType(MediaType.parseMediaType(answer.contentType()))
                 .body(answer.body());
+    }
+
+    /**
+     * Scrubs every replica now (an operator asked through storage-service) and answers what it found; corrupt
+     * replicas are reported as the periodic scrub reports them. Paced like the periodic scrub.
+     */
+    @PostMapping("/api/v1/chunks/scrubs")
+    ChunkScrubber.Pass scrub(@RequestHeader(name = ChunkToken.HEADER, required = false) String token)
+            throws IOException {
+        access.refusal(token, ChunkOp.SCRUB, ChunkOp.EVERY_CHUNK).ifPresent(reason -> {
+            throw new ProblemException(ProblemType.FORBIDDEN, reason);
+        });
+        return scrubber.scrubAll();
     }
 
     @GetMapping("/api/v1/chunks")

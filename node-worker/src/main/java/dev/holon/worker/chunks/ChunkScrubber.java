@@ -38,6 +38,7 @@ public final class ChunkScrubber {
         }
     }
 
+    /** One pass over every replica (an on-demand pass may overlap the periodic one: a replica is then reported twice). */
     public Pass scrubAll() throws IOException {
         ByteRate pace = rate.get();
         AtomicInteger checked = new AtomicInteger();

@@ -140,6 +140,22 @@ public class ChunkClient {
         });
     }
 
+    /** What a worker's on-demand scrub found. */
+    public record Scrubbed(int checked, int corrupted, long bytes) {
+    }
+
+    /**
+     * Has {@code node} re-verify every replica it holds now and waits for the pass ({@code within}: a pass reads
+     * every byte, paced by the worker). Corrupt replicas come back as ChunkCorrupted facts, like a periodic scrub's.
+     */
+    public Scrubbed scrub(StorageNode node, Duration within) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base(node) + "/api/v1/chunks/scrubs")).timeout(within)
+                .header(ChunkToken.HEADER, tokens.sign(ChunkOp.SCRUB, ChunkOp.EVERY_CHUNK, clock.instant().plus(ttl)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        JsonNode json = JSON.readTree(send(request, "scrub", node).body());
+        return new Scrubbed(json.path("checked").asInt(), json.path("corrupted").asInt(), json.path("bytes").asLong());
+    }
+
     private HttpResponse<String> send(HttpRequest request, String what, StorageNode node) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

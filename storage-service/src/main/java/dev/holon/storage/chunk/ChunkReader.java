@@ -46,7 +46,8 @@ public class ChunkReader {
             directory.refresh(); // a replica that just started, or nodes the last view did not know yet
             candidates = candidates(chunk);
         }
-        // UP nodes first, then SUSPECT ones (maybe alive), DOWN ones last; rotated by position to spread reads
+        // UP nodes first, then SUSPECT ones (maybe alive), DOWN ones last; within a state the order depends on the
+        // chunk, so the chunks of a file are read from different nodes (and one chunk from the same, warm one)
         candidates.sort(Comparator.comparingInt((StorageNode n) -> n.up() ? 0 : n.alive() ? 1 : 2)
                 .thenComparing(n -> Integer.toHexString((n.id() + chunk.id()).hashCode())));
         for (StorageNode node : candidates) {

@@ -29,6 +29,7 @@ import java.util.Map;
  * @param chunkAttempts        first workers tried for one chunk before the upload fails
  * @param chunkTokenSecret     HMAC key shared with the workers (at least 32 bytes)
  * @param chunkTokenTtl        lifetime of a chunk token
+ * @param directUploadTtl      how long a direct upload may take (its WRITE tokens' lifetime), and a locate's READ tokens
  * @param workerConnectTimeout connect timeout of a call to a worker
  * @param workerTimeout        longest a worker call may take
  * @param workerAttempts       tries per worker call on connection errors and 5xx
@@ -64,6 +65,7 @@ public record StorageProperties(
         @Min(1) @DefaultValue("4") int repairConcurrency,
         @Min(1) @DefaultValue("1000") int repairBatch,
         @NotNull @DefaultValue("PT1H") Duration abandonedUploadAfter,
+        @NotNull @DefaultValue("PT15M") Duration directUploadTtl,
         @Valid @NotNull @DefaultValue Quotas quotas) {
 
     /** {@code holon.storage.quotas.default.*} for every tenant, {@code holon.storage.quotas.tenants.<t>.*} overrides. */

@@ -48,6 +48,21 @@ public final class FilesCommand implements Runnable {
             return RemotePath.parse(typed, Tenants.current(api().credentials()));
         }
 
+        /** The direct data path: bytes between here and the workers, the namespace calls through the gateway. */
+        DirectTransfer direct(RemotePath file) {
+            return new DirectTransfer(new DirectTransfer.Namespace() {
+                @Override
+                public JsonNode post(String pathAndQuery, String jsonBody, Map<String, String> headers) {
+                    return api().postJson(pathAndQuery, jsonBody, headers, file.full());
+                }
+
+                @Override
+                public JsonNode get(String pathAndQuery) {
+                    return api().getJson(pathAndQuery, file.full());
+                }
+            }, api().http(), 4);
+        }
+
         JsonNode stat(RemotePath path, boolean replicas) {
             return api().getJson(path.apiPath() + "?op=stat" + (replicas ? "&replicas=true" : ""), path.full());
         }
@@ -164,9 +179,19 @@ public final class FilesCommand implements Runnable {
         boolean force;
         @Option(names = "--no-progress", description = "No progress report.")
         boolean noProgress;
+        @Option(names = "--via-gateway", description = "Send the bytes through the gateway instead of straight to the workers.")
+        boolean viaGateway;
+
+        private CliException existsHint(CliException e, RemotePath destination) {
+            if (e.exitCode() == ExitCodes.CONFLICT && !force) {
+                return new CliException(ExitCodes.CONFLICT, destination.full() + " already exists: holon files put"
+                        + " --force overwrites it");
+            }
+            return e;
+        }
 
         @Override
-        int transfer() {
+        int transfer() throws IOException {
             boolean stdin = local.toString().equals("-");
             if (!stdin && !Files.isRegularFile(local)) {
                 throw new CliException(ExitCodes.USAGE, "no such file: " + local);
@@ -198,9 +223,29 @@ public final class FilesCommand implements Runnable {
                 throw new CliException(ExitCodes.FAILED, "cannot read " + local + ": " + e.getMessage());
             }
             Progress progress = progress(stdin ? "stdin" : local.getFileName().toString(), size, noProgress);
+            if (!stdin && !viaGateway) {
+                try {
+                    JsonNode view = direct(target).upload(target.apiPath(), local, replication,
+                            Map.of(precondition, preconditionValue), progress::advance);
+                    progress.done();
+                    String said = (precondition.equals("If-Match") ? "replaced " : "created ")
+                            + view.path("path").asText(target.full()) + " (" + Units.bytes(view.path("size").asLong(0))
+                            + ", version "
+                            + view.path("version").asText("?") + ")";
+                    printer().print(view, out -> out.println(said));
+                    return ExitCodes.OK;
+                } catch (DirectTransfer.WorkersUnreachable e) {
+                    ctx.err().println("The workers cannot be reached from here (" + e.getMessage()
+                            + "); sending the file through the gateway instead.");
+                    progress = progress(local.getFileName().toString(), size, noProgress);
+                } catch (CliException e) {
+                    throw existsHint(e, target);
+                }
+            }
+            Progress counted = progress;
             HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofInputStream(() -> {
                 try {
-                    return new CountingInputStream(stdin ? ctx.in() : Files.newInputStream(local), progress);
+                    return new CountingInputStream(stdin ? ctx.in() : Files.newInputStream(local), counted);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -219,16 +264,12 @@ public final class FilesCommand implements Runnable {
                         .header("Content-Type", "application/octet-stream").header("Accept", "application/json")
                         .header(header, headerValue).PUT(publisher), ApiClient.STRING, destination.full());
             } catch (CliException e) {
-                if (e.exitCode() == ExitCodes.CONFLICT && !force) {
-                    throw new CliException(ExitCodes.CONFLICT, destination.full() + " already exists: holon files put"
-                            + " --force overwrites it");
-                }
-                throw e;
+                throw existsHint(e, destination);
             }
-            progress.done();
+            counted.done();
             JsonNode view = ApiClient.json(response);
             printer().print(view, out -> out.println((response.statusCode() == 201 ? "created " : "replaced ")
-                    + view.path("path").asText(destination.full()) + " (" + Units.bytes(view.path("size").asLong(progress.bytes()))
+                    + view.path("path").asText(destination.full()) + " (" + Units.bytes(view.path("size").asLong(counted.bytes()))
                     + ", version " + view.path("version").asText("?") + ")"));
             return ExitCodes.OK;
         }
@@ -245,6 +286,8 @@ public final class FilesCommand implements Runnable {
         boolean force;
         @Option(names = "--no-progress", description = "No progress report.")
         boolean noProgress;
+        @Option(names = "--via-gateway", description = "Read the bytes through the gateway instead of straight from the workers.")
+        boolean viaGateway;
 
         @Override
         int transfer() throws IOException {
@@ -256,6 +299,26 @@ public final class FilesCommand implements Runnable {
             }
             if (!stdout && Files.exists(target) && !force) {
                 throw new CliException(ExitCodes.CONFLICT, target + " exists here: --force overwrites it");
+            }
+            Path absolute = target.toAbsolutePath();
+            Path part = absolute.resolveSibling("." + absolute.getFileName() + ".holon-part");
+            if (!stdout && !viaGateway) {
+                long size = stat(source, false).path("size").asLong(-1);
+                Progress progress = progress(source.name(), size, noProgress);
+                try (OutputStream out = Files.newOutputStream(part)) {
+                    direct(source).download(source.apiPath(), out, progress::advance);
+                } catch (DirectTransfer.WorkersUnreachable e) {
+                    ctx.err().println("The workers cannot be reached from here (" + e.getMessage()
+                            + "); reading the file through the gateway instead.");
+                } catch (IOException e) {
+                    Files.deleteIfExists(part);
+                    throw new CliException(ExitCodes.UNREACHABLE, "the download of " + source.full() + " broke off: "
+                            + e.getMessage());
+                }
+                if (Files.exists(part) && Files.size(part) == size) {
+                    return saved(part, absolute, target, progress);
+                }
+                Files.deleteIfExists(part);
             }
             HttpResponse<InputStream> response = api().send(b -> b.uri(api().uri(source.apiPath()))
                     .header("Accept", "application/octet-stream").GET(), ApiClient.STREAM, source.full());
@@ -269,8 +332,6 @@ public final class FilesCommand implements Runnable {
                 progress.done();
                 return ExitCodes.OK;
             }
-            Path absolute = target.toAbsolutePath();
-            Path part = absolute.resolveSibling("." + absolute.getFileName() + ".holon-part");
             try (InputStream in = new CountingInputStream(response.body(), progress);
                  OutputStream out = Files.newOutputStream(part)) {
                 in.transferTo(out);
@@ -283,6 +344,10 @@ public final class FilesCommand implements Runnable {
                 throw new CliException(ExitCodes.FAILED, "the download of " + source.full() + " is incomplete: "
                         + progress.bytes() + " of " + total + " bytes");
             }
+            return saved(part, absolute, target, progress);
+        }
+
+        private int saved(Path part, Path absolute, Path target, Progress progress) throws IOException {
             Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             progress.done();
             if (printer().table()) {

@@ -30,6 +30,10 @@ public final class ChunkToken {
         }
     }
 
+    /** A worker's signed word that it holds {@code chunkId} with that size and checksum (see {@link #receipt}). */
+    public record Receipt(String chunkId, long size, String checksum, String nodeId) {
+    }
+
     private final SecretKeySpec key;
 
     /** {@code secret}: at least 32 bytes (256 bits) of the shared key. */
@@ -55,18 +59,61 @@ public final class ChunkToken {
 
     /** The grant of a well-formed, correctly signed token that has not expired at {@code now}; empty otherwise. */
     public Optional<Grant> verify(String token, Instant now) {
-        if (token == null) {
+        Optional<String[]> parts = signedParts(token);
+        if (parts.isEmpty() || parts.get().length != 4) {
             return Optional.empty();
         }
-        int dot = token.indexOf('.');
-        if (dot <= 0 || dot != token.lastIndexOf('.')) {
+        try {
+            ChunkOp op = ChunkOp.valueOf(parts.get()[1]);
+            Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts.get()[3]));
+            return now.isAfter(expiresAt) ? Optional.empty() : Optional.of(new Grant(op, parts.get()[2], expiresAt));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Signed by a worker after it stored a chunk, so a client that wrote the chunk to the workers itself can prove
+     * to storage-service which nodes hold it. Chunk ids are issued per upload, so a receipt is worth nothing for
+     * another chunk or another upload.
+     */
+    public String receipt(String chunkId, long size, String checksum, String nodeId) {
+        if (chunkId.indexOf('|') >= 0 || checksum.indexOf('|') >= 0 || nodeId.indexOf('|') >= 0) {
+            throw new IllegalArgumentException("a receipt's fields cannot hold '|'");
+        }
+        byte[] payload = ("v1|STORED|" + chunkId + "|" + size + "|" + checksum + "|" + nodeId)
+                .getBytes(StandardCharsets.UTF_8);
+        return ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(mac(payload));
+    }
+
+    /** The receipt's content when it is well-formed and signed with this key; empty otherwise. */
+    public Optional<Receipt> verifyReceipt(String receipt) {
+        Optional<String[]> parts = signedParts(receipt);
+        if (parts.isEmpty() || parts.get().length != 6 || !parts.get()[1].equals("STORED")) {
+            return Optional.empty();
+        }
+        String[] p = parts.get();
+        try {
+            return Optional.of(new Receipt(p[2], Long.parseLong(p[3]), p[4], p[5]));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The '|'-separated fields of a token or receipt whose signature holds; empty otherwise. */
+    private Optional<String[]> signedParts(String signed) {
+        if (signed == null) {
+            return Optional.empty();
+        }
+        int dot = signed.indexOf('.');
+        if (dot <= 0 || dot != signed.lastIndexOf('.')) {
             return Optional.empty();
         }
         byte[] payload;
         byte[] signature;
         try {
-            payload = DECODER.decode(token.substring(0, dot));
-            signature = DECODER.decode(token.substring(dot + 1));
+            payload = DECODER.decode(signed.substring(0, dot));
+            signature = DECODER.decode(signed.substring(dot + 1));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -74,16 +121,7 @@ public final class ChunkToken {
             return Optional.empty();
         }
         String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
-        if (parts.length != 4 || !parts[0].equals("v1")) {
-            return Optional.empty();
-        }
-        try {
-            ChunkOp op = ChunkOp.valueOf(parts[1]);
-            Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[3]));
-            return now.isAfter(expiresAt) ? Optional.empty() : Optional.of(new Grant(op, parts[2], expiresAt));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return parts[0].equals("v1") ? Optional.of(parts) : Optional.empty();
     }
 
     private byte[] mac(byte[] payload) {

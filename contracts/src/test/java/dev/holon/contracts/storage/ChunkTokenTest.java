@@ -46,4 +46,17 @@ class ChunkTokenTest {
     void aShortSecretIsRefused() {
         assertThatThrownBy(() -> ChunkToken.fromSecret("short")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aReceiptNamesWhatAWorkerStoredAndCannotBeForgedOrPassedOffAsAToken() {
+        String receipt = tokens.receipt("c-1", 4096, "0a1b2c3d", "node-7");
+
+        assertThat(tokens.verifyReceipt(receipt)).contains(new ChunkToken.Receipt("c-1", 4096, "0a1b2c3d", "node-7"));
+        assertThat(ChunkToken.fromSecret("another-secret-that-is-32-bytes-long").verifyReceipt(receipt)).isEmpty();
+        String otherNode = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("v1|STORED|c-1|4096|0a1b2c3d|node-8".getBytes(StandardCharsets.UTF_8));
+        assertThat(tokens.verifyReceipt(otherNode + receipt.substring(receipt.indexOf('.')))).isEmpty();
+        assertThat(tokens.verify(receipt, NOW)).as("a receipt is no token").isEmpty();
+        assertThat(tokens.verifyReceipt(tokens.sign(ChunkOp.WRITE, "c-1", NOW))).as("a token is no receipt").isEmpty();
+    }
 }

@@ -20,6 +20,11 @@ public final class ChunkAccess {
         this.clock = clock;
     }
 
+    /** This node's signed word that it stored the chunk, for whoever wrote it (docs/storage-data-path.md). */
+    public String receipt(StoredChunk chunk, String nodeId) {
+        return tokens.receipt(chunk.chunkId(), chunk.size(), chunk.checksum(), nodeId);
+    }
+
     /** Why the request is refused (a message for the caller), or empty when the token permits it. */
     public Optional<String> refusal(String token, ChunkOp op, String chunkId) {
         if (token == null || token.isBlank()) {

@@ -52,7 +52,8 @@ class ChunkController {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** The answer to a {@code PUT} (and, relayed, to a replicate). */
-    record Stored(String chunkId, long size, String checksum, List<String> storedOn) {
+    /** {@code receipts}: one per node of {@code storedOn}, in the same order (a direct client's proof at commit). */
+    record Stored(String chunkId, long size, String checksum, List<String> storedOn, List<String> receipts) {
     }
 
     record ReplicateRequest(String target, String token) {
@@ -114,33 +115,35 @@ class ChunkController {
             throw e;
         }
         List<String> storedOn = new ArrayList<>();
+        List<String> receipts = new ArrayList<>();
         storedOn.add(identity.nodeId());
+        receipts.add(access.receipt(stored, identity.nodeId()));
         if (forward != null) {
             forward.finish();
-            storedOn.addAll(storedDownstream(forward));
+            JsonNode answer = storedDownstream(forward);
+            answer.path("storedOn").forEach(node -> storedOn.add(node.asString()));
+            answer.path("receipts").forEach(receipt -> receipts.add(receipt.asString()));
         }
         return ResponseEntity.status(201).contentType(MediaType.APPLICATION_JSON)
-                .body(new Stored(chunkId, stored.size(), stored.checksum(), storedOn));
+                .body(new Stored(chunkId, stored.size(), stored.checksum(), storedOn, receipts));
     }
 
     /** What the downstream says it (and its own downstream) stored; nothing when it failed, said so in the log. */
-    private static List<String> storedDownstream(ChunkForwarder.Forward forward) {
+    private static JsonNode storedDownstream(ChunkForwarder.Forward forward) {
         try {
             ChunkForwarder.Answer answer = forward.awaitAnswer();
             if (answer.status() != 201) {
                 log.warn("Pipeline worker {} answered {}: {}", forward.target(), answer.status(),
                         new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
-                return List.of();
+                return JSON.createObjectNode();
             }
-            List<String> nodes = new ArrayList<>();
-            JSON.readTree(answer.body()).path("storedOn").forEach(node -> nodes.add(node.asString()));
-            return nodes;
+            return JSON.readTree(answer.body());
         } catch (ChunkForwarder.DownstreamFailed e) {
             log.warn("Pipeline worker left out: {}", e.getMessage());
-            return List.of();
+            return JSON.createObjectNode();
         } catch (RuntimeException e) {
             log.warn("Pipeline worker {} gave an unreadable answer: {}", forward.target(), e.toString());
-            return List.of();
+            return JSON.createObjectNode();
         }
     }
 

@@ -20,9 +20,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -79,6 +81,16 @@ public class ChunkClient {
 
     public String token(ChunkOp op, String chunkId) {
         return tokens.sign(op, chunkId, clock.instant().plus(ttl));
+    }
+
+    /** A token for a client that talks to the workers itself (a direct upload or read). */
+    public String token(ChunkOp op, String chunkId, Instant expiresAt) {
+        return tokens.sign(op, chunkId, expiresAt);
+    }
+
+    /** What a worker's receipt says it stored, when the receipt is genuine. */
+    public Optional<ChunkToken.Receipt> verifyReceipt(String receipt) {
+        return tokens.verifyReceipt(receipt);
     }
 
     /** Sends the chunk once to {@code first}, which forwards it down {@code pipeline}. */
@@ -150,7 +162,7 @@ public class ChunkClient {
      */
     public Scrubbed scrub(StorageNode node, Duration within) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base(node) + "/api/v1/chunks/scrubs")).timeout(within)
-                .header(ChunkToken.HEADER, tokens.sign(ChunkOp.SCRUB, ChunkOp.EVERY_CHUNK, clock.instant().plus(ttl)))
+                .header(ChunkToken.HEADER, token(ChunkOp.SCRUB, ChunkOp.EVERY_CHUNK))
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
         JsonNode json = JSON.readTree(send(request, "scrub", node).body());
         return new Scrubbed(json.path("checked").asInt(), json.path("corrupted").asInt(), json.path("bytes").asLong());

@@ -46,10 +46,7 @@ public class ChunkReader {
             directory.refresh(); // a replica that just started, or nodes the last view did not know yet
             candidates = candidates(chunk);
         }
-        // UP nodes first, then SUSPECT ones (maybe alive), DOWN ones last; within a state the order depends on the
-        // chunk, so the chunks of a file are read from different nodes (and one chunk from the same, warm one)
-        candidates.sort(Comparator.comparingInt((StorageNode n) -> n.up() ? 0 : n.alive() ? 1 : 2)
-                .thenComparing(n -> Integer.toHexString((n.id() + chunk.id()).hashCode())));
+        candidates.sort(readOrder(chunk.id()));
         for (StorageNode node : candidates) {
             try {
                 byte[] bytes = client.get(node, chunk.id());
@@ -67,6 +64,16 @@ public class ChunkReader {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The order to try a chunk's replicas in: UP nodes first, then SUSPECT ones (maybe alive), DOWN ones last; within
+     * a state the order depends on the chunk, so a file's chunks are read from different nodes (and one chunk
+     * always from the same, warm one).
+     */
+    public static Comparator<StorageNode> readOrder(String chunkId) {
+        return Comparator.comparingInt((StorageNode n) -> n.up() ? 0 : n.alive() ? 1 : 2)
+                .thenComparing(n -> Integer.toHexString((n.id() + chunkId).hashCode()));
     }
 
     private List<StorageNode> candidates(ChunkRepository.Chunk chunk) {

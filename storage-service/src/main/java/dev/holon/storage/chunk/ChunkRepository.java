@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Contents (one upload's bytes), their ordered chunks and the chunks' replicas. */
 @Repository
@@ -31,6 +32,38 @@ public class ChunkRepository {
     public void newContent(String id, String tenant, Instant now) {
         jdbc.sql("INSERT INTO content (id, tenant, state, created_at, updated_at) VALUES (?, ?, 'WRITING', ?, ?)")
                 .params(id, tenant, Timestamp.from(now), Timestamp.from(now)).update();
+    }
+
+    /** A direct upload's content: what its begin promised (path, owner, size, replication) and until when. */
+    public record DirectContent(String id, String tenant, String path, String owner, long size, int replication,
+                                String state, Instant expiresAt) {
+    }
+
+    public void newDirectContent(String id, String tenant, String path, String owner, long size, int replication,
+            Instant expiresAt, Instant now) {
+        jdbc.sql("""
+                INSERT INTO content (id, tenant, state, created_at, updated_at, path, owner, size, replication, expires_at)
+                VALUES (?, ?, 'WRITING', ?, ?, ?, ?, ?, ?, ?)""")
+                .params(id, tenant, Timestamp.from(now), Timestamp.from(now), path, owner, size, replication,
+                        Timestamp.from(expiresAt))
+                .update();
+    }
+
+    public Optional<DirectContent> directContent(String id) {
+        return jdbc.sql("""
+                SELECT id, tenant, path, owner, size, replication, state, expires_at FROM content
+                WHERE id = ? AND expires_at IS NOT NULL""").param(id)
+                .query((rs, n) -> new DirectContent(rs.getString("id"), rs.getString("tenant"), rs.getString("path"),
+                        rs.getString("owner"), rs.getLong("size"), rs.getInt("replication"), rs.getString("state"),
+                        rs.getTimestamp("expires_at").toInstant()))
+                .optional();
+    }
+
+    /** A directly written chunk's checksum and the nodes proven to hold it, in place of the planned targets. */
+    public void setChecksumAndReplicas(String chunkId, String checksum, Collection<String> nodeIds) {
+        jdbc.sql("UPDATE chunk SET checksum = ? WHERE id = ?").params(checksum, chunkId).update();
+        jdbc.sql("DELETE FROM replica WHERE chunk_id = ?").param(chunkId).update();
+        addReplicas(chunkId, nodeIds);
     }
 
     public void markContent(String id, String state, Instant now) {

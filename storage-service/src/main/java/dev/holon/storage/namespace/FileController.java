@@ -10,6 +10,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -35,7 +37,8 @@ import java.util.List;
 
 /**
  * {@code /api/v1/files/<tenant>/<path...>}: the bytes (GET, PUT), {@code ?op=stat|list} (GET),
- * {@code ?op=mkdir|move} (POST), DELETE. The path is taken from the raw request URI, percent-decoded segment by
+ * {@code ?op=mkdir|move} (POST), DELETE, and the direct data path: {@code ?op=locate} (GET), {@code ?op=upload} and
+ * {@code ?op=commit} (POST), see {@link DirectTransfers}. The path is taken from the raw request URI, percent-decoded segment by
  * segment and validated ({@link FilePath}); a tenant the caller may not reach is a 404, as if nothing were there.
  */
 @RestController
@@ -46,13 +49,19 @@ public class FileController {
     private static final String PREFIX = "/api/v1/files";
 
     private final FileService files;
+    private final DirectTransfers direct;
 
-    public FileController(FileService files) {
+    public FileController(FileService files, DirectTransfers direct) {
         this.files = files;
+        this.direct = direct;
     }
 
     /** The body of {@code ?op=move}. */
     public record MoveRequest(@NotBlank String destination) {
+    }
+
+    /** The body of {@code ?op=upload}: the file's exact length and, optionally, its replication. */
+    public record BeginUpload(@NotNull @PositiveOrZero Long size, Integer replication) {
     }
 
     @GetMapping(value = {"/**"}, params = "!op")
@@ -100,7 +109,8 @@ public class FileController {
                 Page<FileView> page = files.list(path, cursor, limit);
                 yield ResponseEntity.ok(page);
             }
-            default -> throw ProblemException.invalid("op must be stat or list for GET (or none, for the bytes)");
+            case "locate" -> ResponseEntity.ok(direct.locate(path));
+            default -> throw ProblemException.invalid("op must be stat, list or locate for GET (or none, for the bytes)");
         };
     }
 
@@ -146,6 +156,30 @@ public class FileController {
             }
             default -> throw ProblemException.invalid("op must be mkdir or move for POST");
         }
+    }
+
+    /** Starts a direct upload: the client writes the planned chunks to the workers itself, then commits. */
+    @PostMapping(value = "/**", params = "op=upload")
+    public ResponseEntity<DirectTransfers.Upload> beginUpload(HttpServletRequest request, Authentication who,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @RequestBody @Valid BeginUpload begin) {
+        DirectTransfers.Upload upload = direct.begin(resolve(request, who), Caller.of(who).username(), begin.size(),
+                begin.replication(), new Preconditions(ifMatch, ifNoneMatch));
+        return ResponseEntity.status(HttpStatus.CREATED).body(upload);
+    }
+
+    /** Makes a direct upload the file's content once the workers' receipts prove every chunk stored. */
+    @PostMapping(value = "/**", params = "op=commit")
+    public ResponseEntity<FileView> commitUpload(HttpServletRequest request, Authentication who,
+            @RequestParam(required = false) String upload,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @RequestBody DirectTransfers.Commit commit) {
+        FileService.Written written = direct.commit(resolve(request, who), upload, commit,
+                new Preconditions(ifMatch, ifNoneMatch));
+        var status = written.created() ? ResponseEntity.created(location(written.view())) : ResponseEntity.ok();
+        return status.eTag(etagOf(written.view())).body(written.view());
     }
 
     @DeleteMapping("/**")

@@ -178,6 +178,32 @@ public class FileService {
      */
     public Written upload(FilePath path, String owner, InputStream body, long contentLength, Preconditions pre,
             Integer replicationParam) {
+        int replication = checkUpload(path, contentLength, replicationParam, pre);
+        long max = properties.maxUploadBytes().toBytes();
+        String contentId = Ids.newId();
+        tx.executeWithoutResult(s -> chunks.newContent(contentId, path.tenant(), clock.instant()));
+        boolean committed = false;
+        try {
+            Streamed streamed = stream(body, contentId, replication, max);
+            Written written = tx.execute(s -> commit(path, owner, pre, replication, contentId, streamed.size(),
+                    streamed.sha256()));
+            committed = true;
+            return written;
+        } finally {
+            if (!committed) {
+                tx.executeWithoutResult(s -> chunks.markContent(contentId, "GARBAGE", clock.instant()));
+            }
+        }
+    }
+
+    /**
+     * What is checked before an upload's first byte goes out (commit checks it again under lock): the path, the
+     * replication, the size limit, the preconditions, no file in the way, the quota when the size is known.
+     *
+     * @param size the announced size, or -1 when unknown (chunked transfer)
+     * @return the replication the file gets
+     */
+    int checkUpload(FilePath path, long size, Integer replicationParam, Preconditions pre) {
         if (path.isRoot()) {
             throw ProblemException.invalid("a tenant's root is a directory; name a file below it");
         }
@@ -186,7 +212,7 @@ public class FileService {
             throw ProblemException.invalid("replication must be between 1 and " + properties.maxReplication());
         }
         long max = properties.maxUploadBytes().toBytes();
-        if (contentLength > max) {
+        if (size > max) {
             throw tooLarge(max);
         }
         Entry existing = entries.find(path.tenant(), path.path()).orElse(null);
@@ -194,28 +220,28 @@ public class FileService {
             throw ProblemException.conflict("'" + path + "' is a directory");
         }
         pre.checkWrite(path.path(), existing);
-        for (FilePath dir : path.ancestors()) { // refuse before any byte goes out; commit checks again under lock
+        for (FilePath dir : path.ancestors()) {
             entries.find(dir.tenant(), dir.path()).filter(Entry::isFile).ifPresent(file -> {
                 throw ProblemException.conflict("'" + dir + "' is a file, so it cannot hold '" + path + "'");
             });
         }
-        if (contentLength >= 0) {
-            quotas.check(path.tenant(), contentLength - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
+        if (size >= 0) {
+            quotas.check(path.tenant(), size - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
         }
+        return replication;
+    }
 
-        String contentId = Ids.newId();
-        tx.executeWithoutResult(s -> chunks.newContent(contentId, path.tenant(), clock.instant()));
-        boolean committed = false;
-        try {
-            Streamed streamed = stream(body, contentId, replication, max);
-            Written written = tx.execute(s -> commit(path, owner, pre, replication, contentId, streamed));
-            committed = true;
-            return written;
-        } finally {
-            if (!committed) {
-                tx.executeWithoutResult(s -> chunks.markContent(contentId, "GARBAGE", clock.instant()));
-            }
-        }
+    /**
+     * Makes a direct upload (its chunks written by the client) the file's content in one transaction, after
+     * {@code recordChunks} stored what the workers' receipts prove; a refused commit leaves the upload WRITING,
+     * so the client may send missing chunks and commit again until it expires.
+     */
+    Written commitDirect(FilePath path, ChunkRepository.DirectContent upload, Preconditions pre, String sha256,
+            Runnable recordChunks) {
+        return tx.execute(s -> {
+            recordChunks.run();
+            return commit(path, upload.owner(), pre, upload.replication(), upload.id(), upload.size(), sha256);
+        });
     }
 
     private record Streamed(long size, String sha256) {
@@ -297,7 +323,7 @@ public class FileService {
     }
 
     private Written commit(FilePath path, String owner, Preconditions pre, int replication, String contentId,
-            Streamed streamed) {
+            long size, String sha256) {
         Instant now = clock.instant();
         ensureParents(path, owner, now);
         Entry existing = entries.findForUpdate(path.tenant(), path.path()).orElse(null);
@@ -305,17 +331,17 @@ public class FileService {
             throw ProblemException.conflict("'" + path + "' is a directory");
         }
         pre.checkWrite(path.path(), existing);
-        quotas.check(path.tenant(), streamed.size() - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
+        quotas.check(path.tenant(), size - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
         chunks.markContent(contentId, "LIVE", now);
         Entry entry;
         if (existing == null) {
             entry = new Entry(Ids.newId(), path.tenant(), path.path(), path.parent().path(), path.name(), Entry.Type.FILE,
-                    streamed.size(), streamed.sha256(), 1, replication, owner, contentId, now, now);
+                    size, sha256, 1, replication, owner, contentId, now, now);
             if (!entries.insert(entry)) {
                 throw ProblemException.preconditionFailed("'" + path + "' was created meanwhile");
             }
         } else {
-            entries.replaceContent(path.tenant(), existing.id(), streamed.size(), streamed.sha256(), replication, contentId, now);
+            entries.replaceContent(path.tenant(), existing.id(), size, sha256, replication, contentId, now);
             chunks.markContent(existing.contentId(), "GARBAGE", now);
             entry = entries.find(path.tenant(), path.path()).orElseThrow();
         }

@@ -125,7 +125,9 @@ final class ChunkServerFixture implements AutoCloseable {
             return;
         }
         List<String> storedOn = new ArrayList<>();
+        List<String> receipts = new ArrayList<>();
         storedOn.add(nodeId);
+        receipts.add(tokens.receipt(chunkId, bytes.length, expected, nodeId));
         String pipeline = exchange.getRequestHeaders().getFirst("X-Holon-Chunk-Pipeline");
         if (pipeline != null && !pipeline.isBlank()) {
             List<String> next = Arrays.stream(pipeline.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
@@ -140,7 +142,9 @@ final class ChunkServerFixture implements AutoCloseable {
             try {
                 HttpResponse<String> answer = HTTP.send(forward.build(), HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() == 201) {
-                    ApiClient.JSON.readTree(answer.body()).path("storedOn").forEach(n -> storedOn.add(n.asString()));
+                    var downstream = ApiClient.JSON.readTree(answer.body());
+                    downstream.path("storedOn").forEach(n -> storedOn.add(n.asString()));
+                    downstream.path("receipts").forEach(r -> receipts.add(r.asString()));
                 }
             } catch (IOException | InterruptedException e) {
                 // a downstream that fails is left out of storedOn
@@ -153,6 +157,7 @@ final class ChunkServerFixture implements AutoCloseable {
         body.put("size", bytes.length);
         body.put("checksum", expected);
         body.put("storedOn", storedOn);
+        body.put("receipts", receipts);
         json(exchange, 201, ApiClient.JSON.writeValueAsString(body));
     }
 

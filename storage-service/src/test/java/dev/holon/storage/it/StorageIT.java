@@ -185,6 +185,100 @@ class StorageIT {
     }
 
     @Test
+    void aDirectUploadBecomesVisibleOnlyWhenGenuineReceiptsProveEveryChunkAndIsReadByLocating() throws Exception {
+        String user = tokens.demo();
+        String path = "/api/v1/files/default/direct/d.bin";
+        byte[] content = randomBytes(200_000, 21); // 4 chunks of at most 64 KB
+        HttpResponse<String> begun = post(path + "?op=upload", user, "{\"size\": 200000}", "If-None-Match", "*");
+        assertThat(begun.statusCode()).as(begun.body()).isEqualTo(201);
+        JsonNode plan = ApiClient.JSON.readTree(begun.body());
+        assertThat(plan.path("chunks")).hasSize(4);
+        String uploadId = plan.path("uploadId").asString();
+
+        List<String> checksums = new ArrayList<>();
+        List<String> receipts = new ArrayList<>(); // each a JSON array, as the first worker answered it
+        int offset = 0;
+        for (JsonNode chunk : plan.path("chunks")) {
+            List<String> targets = new ArrayList<>();
+            chunk.path("targets").forEach(t -> targets.add(t.asString()));
+            assertThat(targets).hasSize(3).doesNotHaveDuplicates();
+            byte[] bytes = Arrays.copyOfRange(content, offset, offset + chunk.path("size").asInt());
+            offset += bytes.length;
+            HttpResponse<String> written = HTTP.send(HttpRequest.newBuilder(URI.create(targets.getFirst()
+                            + "/api/v1/chunks/" + chunk.path("chunkId").asString()))
+                    .header("X-Holon-Chunk-Token", chunk.path("token").asString())
+                    .header("X-Holon-Chunk-Checksum", ChunkServerFixture.crc32c(bytes))
+                    .header("X-Holon-Chunk-Pipeline", String.join(",", targets.subList(1, 3)))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
+            JsonNode answer = ApiClient.JSON.readTree(written.body());
+            assertThat(answer.path("receipts")).hasSize(3);
+            checksums.add(ChunkServerFixture.crc32c(bytes));
+            receipts.add(answer.path("receipts").toString());
+        }
+        List<String> stored = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            stored.add(storedChunk(i, checksums.get(i), receipts.get(i)));
+        }
+        String sha = sha256(content);
+
+        // receipts of another chunk prove nothing about this one; a missing chunk is a mistake; nothing is visible
+        List<String> swapped = new ArrayList<>(stored);
+        swapped.set(0, storedChunk(0, checksums.get(0), receipts.get(1)));
+        HttpResponse<String> forged = post(path + "?op=commit&upload=" + uploadId, user, commitBody(sha, swapped), "If-None-Match", "*");
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(409);
+        assertThat(forged.body()).contains("chunk 0");
+        HttpResponse<String> partial = post(path + "?op=commit&upload=" + uploadId, user,
+                commitBody(sha, stored.subList(0, 3)), "If-None-Match", "*");
+        assertThat(partial.statusCode()).as(partial.body()).isEqualTo(400);
+        assertThat(get(path + "?op=stat", user).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> committed = post(path + "?op=commit&upload=" + uploadId, user, commitBody(sha, stored), "If-None-Match", "*");
+        assertThat(committed.statusCode()).as(committed.body()).isEqualTo(201);
+        assertThat(committed.headers().firstValue("ETag")).contains("\"1\"");
+        assertThat(get(path, user).body()).isEqualTo(content);
+        assertThat(post(path + "?op=commit&upload=" + uploadId, user, commitBody(sha, stored), "If-Match", "\"1\"").statusCode())
+                .as("an upload commits once").isEqualTo(409);
+
+        JsonNode located = ApiClient.JSON.readTree(new String(get(path + "?op=locate", user).body()));
+        assertThat(located.path("size").asLong()).isEqualTo(content.length);
+        int at = 0;
+        for (JsonNode chunk : located.path("chunks")) {
+            assertThat(chunk.path("offset").asLong()).isEqualTo(at);
+            assertThat(chunk.path("replicas")).hasSize(3);
+            HttpResponse<byte[]> read = HTTP.send(HttpRequest.newBuilder(URI.create(chunk.path("replicas").get(0).asString()
+                    + "/api/v1/chunks/" + chunk.path("chunkId").asString()))
+                    .header("X-Holon-Chunk-Token", chunk.path("token").asString()).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(read.body()).isEqualTo(Arrays.copyOfRange(content, at, at + chunk.path("size").asInt()));
+            at += chunk.path("size").asInt();
+        }
+        assertThat(at).isEqualTo(content.length);
+
+        assertThat(post(path + "?op=upload", user, "{\"size\": 10}").statusCode()).as("a blind overwrite").isEqualTo(428);
+        assertThat(post("/api/v1/files/default/direct/big.bin?op=upload", user, "{\"size\": 3000000}").statusCode())
+                .as("above max-upload-bytes").isEqualTo(413);
+        assertThat(post("/api/v1/files/default/direct/neg.bin?op=upload", user, "{\"size\": -1}").statusCode()).isEqualTo(400);
+    }
+
+    private static String storedChunk(int index, String checksum, String receipts) {
+        return "{\"index\": " + index + ", \"checksum\": \"" + checksum + "\", \"receipts\": " + receipts + "}";
+    }
+
+    private static String commitBody(String sha, List<String> chunks) {
+        return "{\"sha256\": \"" + sha + "\", \"chunks\": [" + String.join(",", chunks) + "]}";
+    }
+
+    private HttpResponse<String> post(String path, String token, String json, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void overwritesNeedTheCurrentVersionAndAFailedUploadLeavesTheOldContent() throws Exception {
         String user = tokens.demo();
         String path = "/api/v1/files/default/versions/v.txt";

@@ -1,5 +1,6 @@
 package dev.holon.benchmarks;
 
+import dev.holon.cli.files.DirectTransfer;
 import dev.holon.localcluster.cluster.LocalCluster;
 import dev.holon.localcluster.cluster.ManagedProcess;
 import tools.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,28 +31,34 @@ import java.util.SplittableRandom;
 
 /**
  * {@code storage}: Holon's file storage side by side with HDFS, same data, same machine, one run (figures, no
- * assertions).
+ * assertions). The cluster has 4 workers, so a lost node's third replicas have somewhere to go.
  * <ul>
- *   <li>Holon (the benchmark's local cluster): one 512 MiB file of random bytes, replication 3, uploaded through
- *       the gateway ({@code PUT /api/v1/files/default/bench/big.bin}, streamed from a file, {@code If-None-Match: *},
- *       as {@code demo}), then downloaded (streamed, SHA-256 checked): MiB/s for each, the CPU seconds every
- *       process spent on it (where the time goes) and the load average. Then repair: a 64 MiB file with
- *       replication 2, one worker holding replicas SIGKILLed, seconds until {@code ?op=stat&replicas=true} shows
- *       every chunk with 2 replicas on live nodes again. Before the timed runs, 64 MiB are written and read once,
- *       untimed (JIT warm-up; HDFS's side does the same).</li>
+ *   <li>Holon, one client, as {@code demo}: one 1 GiB file of random bytes, replication 3, written and read back
+ *       (SHA-256 checked) over the direct data path ({@link DirectTransfer}, what {@code holon files put/get} use:
+ *       the bytes go between the client and the workers, storage-service plans and commits) and, for comparison,
+ *       through the gateway (every byte through gateway and storage-service); MiB/s, and the CPU seconds of every
+ *       process. Then 1,000 files of 1 MiB written and read back one after another, both ways: MiB/s and files/s.
+ *       Then repair: the worker holding the most bytes (the 1 GiB file and the 1,000 small ones, over 1 GiB on each
+ *       node) is SIGKILLed: seconds until the registry says DOWN and until every chunk has 3 replicas on live nodes
+ *       ({@code ?op=stat&replicas=true} of every file not yet whole, polled). A 64 MiB file is written and read once
+ *       before, untimed (JIT warm-up; HDFS's side does the same).</li>
  *   <li>HDFS: once the Holon cluster is stopped, {@code benchmarks-hdfs} in its own JVM with its own classpath
- *       (Hadoop's dependency set, away from Boot 4's): MiniDFSCluster with 3 DataNodes, the same file, replication 3,
- *       one client: write and read MiB/s, by default and with fsync per block.</li>
+ *       (Hadoop's dependency set, away from Boot 4's): MiniDFSCluster with 3 DataNodes, the same files, replication 3,
+ *       one client; and its repair time on 4 DataNodes with heartbeat and recheck intervals set low.</li>
  * </ul>
  */
 final class StorageBenchmark {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final long BIG_BYTES = 512L << 20;
-    private static final long REPAIR_BYTES = 64L << 20;
+    private static final com.fasterxml.jackson.databind.ObjectMapper CLIENT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final long BIG_BYTES = 1L << 30;
+    private static final long WARM_UP_BYTES = 64L << 20;
+    private static final int SMALL_FILES = 1000;
+    private static final int SMALL_BYTES = 1 << 20;
     private static final int BUFFER = 1 << 20;
     private static final Path WORK = Path.of("target", "storage-bench").toAbsolutePath();
+    private static final String DIR = "/api/v1/files/default/bench";
 
     /** Holon's figures, printed again beside HDFS's at the end. */
     private static final Map<String, String> HOLON = new LinkedHashMap<>();
@@ -59,136 +67,264 @@ final class StorageBenchmark {
     private StorageBenchmark() {
     }
 
+    /** Workers the storage benchmark's cluster needs. */
+    static final int WORKERS = 4;
+
     static void holon(LocalCluster cluster) throws Exception {
         Files.createDirectories(WORK);
         Path big = WORK.resolve("big.bin");
         bigSha = generate(big, BIG_BYTES, 512);
-        Path small = WORK.resolve("repair.bin");
-        generate(small, REPAIR_BYTES, 64);
+        Path warm = WORK.resolve("warm-up.bin");
+        generate(warm, WARM_UP_BYTES, 64);
+        Path smallDir = WORK.resolve("small");
+        Files.createDirectories(smallDir);
+        for (int i = 0; i < SMALL_FILES; i++) {
+            generate(smallDir.resolve(smallName(i)), SMALL_BYTES, 10_000 + i);
+        }
         Thread.sleep(10_000); // let the freshly started cluster settle
         String token = cluster.accessToken("demo", "holon-demo");
-        String path = "/api/v1/files/default/bench/big.bin";
+        DirectTransfer direct = new DirectTransfer(namespace(cluster, token), HTTP, 4);
 
-        // warm-up (untimed), as on HDFS's side: 64 MiB written and read once
-        String warmUp = "/api/v1/files/default/bench/warm-up.bin";
-        HttpResponse<String> warm = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + warmUp))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
-                .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofFile(small)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (warm.statusCode() != 201) {
-            throw new IllegalStateException("warm-up upload: " + warm.statusCode() + " " + warm.body());
-        }
-        HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + warmUp)).header("Authorization", "Bearer " + token)
-                .build(), HttpResponse.BodyHandlers.discarding());
-        send(cluster, "DELETE", warmUp, token);
+        // warm-up (untimed), as on HDFS's side: 64 MiB written and read once, both ways
+        direct.upload(DIR + "/warm-up.bin", warm, 3, Map.of("If-None-Match", "*"), n -> { });
+        direct.download(DIR + "/warm-up.bin", OutputStream.nullOutputStream(), n -> { });
+        gatewayPut(cluster, token, DIR + "/warm-up-2.bin", warm);
+        gatewayGet(cluster, token, DIR + "/warm-up-2.bin", null);
+        send(cluster, "DELETE", DIR + "/warm-up.bin", token);
+        send(cluster, "DELETE", DIR + "/warm-up-2.bin", token);
 
-        System.out.printf("%nstorage (Holon): %d MiB, replication 3, one client, through the gateway; load average"
-                + " before: %s%n", BIG_BYTES >> 20, loadAverage());
-        Map<String, Long> cpu = cpuTicks(cluster);
-        long started = System.nanoTime();
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path + "?replication=3"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
-                .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofFile(big)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        long writeNanos = System.nanoTime() - started;
-        if (put.statusCode() != 201) {
-            throw new IllegalStateException("upload: " + put.statusCode() + " " + put.body());
-        }
-        double write = mibPerSecond(BIG_BYTES, writeNanos);
-        System.out.printf("  write: %.1f MiB/s (%.1f s); load average after: %s%n", write, writeNanos / 1e9, loadAverage());
-        printCpu(cluster, cpu, writeNanos);
+        System.out.printf("%nstorage (Holon): %d MiB, replication 3, one client, %d workers; load average before: %s%n",
+                BIG_BYTES >> 20, cluster.options().workers(), loadAverage());
+        timed(cluster, "write, direct", "write", () ->
+                direct.upload(DIR + "/big.bin", big, 3, Map.of("If-None-Match", "*"), n -> { }), BIG_BYTES);
+        timed(cluster, "read, direct", "read", () -> {
+            HashingStream out = new HashingStream();
+            direct.download(DIR + "/big.bin", out, n -> { });
+            out.check(BIG_BYTES, bigSha);
+            return null;
+        }, BIG_BYTES);
+        timed(cluster, "write, through the gateway", "writeGateway", () -> {
+            gatewayPut(cluster, token, DIR + "/big-gateway.bin", big);
+            return null;
+        }, BIG_BYTES);
+        timed(cluster, "read, through the gateway", "readGateway", () -> {
+            gatewayGet(cluster, token, DIR + "/big-gateway.bin", bigSha);
+            return null;
+        }, BIG_BYTES);
+        send(cluster, "DELETE", DIR + "/big-gateway.bin", token);
 
-        cpu = cpuTicks(cluster);
-        started = System.nanoTime();
-        HttpResponse<InputStream> get = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        long total = 0;
-        try (InputStream in = get.body()) {
-            byte[] buffer = new byte[BUFFER];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-                total += n;
+        System.out.printf("%nstorage (Holon): %d files of %d MiB, one after another%n", SMALL_FILES, SMALL_BYTES >> 20);
+        long smallTotal = (long) SMALL_FILES * SMALL_BYTES;
+        timed(cluster, "small files write, direct", "smallWrite", () -> {
+            for (int i = 0; i < SMALL_FILES; i++) {
+                direct.upload(DIR + "/small/" + smallName(i), smallDir.resolve(smallName(i)), 3,
+                        Map.of("If-None-Match", "*"), n -> { });
             }
-        }
-        long readNanos = System.nanoTime() - started;
-        String actual = HexFormat.of().formatHex(sha.digest());
-        if (get.statusCode() != 200 || total != BIG_BYTES || !actual.equals(bigSha)) {
-            throw new IllegalStateException("download: " + get.statusCode() + ", " + total + " bytes, SHA-256 " + actual
-                    + "; expected " + BIG_BYTES + " bytes, " + bigSha);
-        }
-        double read = mibPerSecond(BIG_BYTES, readNanos);
-        System.out.printf("  read: %.1f MiB/s (%.1f s, SHA-256 ok); load average after: %s%n", read, readNanos / 1e9,
-                loadAverage());
-        printCpu(cluster, cpu, readNanos);
-        JsonNode stat = stat(cluster, token, path);
-        System.out.printf("  stat: %d chunks, replicas per chunk: %s%n", stat.path("chunks").size(),
-                replicaCounts(stat, null));
-        HOLON.put("write", "%.1f".formatted(write));
-        HOLON.put("read", "%.1f".formatted(read));
+            return null;
+        }, smallTotal);
+        timed(cluster, "small files read, direct", "smallRead", () -> {
+            for (int i = 0; i < SMALL_FILES; i++) {
+                HashingStream out = new HashingStream();
+                direct.download(DIR + "/small/" + smallName(i), out, n -> { });
+                out.check(SMALL_BYTES, sha256(smallDir.resolve(smallName(i))));
+            }
+            return null;
+        }, smallTotal);
+        timed(cluster, "small files write, through the gateway", "smallWriteGateway", () -> {
+            for (int i = 0; i < SMALL_FILES; i++) {
+                gatewayPut(cluster, token, DIR + "/small-gateway/" + smallName(i), smallDir.resolve(smallName(i)));
+            }
+            return null;
+        }, smallTotal);
+        timed(cluster, "small files read, through the gateway", "smallReadGateway", () -> {
+            for (int i = 0; i < SMALL_FILES; i++) {
+                gatewayGet(cluster, token, DIR + "/small-gateway/" + smallName(i), sha256(smallDir.resolve(smallName(i))));
+            }
+            return null;
+        }, smallTotal);
+        send(cluster, "DELETE", DIR + "/small-gateway?recursive=true", token);
+        Thread.sleep(10_000); // the deleted files' chunks leave the workers in the next repair passes
 
-        // repair: without the big file, so only the 64 MiB file is under-replicated after the kill
-        send(cluster, "DELETE", path, token);
-        Thread.sleep(10_000); // its chunks are deleted from the workers by the next repair passes
-        repair(cluster);
+        List<String> files = new ArrayList<>();
+        files.add(DIR + "/big.bin");
+        for (int i = 0; i < SMALL_FILES; i++) {
+            files.add(DIR + "/small/" + smallName(i));
+        }
+        repair(cluster, token, files);
     }
 
-    private static void repair(LocalCluster cluster) throws Exception {
-        Path small = WORK.resolve("repair.bin");
-        String token = cluster.accessToken("demo", "holon-demo");
+    /** Kills the worker holding the most bytes and times until every chunk has 3 replicas on live nodes. */
+    private static void repair(LocalCluster cluster, String token, List<String> files) throws Exception {
         String admin = cluster.accessToken("admin", "holon-admin");
-        String path = "/api/v1/files/default/bench/repair.bin";
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path + "?replication=2"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
-                .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofFile(small)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (put.statusCode() != 201) {
-            throw new IllegalStateException("upload repair.bin: " + put.statusCode() + " " + put.body());
-        }
-        // wait until the write's missing replicas (if any) are repaired, so the kill starts from a healthy file
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!allReplicated(stat(cluster, token, path), 2, null) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        JsonNode stat = stat(cluster, token, path);
-        Map<String, Integer> perNode = new HashMap<>();
-        for (JsonNode chunk : stat.path("chunks")) {
-            for (JsonNode replica : chunk.path("replicas")) {
-                perNode.merge(replica.asString(), 1, Integer::sum);
+        Map<String, Long> bytesPerNode = new HashMap<>();
+        long chunks = 0;
+        for (String file : files) {
+            for (JsonNode chunk : stat(cluster, token, file).path("chunks")) {
+                chunks++;
+                for (JsonNode replica : chunk.path("replicas")) {
+                    bytesPerNode.merge(replica.asString(), chunk.path("size").asLong(), Long::sum);
+                }
             }
         }
-        String victimId = perNode.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String victimId = bytesPerNode.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         String victim = processOf(cluster, admin, victimId);
-        System.out.printf("%nstorage repair (Holon): %d MiB, replication 2, %d chunks; %s holds %d of them; SIGKILL it;"
-                        + " load average before: %s%n", REPAIR_BYTES >> 20, stat.path("chunks").size(), victim,
-                perNode.get(victimId), loadAverage());
+        long victimMiB = bytesPerNode.get(victimId) >> 20;
+        System.out.printf("%nstorage repair (Holon): %d files, %d chunks, replication 3; %s holds %d MiB of them; SIGKILL"
+                + " it; load average before: %s%n", files.size(), chunks, victim, victimMiB, loadAverage());
         long killed = System.nanoTime();
         cluster.process(victim).kill9();
         double downSeconds = -1;
-        deadline = killed + Duration.ofSeconds(180).toNanos();
-        while (true) {
-            if (downSeconds < 0 && "DOWN".equals(get(cluster, admin, "/api/v1/nodes/" + victimId).path("state").asString())) {
-                downSeconds = (System.nanoTime() - killed) / 1e9;
+        long deadline = killed + Duration.ofMinutes(10).toNanos();
+        List<String> pending = new ArrayList<>(files);
+        while (!pending.isEmpty()) {
+            if (downSeconds < 0) {
+                if ("DOWN".equals(get(cluster, admin, "/api/v1/nodes/" + victimId).path("state").asString())) {
+                    downSeconds = (System.nanoTime() - killed) / 1e9;
+                } else {
+                    Thread.sleep(100);
+                    continue;
+                }
             }
-            stat = stat(cluster, token, path);
-            if (allReplicated(stat, 2, victimId)) {
-                break;
-            }
+            pending.removeIf(file -> {
+                try {
+                    return allReplicated(stat(cluster, token, file), 3, victimId);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
             if (System.nanoTime() > deadline) {
-                System.out.printf("  not repaired after 180 s: replicas on live nodes per chunk %s%n",
-                        replicaCounts(stat, victimId));
-                HOLON.put("repair", "not within 180 s");
+                System.out.printf("  not repaired after 10 minutes: %d files still short of replicas%n", pending.size());
+                HOLON.put("repair", "-");
                 return;
             }
-            Thread.sleep(100);
         }
         double repairSeconds = (System.nanoTime() - killed) / 1e9;
-        System.out.printf("  every chunk back to 2 replicas on live nodes %.1f s after the SIGKILL (DOWN in the registry"
-                + " after %.1f s, so %.1f s of copying); load average after: %s%n", repairSeconds, downSeconds,
-                repairSeconds - downSeconds, loadAverage());
-        HOLON.put("repair", "%.1f s (DOWN after %.1f s)".formatted(repairSeconds, downSeconds));
-        HOLON.put("repair-victim", victim + " with " + perNode.get(victimId) + " of " + stat.path("chunks").size()
-                + " chunks");
+        System.out.printf("  every chunk back to 3 replicas on live nodes %.1f s after the SIGKILL (DOWN in the registry"
+                + " after %.1f s, so %.1f s of copying %d MiB); load average after: %s%n", repairSeconds, downSeconds,
+                repairSeconds - downSeconds, victimMiB, loadAverage());
+        HOLON.put("repair", "%.1f".formatted(repairSeconds));
+        HOLON.put("repairDead", "%.1f".formatted(downSeconds));
+        HOLON.put("repairMiB", Long.toString(victimMiB));
+    }
+
+    private interface Work {
+        Object run() throws Exception;
+    }
+
+    /** Runs {@code work}, prints MiB/s (and files/s for the small files) and every process's CPU seconds. */
+    private static void timed(LocalCluster cluster, String what, String key, Work work, long bytes) throws Exception {
+        Map<String, Long> cpu = cpuTicks(cluster);
+        long started = System.nanoTime();
+        work.run();
+        long nanos = System.nanoTime() - started;
+        double rate = mibPerSecond(bytes, nanos);
+        String files = key.startsWith("small") ? " = %.1f files/s".formatted(SMALL_FILES / (nanos / 1e9)) : "";
+        System.out.printf("  %s: %.1f MiB/s%s (%.1f s); load average after: %s%n", what, rate, files, nanos / 1e9,
+                loadAverage());
+        printCpu(cluster, cpu, nanos);
+        HOLON.put(key, "%.1f".formatted(rate));
+    }
+
+    private static DirectTransfer.Namespace namespace(LocalCluster cluster, String token) {
+        return new DirectTransfer.Namespace() {
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode post(String pathAndQuery, String jsonBody,
+                    Map<String, String> headers) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + pathAndQuery))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+                headers.forEach(request::header);
+                return clientJson(request.build());
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode get(String pathAndQuery) {
+                return clientJson(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + pathAndQuery))
+                        .header("Authorization", "Bearer " + token).build());
+            }
+        };
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode clientJson(HttpRequest request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(request.method() + " " + request.uri() + ": " + response.statusCode()
+                        + " " + response.body());
+            }
+            return CLIENT_JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void gatewayPut(LocalCluster cluster, String token, String path, Path file) throws Exception {
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path + "?replication=3"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() != 201) {
+            throw new IllegalStateException("upload " + path + ": " + put.statusCode() + " " + put.body());
+        }
+    }
+
+    /** Downloads through the gateway; checks the SHA-256 unless {@code expectedSha} is null. */
+    private static void gatewayGet(LocalCluster cluster, String token, String path, String expectedSha) throws Exception {
+        HttpResponse<InputStream> get = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HashingStream out = new HashingStream();
+        try (InputStream in = get.body()) {
+            in.transferTo(out);
+        }
+        if (get.statusCode() != 200 || expectedSha != null && !out.sha().equals(expectedSha)) {
+            throw new IllegalStateException("download " + path + ": " + get.statusCode() + ", SHA-256 " + out.sha()
+                    + " instead of " + expectedSha);
+        }
+    }
+
+    /** Counts and hashes what is written to it. */
+    private static final class HashingStream extends OutputStream {
+        private final MessageDigest sha;
+        private long bytes;
+
+        HashingStream() throws Exception {
+            sha = MessageDigest.getInstance("SHA-256");
+        }
+
+        @Override
+        public void write(int b) {
+            sha.update((byte) b);
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            sha.update(b, off, len);
+            bytes += len;
+        }
+
+        String sha() {
+            return HexFormat.of().formatHex(sha.digest());
+        }
+
+        void check(long size, String expected) {
+            String actual = sha();
+            if (bytes != size || !actual.equals(expected)) {
+                throw new IllegalStateException("read " + bytes + " bytes, SHA-256 " + actual + "; expected " + size
+                        + " bytes, " + expected);
+            }
+        }
+    }
+
+    private static String smallName(int i) {
+        return "small-%04d.bin".formatted(i);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     /** Runs the HDFS side in its own JVM and prints both sides together. */
@@ -213,7 +349,7 @@ final class StorageBenchmark {
                     log, loadAverage());
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx2g", "-cp", classpath, "dev.holon.benchmarks.hdfs.HdfsBenchmark",
-                    WORK.resolve("big.bin").toString(), bigSha, hdfsWork.toString())
+                    WORK.resolve("big.bin").toString(), bigSha, hdfsWork.toString(), WORK.resolve("small").toString())
                     .redirectError(log.toFile()).start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -231,23 +367,34 @@ final class StorageBenchmark {
             int exit = process.waitFor();
             System.out.printf("  load average after: %s%s%n", loadAverage(), exit == 0 ? "" : "; exit " + exit + ", see " + log);
         }
-        System.out.printf("%nstorage, %d MiB, replication 3, one client, same file, same machine (MiB/s):%n", BIG_BYTES >> 20);
-        System.out.printf("  %-34s %8s %8s%n", "", "write", "read");
-        System.out.printf("  %-34s %8s %8s%n", "Holon (gateway, fsync per chunk)", HOLON.get("write"), HOLON.get("read"));
-        System.out.printf("  %-34s %8s %8s%n", "HDFS (default, no fsync)", hdfs.getOrDefault("write", "-"),
-                hdfs.getOrDefault("read", "-"));
-        System.out.printf("  %-34s %8s %8s%n", "HDFS (SYNC_BLOCK, fsync per block)", hdfs.getOrDefault("writeSync", "-"),
-                hdfs.getOrDefault("readSync", "-"));
-        if (hdfs.containsKey("write")) {
-            System.out.printf("  %-34s %7.2fx %7.2fx%n", "Holon / HDFS (default)",
-                    Double.parseDouble(HOLON.get("write")) / Double.parseDouble(hdfs.get("write")),
-                    Double.parseDouble(HOLON.get("read")) / Double.parseDouble(hdfs.get("read")));
-            System.out.printf("  %-34s %7.2fx %7.2fx%n", "Holon / HDFS (SYNC_BLOCK)",
-                    Double.parseDouble(HOLON.get("write")) / Double.parseDouble(hdfs.get("writeSync")),
-                    Double.parseDouble(HOLON.get("read")) / Double.parseDouble(hdfs.get("readSync")));
-        }
-        System.out.printf("  Holon repair, 64 MiB at replication 2, %s SIGKILLed: %s%n",
-                HOLON.getOrDefault("repair-victim", "a worker"), HOLON.getOrDefault("repair", "-"));
+        System.out.printf("%nstorage, replication 3, one client, same bytes, same machine (MiB/s; Holon / HDFS):%n");
+        System.out.printf("  %-44s %9s %9s %9s%n", "", "Holon", "HDFS", "ratio");
+        row("1 GiB write (direct | HDFS default)", "write", "write", hdfs);
+        row("1 GiB read (direct | HDFS default)", "read", "read", hdfs);
+        row("1 GiB write (direct | HDFS SYNC_BLOCK)", "write", "writeSync", hdfs);
+        row("1 GiB read (direct | HDFS SYNC_BLOCK)", "read", "readSync", hdfs);
+        row("1 GiB write through the gateway", "writeGateway", "write", hdfs);
+        row("1 GiB read through the gateway", "readGateway", "read", hdfs);
+        row("1,000 x 1 MiB write (direct)", "smallWrite", "smallWrite", hdfs);
+        row("1,000 x 1 MiB read (direct)", "smallRead", "smallRead", hdfs);
+        row("1,000 x 1 MiB write through the gateway", "smallWriteGateway", "smallWrite", hdfs);
+        row("1,000 x 1 MiB read through the gateway", "smallReadGateway", "smallRead", hdfs);
+        System.out.printf("%nrepair after losing a node (4 nodes, replication 3; seconds from the kill, lower is better):%n");
+        System.out.printf("  %-44s %9s %9s%n", "", "Holon", "HDFS");
+        System.out.printf("  %-44s %9s %9s%n", "MiB the lost node held", HOLON.getOrDefault("repairMiB", "-"),
+                hdfs.getOrDefault("repairMiB", "-"));
+        System.out.printf("  %-44s %9s %9s%n", "node declared dead", HOLON.getOrDefault("repairDead", "-"),
+                hdfs.getOrDefault("repairDead", "-"));
+        System.out.printf("  %-44s %9s %9s%n", "every block/chunk at 3 live replicas", HOLON.getOrDefault("repair", "-"),
+                hdfs.getOrDefault("repair", "-"));
+    }
+
+    private static void row(String label, String holonKey, String hdfsKey, Map<String, String> hdfs) {
+        String holon = HOLON.getOrDefault(holonKey, "-");
+        String other = hdfs.getOrDefault(hdfsKey, "-");
+        String ratio = holon.equals("-") || other.equals("-") ? "-"
+                : "%.2fx".formatted(Double.parseDouble(holon) / Double.parseDouble(other));
+        System.out.printf("  %-44s %9s %9s %9s%n", label, holon, other, ratio);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -285,15 +432,6 @@ final class StorageBenchmark {
             live += replica.asString().equals(deadNode) ? 0 : 1;
         }
         return live;
-    }
-
-    /** "replicas → number of chunks", e.g. {3=64}. */
-    private static Map<Integer, Integer> replicaCounts(JsonNode stat, String deadNode) {
-        Map<Integer, Integer> counts = new java.util.TreeMap<>();
-        for (JsonNode chunk : stat.path("chunks")) {
-            counts.merge(live(chunk, deadNode), 1, Integer::sum);
-        }
-        return counts;
     }
 
     private static String processOf(LocalCluster cluster, String admin, String nodeId) throws Exception {

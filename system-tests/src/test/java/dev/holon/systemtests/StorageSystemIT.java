@@ -1,5 +1,6 @@
 package dev.holon.systemtests;
 
+import dev.holon.cli.files.DirectTransfer;
 import dev.holon.localcluster.cluster.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -26,6 +28,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -220,6 +223,50 @@ class StorageSystemIT {
         assertThat(stale.statusCode()).as(stale.body()).isEqualTo(412);
         assertThat(ClusterApi.send("GET", cluster.gatewayUrl() + FILE + "?op=stat", null, null).status()).isEqualTo(401);
         assertThat(sha256(get(FILE, null).body())).isEqualTo(sha256(CONTENT));
+    }
+
+    @Test
+    @Order(7)
+    void aFileWrittenAndReadOverTheDirectPathIsTheFileEveryoneReads(@TempDir Path dir) throws IOException {
+        byte[] content = randomBytes(21 * MIB + 7, 99);
+        Path local = Files.write(dir.resolve("direct.bin"), content);
+        String file = "/api/v1/files/default/system-test/direct.bin";
+        DirectTransfer direct = new DirectTransfer(new DirectTransfer.Namespace() {
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode post(String pathAndQuery, String body, Map<String, String> headers) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + pathAndQuery))
+                        .header("Authorization", "Bearer " + api.token()).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+                headers.forEach(request::header);
+                return clientJson(send(request.build(), HttpResponse.BodyHandlers.ofString()));
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode get(String pathAndQuery) {
+                return clientJson(send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + pathAndQuery))
+                        .header("Authorization", "Bearer " + api.token()).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }, HTTP, 4);
+
+        com.fasterxml.jackson.databind.JsonNode view = direct.upload(file, local, null, Map.of("If-None-Match", "*"), n -> { });
+        assertThat(view.path("size").asLong()).isEqualTo(content.length);
+        assertThat(view.path("checksum").asText()).isEqualTo(sha256(content));
+        for (JsonNode chunk : chunksOf(file)) {
+            assertThat(texts(chunk.path("replicas"))).hasSize(3).doesNotHaveDuplicates();
+        }
+        assertThat(sha256(get(file, null).body())).as("read through the gateway").isEqualTo(sha256(content));
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        assertThat(direct.download(file, read, n -> { })).isEqualTo(content.length);
+        assertThat(sha256(read.toByteArray())).isEqualTo(sha256(content));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode clientJson(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isLessThan(300);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void assertProblem(ClusterApi.Response response, int status) {

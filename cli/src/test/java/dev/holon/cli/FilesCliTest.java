@@ -9,6 +9,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +39,7 @@ class FilesCliTest {
     }
 
     @Test
-    void putStreamsTheFileCreateOnlyAndGetWritesItBackWithPlainProgressLines() throws IOException {
+    void throughTheGatewayPutStreamsTheFileCreateOnlyAndGetWritesItBackWithPlainProgressLines() throws IOException {
         byte[] content = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(content);
         Path local = work.resolve("a.bin");
@@ -58,18 +63,94 @@ class FilesCliTest {
             }
         });
 
-        TestCli.Result put = cli.run("files", "put", local.toString(), "/data/");
+        TestCli.Result put = cli.run("files", "put", "--via-gateway", local.toString(), "/data/");
         assertThat(put.exit()).as(put.err()).isZero();
         assertThat(stored[0]).isEqualTo(content);
         assertThat(put.out()).contains("created /default/data/a.bin (3.0 MiB, version 1)");
         assertThat(put.err()).contains("a.bin", "100%", "3.0 MiB / 3.0 MiB", "/s", "in ").doesNotContain("\r");
 
         Path back = work.resolve("back.bin");
-        TestCli.Result get = cli.run("files", "get", "/default/data/a.bin", back.toString());
+        TestCli.Result get = cli.run("files", "get", "--via-gateway", "/default/data/a.bin", back.toString());
         assertThat(get.exit()).as(get.err()).isZero();
         assertThat(Files.readAllBytes(back)).isEqualTo(content);
         assertThat(get.err()).contains("100%");
         assertThat(cli.run("files", "get", "/data/a.bin", back.toString()).exit()).isEqualTo(ExitCodes.CONFLICT);
+    }
+
+    @Test
+    void putAndGetMoveTheBytesStraightToAndFromTheWorkersAndCommitWithTheirReceipts() throws Exception {
+        int mib = 1024 * 1024;
+        byte[] content = new byte[3 * mib + 17];
+        new Random(11).nextBytes(content);
+        Path local = work.resolve("d.bin");
+        Files.write(local, content);
+        Map<String, byte[]> chunks = new ConcurrentHashMap<>();
+        // one stand-in worker; the plan cuts the file into 2 MiB chunks and names it as every chunk's only target
+        cli.on("/api/v1/chunks/", (exchange, request) -> {
+            String chunkId = request.uri().substring("/api/v1/chunks/".length());
+            assertThat(request.header("X-Holon-Chunk-Token")).isEqualTo("token-" + chunkId);
+            if (request.method().equals("PUT")) {
+                assertThat(request.header("X-Holon-Chunk-Checksum")).isEqualTo(crc32c(request.body()));
+                chunks.put(chunkId, request.body());
+                TestCli.json(exchange, 201, "{\"chunkId\":\"" + chunkId + "\",\"storedOn\":[\"n1\"],\"receipts\":[\"receipt-"
+                        + chunkId + "\"]}");
+            } else {
+                byte[] bytes = chunks.get(chunkId);
+                exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+        });
+        String[] committed = new String[1];
+        cli.on("/api/v1/files/default/data/d.bin", (exchange, request) -> {
+            String chunkList = "[" + chunk(0, 2 * mib) + "," + chunk(1, content.length - 2 * mib) + "]";
+            switch (request.uri().replaceAll("&upload=.*", "")) {
+                case "/api/v1/files/default/data/d.bin?op=upload" -> {
+                    assertThat(request.header("If-None-Match")).isEqualTo("*");
+                    assertThat(request.bodyText()).contains("\"size\":" + content.length);
+                    TestCli.json(exchange, 201, "{\"uploadId\":\"u-1\",\"chunks\":" + chunkList + "}");
+                }
+                case "/api/v1/files/default/data/d.bin?op=commit" -> {
+                    assertThat(request.uri()).endsWith("upload=u-1");
+                    committed[0] = request.bodyText();
+                    TestCli.json(exchange, 201, "{\"path\":\"/default/data/d.bin\",\"type\":\"FILE\",\"size\":"
+                            + content.length + ",\"version\":1}");
+                }
+                case "/api/v1/files/default/data/d.bin?op=stat" -> TestCli.json(exchange, 200,
+                        "{\"path\":\"/default/data/d.bin\",\"type\":\"FILE\",\"size\":" + content.length + "}");
+                case "/api/v1/files/default/data/d.bin?op=locate" -> TestCli.json(exchange, 200,
+                        "{\"size\":" + content.length + ",\"chunks\":" + chunkList.replace("\"targets\"", "\"replicas\"")
+                                .replace("\"chunk-0\",", "\"chunk-0\",\"checksum\":\"" + crc32c(Arrays.copyOfRange(content, 0, 2 * mib)) + "\",")
+                                .replace("\"chunk-1\",", "\"chunk-1\",\"checksum\":\"" + crc32c(Arrays.copyOfRange(content, 2 * mib, content.length)) + "\",")
+                                + "}");
+                default -> TestCli.json(exchange, 404, "{\"status\":404,\"detail\":\"no " + request.uri() + "\"}");
+            }
+        });
+
+        TestCli.Result put = cli.run("files", "put", "--no-progress", local.toString(), "/data/");
+        assertThat(put.exit()).as(put.err()).isZero();
+        assertThat(put.out()).contains("created /default/data/d.bin (3.0 MiB, version 1)");
+        assertThat(chunks.get("chunk-0")).isEqualTo(Arrays.copyOfRange(content, 0, 2 * mib));
+        assertThat(chunks.get("chunk-1")).isEqualTo(Arrays.copyOfRange(content, 2 * mib, content.length));
+        assertThat(committed[0]).contains("\"sha256\":\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(content)) + "\"").contains("receipt-chunk-0", "receipt-chunk-1");
+
+        Path back = work.resolve("d-back.bin");
+        TestCli.Result get = cli.run("files", "get", "--no-progress", "/data/d.bin", back.toString());
+        assertThat(get.exit()).as(get.err()).isZero();
+        assertThat(Files.readAllBytes(back)).isEqualTo(content);
+        assertThat(cli.requests).noneMatch(r -> r.method().equals("PUT") && r.uri().startsWith("/api/v1/files"));
+    }
+
+    private String chunk(int index, int size) {
+        return "{\"index\":" + index + ",\"chunkId\":\"chunk-" + index + "\",\"size\":" + size
+                + ",\"token\":\"token-chunk-" + index + "\",\"targets\":[\"" + cli.url() + "\"]}";
+    }
+
+    private static String crc32c(byte[] bytes) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 
     @Test
@@ -85,10 +166,10 @@ class FilesCliTest {
                 TestCli.json(exchange, 200, "{\"path\":\"/default/b.txt\",\"type\":\"FILE\",\"size\":5,\"version\":5}");
             }
         });
-        TestCli.Result refused = cli.run("files", "put", "--no-progress", local.toString(), "/b.txt");
+        TestCli.Result refused = cli.run("files", "put", "--via-gateway", "--no-progress", local.toString(), "/b.txt");
         assertThat(refused.exit()).isEqualTo(ExitCodes.CONFLICT);
         assertThat(refused.err()).contains("/default/b.txt already exists: holon files put --force overwrites it");
-        TestCli.Result forced = cli.run("files", "put", "--force", local.toString(), "/b.txt");
+        TestCli.Result forced = cli.run("files", "put", "--via-gateway", "--force", local.toString(), "/b.txt");
         assertThat(forced.exit()).as(forced.err()).isZero();
         assertThat(forced.out()).contains("replaced /default/b.txt (5 B, version 5)");
     }

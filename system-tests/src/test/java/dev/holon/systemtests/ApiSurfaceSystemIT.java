@@ -43,7 +43,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ApiSurfaceSystemIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
     private static final int FUZZ_REQUESTS = 10_000;
     private static final String SOME_ID = "01934b6e-0000-7000-8000-000000000000";
 
@@ -151,7 +152,8 @@ class ApiSurfaceSystemIT {
                 clients.submit(() -> {
                     HttpResponse<String> answer;
                     try {
-                        answer = HTTP.send(request.build(cluster.gatewayUrl()), HttpResponse.BodyHandlers.ofString());
+                        answer = HTTP.sendAsync(request.build(cluster.gatewayUrl()), HttpResponse.BodyHandlers.ofString())
+                                .get(60, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (IllegalArgumentException e) {
                         return; // not a request an HTTP client can send; nothing reached the cluster
                     } catch (Exception e) {

@@ -78,9 +78,14 @@ final class ClusterApi {
 
     /** The demo user's view of the cluster, once its three workers are UP. */
     static ClusterApi demoOnceThreeNodesAreUp(LocalCluster cluster) {
+        return demoOnceNodesAreUp(cluster, 3);
+    }
+
+    /** The demo user's view of the cluster, once {@code nodes} workers are UP. */
+    static ClusterApi demoOnceNodesAreUp(LocalCluster cluster, int nodes) {
         ClusterApi api = new ClusterApi(cluster, cluster.accessToken("demo", "holon-demo"));
-        await("3 nodes UP").atMost(Duration.ofSeconds(90)).until(
-                () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == 3);
+        await(nodes + " nodes UP").atMost(Duration.ofSeconds(90)).until(
+                () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == nodes);
         return api;
     }
 
@@ -130,14 +135,29 @@ final class ClusterApi {
         });
     }
 
-    /** Node id -> worker number (node-1 has zone a, node-2 zone b, node-3 zone c). */
+    /**
+     * Node id -> worker number n (process {@code node-n}), from the port of the node's {@code apiUrl}: zones repeat
+     * from the fourth worker on (node-1 and node-4 are both in zone a), ports do not.
+     */
     Map<String, Integer> workerOfNode() {
+        List<Integer> ports = cluster.ports().workers();
         Map<String, Integer> workers = new HashMap<>();
         for (JsonNode node : get("/api/v1/nodes").json().path("items")) {
-            String zone = node.path("labels").path("zone").asString();
-            workers.put(node.path("id").asString(), "abc".indexOf(zone) + 1);
+            int port = URI.create(node.path("apiUrl").asString()).getPort();
+            if (ports.contains(port)) {
+                workers.put(node.path("id").asString(), ports.indexOf(port) + 1);
+            }
         }
         return workers;
+    }
+
+    /** Node id -> the address its worker serves chunks and task logs on. */
+    Map<String, String> apiUrlOfNode() {
+        Map<String, String> urls = new HashMap<>();
+        for (JsonNode node : get("/api/v1/nodes").json().path("items")) {
+            urls.put(node.path("id").asString(), node.path("apiUrl").asString());
+        }
+        return urls;
     }
 
     /** The node an attempt ran on, whichever of nodeId/node the API names it. */

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.MethodNotAllowedException;
@@ -57,6 +58,11 @@ public class GatewayExceptionHandler implements WebExceptionHandler {
             }
             return writer.write(exchange, Problem.of(type, clientDetail(type, method, path, ex)),
                     error.getHeaders());
+        }
+        if (ex instanceof InvalidMediaTypeException invalid) {
+            // a header such as Accept or Content-Type that is no media type: the client's mistake
+            return writer.write(exchange, Problem.of(ProblemType.VALIDATION, "A media type in the request's headers is"
+                    + " not valid (" + invalid.getMessage() + "); send type/subtype, e.g. application/json"));
         }
         if (ex instanceof ResponseStatusException rse && rse.getStatusCode().value() == 503) {
             return writer.write(exchange, new Problem(ProblemType.UNAVAILABLE,

@@ -5,11 +5,12 @@ import dev.holon.contracts.Page;
 import dev.holon.contracts.Topics;
 import dev.holon.contracts.problem.ProblemType;
 import dev.holon.contracts.storage.StorageEvent;
+import dev.holon.contracts.tenant.TenantQuota;
 import dev.holon.storage.StorageProperties;
 import dev.holon.storage.chunk.ChunkReader;
 import dev.holon.storage.chunk.ChunkRepository;
 import dev.holon.storage.chunk.ChunkWriter;
-import dev.holon.storage.quota.TenantQuotas;
+import dev.holon.storage.quota.StorageQuota;
 import dev.holon.support.outbox.Outbox;
 import dev.holon.support.problem.ProblemException;
 import dev.holon.support.web.Cursors;
@@ -48,7 +49,7 @@ public class FileService {
     private final ChunkRepository chunks;
     private final ChunkWriter writer;
     private final ChunkReader reader;
-    private final TenantQuotas quotas;
+    private final StorageQuota quotas;
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -56,7 +57,7 @@ public class FileService {
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
 
     public FileService(EntryRepository entries, ChunkRepository chunks, ChunkWriter writer, ChunkReader reader,
-            TenantQuotas quotas, Outbox outbox, TransactionTemplate tx, Clock clock, StorageProperties properties) {
+            StorageQuota quotas, Outbox outbox, TransactionTemplate tx, Clock clock, StorageProperties properties) {
         this.entries = entries;
         this.chunks = chunks;
         this.writer = writer;
@@ -199,8 +200,10 @@ public class FileService {
                 throw ProblemException.conflict("'" + dir + "' is a file, so it cannot hold '" + path + "'");
             });
         }
+        TenantQuota quota = quotas.limitsOf(path.tenant()); // read once, outside any transaction
         if (contentLength >= 0) {
-            quotas.check(path.tenant(), contentLength - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
+            quotas.check(path.tenant(), quota, contentLength - (existing == null ? 0 : existing.size()),
+                    existing == null ? 1 : 0, false);
         }
 
         String contentId = Ids.newId();
@@ -208,7 +211,7 @@ public class FileService {
         boolean committed = false;
         try {
             Streamed streamed = stream(body, contentId, replication, max);
-            Written written = tx.execute(s -> commit(path, owner, pre, replication, contentId, streamed));
+            Written written = tx.execute(s -> commit(path, owner, pre, replication, contentId, streamed, quota));
             committed = true;
             return written;
         } finally {
@@ -297,7 +300,7 @@ public class FileService {
     }
 
     private Written commit(FilePath path, String owner, Preconditions pre, int replication, String contentId,
-            Streamed streamed) {
+            Streamed streamed, TenantQuota quota) {
         Instant now = clock.instant();
         ensureParents(path, owner, now);
         Entry existing = entries.findForUpdate(path.tenant(), path.path()).orElse(null);
@@ -305,7 +308,8 @@ public class FileService {
             throw ProblemException.conflict("'" + path + "' is a directory");
         }
         pre.checkWrite(path.path(), existing);
-        quotas.check(path.tenant(), streamed.size() - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
+        quotas.check(path.tenant(), quota, streamed.size() - (existing == null ? 0 : existing.size()),
+                existing == null ? 1 : 0, true);
         chunks.markContent(contentId, "LIVE", now);
         Entry entry;
         if (existing == null) {
@@ -393,7 +397,7 @@ public class FileService {
 
     private static ProblemException tooLarge(long max) {
         return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the upload is larger than the largest file accepted, "
-                + TenantQuotas.human(max) + " (" + max + " bytes)");
+                + StorageQuota.human(max) + " (" + max + " bytes)");
     }
 
     private static MessageDigest sha256() {

@@ -4,6 +4,8 @@ import dev.holon.contracts.tenant.TenantQuota;
 import dev.holon.testsupport.AuthQuotaStandIn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 
 import java.net.ServerSocket;
@@ -11,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +34,7 @@ class TenantQuotasTest {
     }
 
     private TenantQuotas quotas(String url) {
-        return new TenantQuotas(new TenantQuotas.Settings(url, Duration.ofSeconds(10), Duration.ofMillis(500)), TOKEN,
+        return new TenantQuotas(new TenantQuotas.Settings(url, Duration.ofSeconds(10), Duration.ofSeconds(5)), TOKEN,
                 clock);
     }
 
@@ -91,6 +94,18 @@ class TenantQuotasTest {
         assertThat(quotas.of("acme")).isEqualTo(TenantQuota.UNLIMITED);
         assertThat(TenantQuotas.off().of("acme")).isEqualTo(TenantQuota.UNLIMITED);
         assertThat(auth.requests()).isZero();
+    }
+
+    @Test
+    void settingsDefaultToTheLocalAuthServiceAndABlankPropertyTurnsQuotasOff() {
+        TenantQuotas.Settings defaults = new Binder(new MapConfigurationPropertySource(Map.of("holon.other", "x")))
+                .bindOrCreate("holon.auth", TenantQuotas.Settings.class);
+        assertThat(defaults.url()).isEqualTo("http://localhost:8890");
+        assertThat(defaults.quotaCacheFor()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.enabled()).isTrue();
+        TenantQuotas.Settings blank = new Binder(new MapConfigurationPropertySource(Map.of("holon.auth.url", "")))
+                .bindOrCreate("holon.auth", TenantQuotas.Settings.class);
+        assertThat(blank.enabled()).isFalse();
     }
 
     @Test

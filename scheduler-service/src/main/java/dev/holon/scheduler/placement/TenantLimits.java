@@ -23,7 +23,7 @@ public final class TenantLimits implements TenantQuota {
             return quota == null ? UNLIMITED : new Limit(quota.cpuMillis(), quota.memoryMib(), quota.gpus());
         }
 
-        boolean unlimited() {
+        public boolean unlimited() {
             return cpuMillis == null && memoryMiB == null && gpus == null;
         }
     }
@@ -38,11 +38,6 @@ public final class TenantLimits implements TenantQuota {
     public TenantLimits(Map<String, Limit> limits, Map<String, NodeResources> inUse) {
         this.limits = Map.copyOf(Objects.requireNonNull(limits, "limits"));
         this.inUse = Map.copyOf(Objects.requireNonNull(inUse, "inUse"));
-    }
-
-    /** Whether any tenant has a limit at all (else the stage can be skipped). */
-    public boolean limitsAnything() {
-        return limits.values().stream().anyMatch(limit -> !limit.unlimited());
     }
 
     @Override

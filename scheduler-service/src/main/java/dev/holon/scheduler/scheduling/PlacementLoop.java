@@ -215,9 +215,8 @@ public class PlacementLoop {
         byId.values().stream().filter(job -> job.inputBytes() > 0).forEach(job -> inputs.put(job.id(),
                 new InputLocalityScorer.JobInputs(job.inputBytes(), job.inputBytesByNode())));
         passLocality = new InputLocalityScorer(inputs);
-        TenantLimits tenantLimits = limits == null ? null : new TenantLimits(limits, Map.of());
-        passQuota = tenantLimits == null || !tenantLimits.limitsAnything() ? TenantQuota.UNLIMITED
-                : new TenantLimits(limits, jobs.heldByTenant());
+        boolean limited = limits != null && limits.values().stream().anyMatch(limit -> !limit.unlimited());
+        passQuota = limited ? new TenantLimits(limits, jobs.heldByTenant()) : TenantQuota.UNLIMITED;
         PlacementPlan plan = planner.plan(snapshot(), requests);
         Map<String, String> reasons = new HashMap<>();
         for (TaskPlacement placement : plan.placements()) {

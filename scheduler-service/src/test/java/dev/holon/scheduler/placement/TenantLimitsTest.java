@@ -97,7 +97,8 @@ class TenantLimitsTest {
                 .isEqualTo(new TenantLimits.Limit(1L, 2L, 3L));
         assertThat(TenantLimits.Limit.of(dev.holon.contracts.tenant.TenantQuota.UNLIMITED))
                 .isEqualTo(TenantLimits.Limit.UNLIMITED);
-        assertThat(new TenantLimits(Map.of("a", TenantLimits.Limit.UNLIMITED), Map.of()).limitsAnything()).isFalse();
+        assertThat(TenantLimits.Limit.UNLIMITED.unlimited()).isTrue();
+        assertThat(new TenantLimits.Limit(null, null, 0L).unlimited()).isFalse();
     }
 
     // ---- property: whatever the cluster and the requests, no tenant ends above a limit it was within ----

@@ -1,18 +1,15 @@
 package dev.holon.storage;
 
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Storage settings ({@code holon.storage.*}).
@@ -39,7 +36,6 @@ import java.util.Map;
  * @param repairConcurrency    copies and deletes the leader runs at once
  * @param repairBatch          chunks looked at per repair pass
  * @param abandonedUploadAfter an upload still writing after this long belongs to a dead replica: its chunks go
- * @param quotas               per-tenant limits
  */
 @Validated
 @ConfigurationProperties("holon.storage")
@@ -65,22 +61,5 @@ public record StorageProperties(
         @Min(1) @DefaultValue("4") int repairConcurrency,
         @Min(1) @DefaultValue("1000") int repairBatch,
         @NotNull @DefaultValue("PT1H") Duration abandonedUploadAfter,
-        @NotNull @DefaultValue("PT15M") Duration directUploadTtl,
-        @Valid @NotNull @DefaultValue Quotas quotas) {
-
-    /** {@code holon.storage.quotas.default.*} for every tenant, {@code holon.storage.quotas.tenants.<t>.*} overrides. */
-    public record Quotas(@Name("default") @NotNull @DefaultValue Limit defaults, Map<String, Limit> tenants) {
-
-        public Quotas {
-            tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
-        }
-
-        public Limit of(String tenant) {
-            return tenants.getOrDefault(tenant, defaults);
-        }
-    }
-
-    /** A tenant's limits: bytes stored and number of files. */
-    public record Limit(@NotNull @DefaultValue("100GB") DataSize bytes, @Min(0) @DefaultValue("1000000") long files) {
-    }
+        @NotNull @DefaultValue("PT15M") Duration directUploadTtl) {
 }

@@ -1,5 +1,6 @@
 package dev.holon.testsupport;
 
+
 import dev.holon.localcluster.infra.KafkaHost;
 import dev.holon.localcluster.infra.KeycloakServer;
 import dev.holon.localcluster.infra.PostgresHost;
@@ -9,6 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * The real PostgreSQL, Kafka (KRaft) and Keycloak an integration test talks to, each started on first use and
@@ -65,6 +71,37 @@ public final class TestInfrastructure {
         registry.add("spring.datasource.hikari.schema", () -> schema);
         registry.add("spring.flyway.schemas", () -> schema);
         registry.add("spring.kafka.bootstrap-servers", () -> kafka().bootstrapServers());
+    }
+
+    /**
+     * Points a Spring Boot service at a database of its own ({@code name}, created on first use) on the shared
+     * PostgreSQL, and at the shared broker. For a second context of a service in one test JVM: a leader's advisory
+     * lock is per database, so a context sharing the database with another (cached) one might never lead, and the
+     * other context's rows would be in its way.
+     */
+    public static void registerOwnDatabaseAndKafka(DynamicPropertyRegistry registry, String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain database name: " + name);
+        }
+        registry.add("spring.datasource.url", () -> ownDatabase(name));
+        registry.add("spring.datasource.username", () -> PostgresHost.USER);
+        registry.add("spring.datasource.password", () -> PostgresHost.PASSWORD);
+        registry.add("spring.kafka.bootstrap-servers", () -> kafka().bootstrapServers());
+    }
+
+    private static synchronized String ownDatabase(String name) {
+        String shared = postgres().jdbcUrl();
+        try (Connection connection = DriverManager.getConnection(shared, PostgresHost.USER, PostgresHost.PASSWORD);
+             Statement statement = connection.createStatement()) {
+            try (ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+                if (!exists.next()) {
+                    statement.execute("CREATE DATABASE " + name);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the test database " + name + ": " + e.getMessage(), e);
+        }
+        return shared.substring(0, shared.lastIndexOf('/') + 1) + name;
     }
 
     /** Makes a service trust the shared Keycloak's holon realm, as it does in a real cluster. */

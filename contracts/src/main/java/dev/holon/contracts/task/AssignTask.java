@@ -9,7 +9,9 @@ import java.util.Map;
  * {@code inputs} are tenant-qualified file paths ({@code /<tenant>/...}) the worker stages into the task's
  * {@code inputs/} folder before it starts (empty when none); {@code outputDir} ({@code /<tenant>/...}, null when
  * none) is where the files the task leaves in {@code outputs/} are stored after it succeeded, under
- * {@code task-<index>/}.
+ * {@code task-<index>/}. {@code tenant} decides the Unix user the task runs as on the worker (tasks of different
+ * tenants never share one); a payload without it (written before the field was required) reads as tenant
+ * {@value #DEFAULT_TENANT}.
  */
 public record AssignTask(
         String taskId,
@@ -29,7 +31,11 @@ public record AssignTask(
         List<String> inputs,
         String outputDir) {
 
+    /** The tenant of an assignment that names none, as a caller without a tenant claim has. */
+    public static final String DEFAULT_TENANT = "default";
+
     public AssignTask {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
+        tenant = tenant == null || tenant.isBlank() ? DEFAULT_TENANT : tenant;
     }
 }

@@ -70,6 +70,10 @@ public final class TaskRunner implements AutoCloseable {
         this.timer = scheduler;
         this.completions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("holon-task-end-", 0).factory());
         log.info("Task sandbox under {}: {}", options.root(), host.isolation().describe());
+        if (!host.isolation().tenantUsers()) {
+            log.warn("Tasks run as the worker's own user, not as per-tenant users (run the worker as root for them): "
+                    + "tasks of different tenants can read each other's files and the worker's data directory");
+        }
         if (host.cgroups() != null) {
             log.info("Task cgroups: {}", host.cgroups().describe());
         }

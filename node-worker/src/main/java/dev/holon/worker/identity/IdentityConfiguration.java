@@ -19,6 +19,7 @@ class IdentityConfiguration {
 
     @Bean
     NodeIdentity nodeIdentity(WorkerProperties properties, SystemInfo systemInfo) {
+        DataDir.secure(properties.dataDir()); // before anything is written there
         String nodeId = NodeIdFile.loadOrCreate(properties.dataDir());
         NodeIdentity identity = new NodeIdentity(nodeId, hostname(systemInfo), properties.labels());
         log.info("Node id {} (from {}), host {}, labels [{}]", nodeId,

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The worker's own environment (its Keycloak client secret among it) never reaches a task. A JVM cannot change its
+ * The worker's own environment (its Keycloak client secret and the chunk token secret among it) never reaches a task. A JVM cannot change its
  * own environment, so this starts a worker-like JVM whose environment holds the secrets, and has it run a task that
  * prints everything it sees.
  */
@@ -22,6 +22,8 @@ class WorkerSecretsTest {
         String attempt = "attempt-" + Specs.shortId();
         ProcessBuilder worker = WorkerJvm.builder(log, "env", temp.resolve("tasks").toString(), attempt);
         worker.environment().put("HOLON_NODE_CLIENT_SECRET", "s3cret-of-the-node");
+        worker.environment().put("HOLON_CHUNK_TOKEN_SECRET", "chunk-token-s3cret-0123456789abcdef");
+        worker.environment().put("HOLON_WORKER_CHUNKS_TOKEN_SECRET", "chunk-token-s3cret-0123456789abcdef");
         worker.environment().put("AWS_SECRET_ACCESS_KEY", "another-s3cret");
         worker.environment().put("LD_PRELOAD", "");
 
@@ -31,7 +33,8 @@ class WorkerSecretsTest {
         assertThat(process.exitValue()).as(WorkerJvm.log(log)).isZero();
         String seen = Files.readString(temp.resolve("tasks/" + attempt + "/stdout.log"));
         assertThat(seen).contains("OWN=mine", "HOLON_ATTEMPT_ID=" + attempt)
-                .doesNotContain("s3cret", "HOLON_NODE_CLIENT_SECRET", "AWS_SECRET_ACCESS_KEY", "LD_PRELOAD",
+                .doesNotContain("s3cret", "HOLON_NODE_CLIENT_SECRET", "HOLON_CHUNK_TOKEN_SECRET", "TOKEN_SECRET",
+                        "AWS_SECRET_ACCESS_KEY", "LD_PRELOAD",
                         "JAVA_HOME", "MAVEN");
     }
 }

@@ -1,5 +1,6 @@
 package dev.holon.scheduler.job;
 
+import dev.holon.contracts.node.NodeResources;
 import dev.holon.contracts.task.TaskState;
 import dev.holon.scheduler.placement.Strategy;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -11,10 +12,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -268,6 +272,29 @@ public class JobRepository {
                 .query((rs, n) -> new Held(rs.getString("node_id"), rs.getString("job_id"), rs.getInt("tasks"),
                         rs.getLong("cpu"), rs.getLong("mem"), rs.getInt("gpus")))
                 .list();
+    }
+
+    /** Tenants with PENDING tasks due now (their quotas are read before a placement pass). */
+    public Set<String> pendingTenants(Instant now) {
+        return new TreeSet<>(jdbc.sql("""
+                SELECT DISTINCT j.tenant FROM task t JOIN job j ON j.id = t.job_id
+                WHERE t.state = 'PENDING' AND (t.not_before IS NULL OR t.not_before <= ?)""")
+                .params(ts(now)).query(String.class).list());
+    }
+
+    /** What each tenant's SCHEDULED and RUNNING tasks hold (CPU, memory, GPUs; disk 0), the use its quota limits. */
+    public Map<String, NodeResources> heldByTenant() {
+        Map<String, NodeResources> held = new HashMap<>();
+        jdbc.sql("""
+                SELECT j.tenant, SUM(j.cpu_millis) AS cpu, SUM(j.memory_mib) AS mem, SUM(j.gpus) AS gpus
+                FROM task t JOIN job j ON j.id = t.job_id
+                WHERE t.state IN ('SCHEDULED', 'RUNNING')
+                GROUP BY j.tenant""")
+                .query(rs -> {
+                    held.put(rs.getString("tenant"),
+                            new NodeResources(rs.getLong("cpu"), rs.getLong("mem"), rs.getInt("gpus"), 0));
+                });
+        return held;
     }
 
     /** Records a worker report (also one about an attempt that is no longer current); false if already seen. */

@@ -37,4 +37,9 @@ final class FeasibilityChain {
         }
         return null;
     }
+
+    /** The quota's own words when it refuses the task whatever the node, else null. */
+    String quotaExplanation(TaskRequest task) {
+        return quotaEnabled ? quota.explain(task, plan.plannedFor(task.tenant())) : null;
+    }
 }

@@ -64,8 +64,12 @@ final class PendingExplainer {
                 task.gpus() + " free " + (task.gpus() == 1 ? "GPU" : "GPUs"), String.valueOf(shortGpus));
         shortage(shortages, counts.get(Rejection.CPU), open, task.cpuMillis() + "m free CPU", shortCpu + "m");
         shortage(shortages, counts.get(Rejection.MEMORY), open, task.memoryMiB() + " MiB free memory", shortMemory + " MiB");
+        // The tenant's quota first: it holds the task back whatever the nodes, even where they lack room too.
+        String quotaWords = feasibility.quotaExplanation(task);
         Integer quota = counts.get(Rejection.QUOTA);
-        if (quota != null) {
+        if (quotaWords != null) {
+            shortages.addFirst(quotaWords);
+        } else if (quota != null) {
             shortages.add(nodes(quota) + " refused by the quota of tenant " + task.tenant());
         }
 

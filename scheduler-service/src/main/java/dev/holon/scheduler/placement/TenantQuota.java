@@ -18,4 +18,12 @@ public interface TenantQuota {
      *                         the snapshot already shows as running (disk always 0)
      */
     boolean admits(TaskRequest task, NodeSnapshot node, NodeResources plannedForTenant);
+
+    /**
+     * Why the quota refuses the task whatever the node, for the pending reason shown on the job ("tenant quota: acme
+     * would use 6000 of 4000 millicores CPU"), or null when it does not (or cannot say).
+     */
+    default String explain(TaskRequest task, NodeResources plannedForTenant) {
+        return null;
+    }
 }

@@ -13,6 +13,7 @@ import dev.holon.scheduler.placement.ClusterSnapshot;
 import dev.holon.scheduler.placement.InputLocalityScorer;
 import dev.holon.scheduler.placement.LocalityScorer;
 import dev.holon.scheduler.placement.PlacementOptions;
+import dev.holon.scheduler.placement.TenantLimits;
 import dev.holon.scheduler.placement.TenantQuota;
 import dev.holon.scheduler.placement.LabelConstraint;
 import dev.holon.scheduler.placement.NodeSnapshot;
@@ -24,6 +25,7 @@ import dev.holon.scheduler.task.TaskStateMachine;
 import dev.holon.scheduler.task.TaskTransitions;
 import dev.holon.support.concurrent.Wakeup;
 import dev.holon.support.outbox.Outbox;
+import dev.holon.support.tenant.TenantQuotas;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,10 @@ import java.util.TreeSet;
  * every {@code node-view-refresh}) plus what SCHEDULED/RUNNING tasks hold make a {@link ClusterSnapshot}; the
  * pending tasks (priority, then age) are planned against it, and in one transaction the placed ones become
  * SCHEDULED with an {@code AssignTask} (fenced by the leader epoch) and the others leave their reason on the job.
+ * Tenant quotas (auth-service's, through {@link TenantQuotas}) are a feasibility stage: a tenant's tasks are placed
+ * only while its SCHEDULED and RUNNING tasks plus the new ones stay within its CPU, memory and GPU limits; the
+ * quotas of the tenants with pending tasks are read before the pass's transaction, so a slow auth-service holds
+ * no database connection.
  * A commit that leaves tasks pending (a submit on any replica, a LOST attempt) wakes a pass at once on the leader.
  * One pass at a time (synchronized: the planner is not thread-safe).
  */
@@ -63,10 +69,24 @@ public class PlacementLoop {
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final SchedulerProperties properties;
+    private final TenantQuotas quotas;
     private final Clock clock;
     /** The locality of the jobs of the current pass (its inputs' bytes per node), read with their rows. */
     private volatile InputLocalityScorer passLocality = new InputLocalityScorer(Map.of());
-    private final PlacementPlanner planner = new PlacementPlanner(PlacementOptions.DEFAULTS, TenantQuota.UNLIMITED,
+    /** The tenant limits and use of the current pass. */
+    private volatile TenantQuota passQuota = TenantQuota.UNLIMITED;
+    private final PlacementPlanner planner = new PlacementPlanner(PlacementOptions.DEFAULTS,
+            new TenantQuota() {
+                @Override
+                public boolean admits(TaskRequest task, NodeSnapshot node, NodeResources plannedForTenant) {
+                    return passQuota.admits(task, node, plannedForTenant);
+                }
+
+                @Override
+                public String explain(TaskRequest task, NodeResources plannedForTenant) {
+                    return passQuota.explain(task, plannedForTenant);
+                }
+            },
             new LocalityScorer() {
                 @Override
                 public boolean appliesTo(TaskRequest task) {
@@ -85,7 +105,7 @@ public class PlacementLoop {
 
     public PlacementLoop(LeaderElection leadership, RegistryNodes registry, JobRepository jobs,
             TaskTransitions transitions, Outbox outbox, JdbcClient jdbc, TransactionTemplate transaction,
-            SchedulerProperties properties, Clock clock) {
+            SchedulerProperties properties, TenantQuotas quotas, Clock clock) {
         this.leadership = leadership;
         this.registry = registry;
         this.jobs = jobs;
@@ -94,6 +114,7 @@ public class PlacementLoop {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.properties = properties;
+        this.quotas = quotas;
         this.clock = clock;
     }
 
@@ -119,7 +140,8 @@ public class PlacementLoop {
             return;
         }
         try {
-            transaction.executeWithoutResult(status -> placeBatch(leadership.epoch()));
+            Map<String, TenantLimits.Limit> limits = quotas.enabled() ? pendingTenantLimits() : null;
+            transaction.executeWithoutResult(status -> placeBatch(leadership.epoch(), limits));
         } catch (RuntimeException e) {
             log.warn("Placement pass failed, retrying at the next one: {}", e.toString());
         }
@@ -149,7 +171,17 @@ public class PlacementLoop {
         nodesReadAt = now;
     }
 
-    private void placeBatch(long epoch) {
+    /** The quotas of the tenants with due pending tasks, read (or taken from the cache) outside any transaction. */
+    private Map<String, TenantLimits.Limit> pendingTenantLimits() {
+        Map<String, TenantLimits.Limit> limits = new HashMap<>();
+        for (String tenant : jobs.pendingTenants(clock.instant())) {
+            limits.put(tenant, TenantLimits.Limit.of(quotas.of(tenant)));
+        }
+        return limits;
+    }
+
+    /** @param limits the quotas of the tenants whose tasks may be placed; null when quotas are off */
+    private void placeBatch(long epoch, Map<String, TenantLimits.Limit> limits) {
         Long current = jdbc.sql("SELECT epoch FROM leader_epoch WHERE id = 1 FOR SHARE").query(Long.class).single();
         if (current != epoch) {
             log.warn("Epoch {} is no longer current ({}): not placing", epoch, current);
@@ -173,6 +205,9 @@ public class PlacementLoop {
             if (job == null || task == null || task.state() != TaskState.PENDING) {
                 continue;
             }
+            if (limits != null && !limits.containsKey(job.tenant())) {
+                continue; // submitted after the quotas were read: the next pass places it
+            }
             tasks.put(key(job.id(), task.index()), task);
             requests.add(request(job, task));
         }
@@ -180,6 +215,8 @@ public class PlacementLoop {
         byId.values().stream().filter(job -> job.inputBytes() > 0).forEach(job -> inputs.put(job.id(),
                 new InputLocalityScorer.JobInputs(job.inputBytes(), job.inputBytesByNode())));
         passLocality = new InputLocalityScorer(inputs);
+        boolean limited = limits != null && limits.values().stream().anyMatch(limit -> !limit.unlimited());
+        passQuota = limited ? new TenantLimits(limits, jobs.heldByTenant()) : TenantQuota.UNLIMITED;
         PlacementPlan plan = planner.plan(snapshot(), requests);
         Map<String, String> reasons = new HashMap<>();
         for (TaskPlacement placement : plan.placements()) {

@@ -53,7 +53,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.cloud.config.enabled=false", "holon.outbox.poll-interval=PT0.1S",
         "holon.scheduler.placement-interval=PT0.1S", "holon.scheduler.node-view-refresh=PT0.3S",
-        "holon.scheduler.leader-retry=PT0.5S", "holon.scheduler.reconcile-interval=PT0.5S"})
+        "holon.scheduler.leader-retry=PT0.5S", "holon.scheduler.reconcile-interval=PT0.5S",
+        "holon.auth.url="})  // quotas off: an auth-service on its default port must not interfere
 class SchedulerIT {
 
     static final RegistryStandIn REGISTRY = new RegistryStandIn();

@@ -2,7 +2,6 @@ package dev.holon.scheduler.logs;
 
 import dev.holon.contracts.Ids;
 import dev.holon.contracts.node.NodeState;
-import dev.holon.localcluster.infra.PostgresHost;
 import dev.holon.testsupport.ApiClient;
 import dev.holon.testsupport.KeycloakTokens;
 import dev.holon.testsupport.RegistryStandIn;
@@ -22,11 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -43,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.cloud.config.enabled=false", "holon.outbox.poll-interval=PT0.1S",
         "holon.scheduler.placement-interval=PT0.1S", "holon.scheduler.node-view-refresh=PT0.3S",
-        "holon.scheduler.leader-retry=PT0.5S", "holon.scheduler.logs.retry-after=PT7S"})
+        "holon.scheduler.leader-retry=PT0.5S", "holon.scheduler.logs.retry-after=PT7S",
+        "holon.auth.url="})  // quotas off: an auth-service on its default port must not interfere
 class TaskLogsIT {
 
     static final RegistryStandIn REGISTRY = new RegistryStandIn();
@@ -58,33 +53,10 @@ class TaskLogsIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", TaskLogsIT::ownDatabase);
-        registry.add("spring.datasource.username", () -> PostgresHost.USER);
-        registry.add("spring.datasource.password", () -> PostgresHost.PASSWORD);
-        registry.add("spring.kafka.bootstrap-servers", () -> TestInfrastructure.kafka().bootstrapServers());
+        // its own database: SchedulerIT's cached context may hold the leader lock of the shared one
+        TestInfrastructure.registerOwnDatabaseAndKafka(registry, "holon_task_logs_it");
         TestInfrastructure.registerIssuer(registry);
         registry.add("holon.scheduler.registry-url", REGISTRY::url);
-    }
-
-    /**
-     * A database of its own on the shared PostgreSQL: the leader's advisory lock is per database, and another
-     * scheduler context of this JVM (SchedulerIT's) may hold it in the shared one, so this one would never place.
-     */
-    static synchronized String ownDatabase() {
-        String shared = TestInfrastructure.postgres().jdbcUrl();
-        String own = shared.substring(0, shared.lastIndexOf('/') + 1) + "holon_task_logs_it";
-        try (Connection connection = DriverManager.getConnection(shared, PostgresHost.USER, PostgresHost.PASSWORD);
-             Statement statement = connection.createStatement()) {
-            try (ResultSet exists = statement.executeQuery(
-                    "SELECT 1 FROM pg_database WHERE datname = 'holon_task_logs_it'")) {
-                if (!exists.next()) {
-                    statement.execute("CREATE DATABASE holon_task_logs_it");
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the test database: " + e.getMessage(), e);
-        }
-        return own;
     }
 
     @BeforeAll

@@ -12,7 +12,6 @@ import dev.holon.storage.chunk.ChunkWriter;
 import dev.holon.storage.node.NodeDirectory;
 import dev.holon.storage.placement.ChunkPlacement;
 import dev.holon.storage.placement.StorageNode;
-import dev.holon.storage.quota.TenantQuotas;
 import dev.holon.support.problem.ProblemException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -64,14 +63,13 @@ public class DirectTransfers {
     private final ChunkWriter writer;
     private final ChunkPlacement placement;
     private final NodeDirectory directory;
-    private final TenantQuotas quotas;
     private final FileService files;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final StorageProperties properties;
 
     public DirectTransfers(EntryRepository entries, ChunkRepository chunks, ChunkClient client, ChunkWriter writer,
-            ChunkPlacement placement, NodeDirectory directory, TenantQuotas quotas, FileService files,
+            ChunkPlacement placement, NodeDirectory directory, FileService files,
             TransactionTemplate tx, Clock clock, StorageProperties properties) {
         this.entries = entries;
         this.chunks = chunks;
@@ -79,7 +77,6 @@ public class DirectTransfers {
         this.writer = writer;
         this.placement = placement;
         this.directory = directory;
-        this.quotas = quotas;
         this.files = files;
         this.tx = tx;
         this.clock = clock;
@@ -91,7 +88,7 @@ public class DirectTransfers {
         if (size < 0) {
             throw ProblemException.invalid("size must be the file's length in bytes (0 or more)");
         }
-        int replication = files.checkUpload(path, size, replicationParam, pre);
+        int replication = files.checkUpload(path, size, replicationParam, pre).replication();
         List<StorageNode> nodes = directory.nodes();
         if (nodes.stream().noneMatch(StorageNode::writable)) {
             nodes = directory.refresh();

@@ -5,11 +5,12 @@ import dev.holon.contracts.Page;
 import dev.holon.contracts.Topics;
 import dev.holon.contracts.problem.ProblemType;
 import dev.holon.contracts.storage.StorageEvent;
+import dev.holon.contracts.tenant.TenantQuota;
 import dev.holon.storage.StorageProperties;
 import dev.holon.storage.chunk.ChunkReader;
 import dev.holon.storage.chunk.ChunkRepository;
 import dev.holon.storage.chunk.ChunkWriter;
-import dev.holon.storage.quota.TenantQuotas;
+import dev.holon.storage.quota.StorageQuota;
 import dev.holon.support.outbox.Outbox;
 import dev.holon.support.problem.ProblemException;
 import dev.holon.support.web.Cursors;
@@ -48,7 +49,7 @@ public class FileService {
     private final ChunkRepository chunks;
     private final ChunkWriter writer;
     private final ChunkReader reader;
-    private final TenantQuotas quotas;
+    private final StorageQuota quotas;
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -56,7 +57,7 @@ public class FileService {
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
 
     public FileService(EntryRepository entries, ChunkRepository chunks, ChunkWriter writer, ChunkReader reader,
-            TenantQuotas quotas, Outbox outbox, TransactionTemplate tx, Clock clock, StorageProperties properties) {
+            StorageQuota quotas, Outbox outbox, TransactionTemplate tx, Clock clock, StorageProperties properties) {
         this.entries = entries;
         this.chunks = chunks;
         this.writer = writer;
@@ -178,7 +179,8 @@ public class FileService {
      */
     public Written upload(FilePath path, String owner, InputStream body, long contentLength, Preconditions pre,
             Integer replicationParam) {
-        int replication = checkUpload(path, contentLength, replicationParam, pre);
+        Checked checked = checkUpload(path, contentLength, replicationParam, pre);
+        int replication = checked.replication();
         long max = properties.maxUploadBytes().toBytes();
         String contentId = Ids.newId();
         tx.executeWithoutResult(s -> chunks.newContent(contentId, path.tenant(), clock.instant()));
@@ -186,7 +188,7 @@ public class FileService {
         try {
             Streamed streamed = stream(body, contentId, replication, max);
             Written written = tx.execute(s -> commit(path, owner, pre, replication, contentId, streamed.size(),
-                    streamed.sha256()));
+                    streamed.sha256(), checked.quota()));
             committed = true;
             return written;
         } finally {
@@ -201,9 +203,9 @@ public class FileService {
      * replication, the size limit, the preconditions, no file in the way, the quota when the size is known.
      *
      * @param size the announced size, or -1 when unknown (chunked transfer)
-     * @return the replication the file gets
+     * @return the replication the file gets and the tenant's quota (read once, outside any transaction)
      */
-    int checkUpload(FilePath path, long size, Integer replicationParam, Preconditions pre) {
+    Checked checkUpload(FilePath path, long size, Integer replicationParam, Preconditions pre) {
         if (path.isRoot()) {
             throw ProblemException.invalid("a tenant's root is a directory; name a file below it");
         }
@@ -225,10 +227,15 @@ public class FileService {
                 throw ProblemException.conflict("'" + dir + "' is a file, so it cannot hold '" + path + "'");
             });
         }
+        TenantQuota quota = quotas.limitsOf(path.tenant()); // read once, outside any transaction
         if (size >= 0) {
-            quotas.check(path.tenant(), size - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
+            quotas.check(path.tenant(), quota, size - (existing == null ? 0 : existing.size()),
+                    existing == null ? 1 : 0, false);
         }
-        return replication;
+        return new Checked(replication, quota);
+    }
+
+    record Checked(int replication, TenantQuota quota) {
     }
 
     /**
@@ -238,9 +245,10 @@ public class FileService {
      */
     Written commitDirect(FilePath path, ChunkRepository.DirectContent upload, Preconditions pre, String sha256,
             Runnable recordChunks) {
+        TenantQuota quota = quotas.limitsOf(path.tenant());
         return tx.execute(s -> {
             recordChunks.run();
-            return commit(path, upload.owner(), pre, upload.replication(), upload.id(), upload.size(), sha256);
+            return commit(path, upload.owner(), pre, upload.replication(), upload.id(), upload.size(), sha256, quota);
         });
     }
 
@@ -323,7 +331,7 @@ public class FileService {
     }
 
     private Written commit(FilePath path, String owner, Preconditions pre, int replication, String contentId,
-            long size, String sha256) {
+            long size, String sha256, TenantQuota quota) {
         Instant now = clock.instant();
         ensureParents(path, owner, now);
         Entry existing = entries.findForUpdate(path.tenant(), path.path()).orElse(null);
@@ -331,7 +339,8 @@ public class FileService {
             throw ProblemException.conflict("'" + path + "' is a directory");
         }
         pre.checkWrite(path.path(), existing);
-        quotas.check(path.tenant(), size - (existing == null ? 0 : existing.size()), existing == null ? 1 : 0);
+        quotas.check(path.tenant(), quota, size - (existing == null ? 0 : existing.size()),
+                existing == null ? 1 : 0, true);
         chunks.markContent(contentId, "LIVE", now);
         Entry entry;
         if (existing == null) {
@@ -419,7 +428,7 @@ public class FileService {
 
     private static ProblemException tooLarge(long max) {
         return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the upload is larger than the largest file accepted, "
-                + TenantQuotas.human(max) + " (" + max + " bytes)");
+                + StorageQuota.human(max) + " (" + max + " bytes)");
     }
 
     private static MessageDigest sha256() {

@@ -11,6 +11,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpServerErrorException;
@@ -44,6 +45,11 @@ public class NodeDirectory {
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2))
                 .retryOnException(e -> e instanceof ResourceAccessException || e instanceof HttpServerErrorException)
                 .build());
+    }
+
+    /** Adds storage-service's own token to requests, for other Holon services that trust the same realm. */
+    public ClientHttpRequestInterceptor serviceToken() {
+        return reader.serviceToken();
     }
 
     /** The last view of every node the registry knows. */

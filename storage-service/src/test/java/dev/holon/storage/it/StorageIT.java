@@ -5,12 +5,14 @@ import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.contracts.node.NodeEvent;
 import dev.holon.contracts.node.NodeState;
 import dev.holon.contracts.storage.StorageEvent;
+import dev.holon.contracts.tenant.TenantQuota;
 import dev.holon.storage.repair.RepairLoop;
 import dev.holon.support.kafka.EnvelopeDeserializer;
 import dev.holon.support.kafka.EnvelopeSerializer;
 import dev.holon.support.kafka.Envelopes;
 import dev.holon.testsupport.ApiClient;
 import dev.holon.testsupport.KeycloakTokens;
+import dev.holon.testsupport.AuthQuotaStandIn;
 import dev.holon.testsupport.RegistryStandIn;
 import dev.holon.testsupport.TestInfrastructure;
 import dev.holon.testsupport.TopicRecorder;
@@ -62,12 +64,13 @@ import static org.awaitility.Awaitility.await;
         "holon.storage.chunk-size=64KB", "holon.storage.max-upload-bytes=2MB",
         "holon.storage.repair-interval=PT0.5S", "holon.storage.leader-retry=PT0.3S",
         "holon.storage.node-view-refresh=PT0.5S", "holon.storage.worker-timeout=PT5S",
-        "holon.storage.quotas.tenants.small.bytes=300KB", "holon.storage.quotas.tenants.small.files=100",
+        "holon.auth.quota-cache-for=PT0.2S",
         "holon.storage.chunk-token-secret=" + StorageIT.SECRET})
 class StorageIT {
 
     static final String SECRET = "storage-it-chunk-token-secret-0123456789abcdef";
     static final RegistryStandIn REGISTRY = new RegistryStandIn();
+    static final AuthQuotaStandIn AUTH = new AuthQuotaStandIn();
     static final Map<String, ChunkServerFixture> WORKERS = new LinkedHashMap<>();
     static final Map<String, String> ZONES = Map.of("n1", "a", "n2", "b", "n3", "c", "n4", "a", "n5", "b");
     static final Envelopes ENVELOPES = new Envelopes("/it/worker", Clock.systemUTC());
@@ -87,6 +90,7 @@ class StorageIT {
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.registerAll(registry, "storage");
         registry.add("holon.storage.registry-url", REGISTRY::url);
+        registry.add("holon.auth.url", AUTH::url);
     }
 
     @BeforeAll
@@ -118,6 +122,7 @@ class StorageIT {
         storageFacts.close();
         WORKERS.values().forEach(ChunkServerFixture::close);
         REGISTRY.close();
+        AUTH.close();
     }
 
     // ---------------------------------------------------------------- data path
@@ -324,16 +329,40 @@ class StorageIT {
         assertThat(tooLarge.body()).contains("2 MiB");
         assertThat(new ApiClient(port).get("/api/v1/files/default/big.bin?op=stat", user).status()).isEqualTo(404);
 
-        String admin = tokens.admin(); // admins may write into any tenant: "small" has 300 KiB
+        // auth-service gives tenant "small" 300 KiB and 3 files; admins may write into any tenant
+        AUTH.quota("small", new TenantQuota(null, null, null, 300L * 1024, 3L));
+        String admin = tokens.admin();
         assertThat(put("/api/v1/files/small/a.bin", admin, randomBytes(200_000, 9)).statusCode()).isEqualTo(201);
         HttpResponse<String> overQuota = put("/api/v1/files/small/b.bin", admin, randomBytes(200_000, 10));
         assertThat(overQuota.statusCode()).isEqualTo(403);
+        assertThat(overQuota.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
         JsonNode problem = ApiClient.JSON.readTree(overQuota.body());
         assertThat(problem.path("type").asString()).isEqualTo("/problems/quota-exceeded");
-        assertThat(problem.path("detail").asString()).isEqualTo("tenant small uses 195.3 KiB of 300 KiB; this upload needs 195.3 KiB");
+        assertThat(problem.path("detail").asString()).isEqualTo("tenant small would store 390.6 KiB of its 300 KiB quota");
         HttpResponse<String> streamedOver = putStreamed("/api/v1/files/small/c.bin", admin, randomBytes(200_000, 11));
         assertThat(streamedOver.statusCode()).as("checked again at commit").isEqualTo(403);
-        assertThat(new ApiClient(port).get("/api/v1/files/small?op=list", admin).json().path("items")).hasSize(1);
+        // nothing of the refused uploads is visible
+        ApiClient api = new ApiClient(port);
+        assertThat(api.get("/api/v1/files/small?op=list", admin).json().path("items")).hasSize(1);
+        assertThat(api.get("/api/v1/files/small/b.bin?op=stat", admin).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/files/small/c.bin?op=stat", admin).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/files/small/a.bin?op=stat", admin).json().path("size").asLong()).isEqualTo(200_000);
+
+        // the file count: small files fit the bytes, the fourth file does not fit the count
+        assertThat(put("/api/v1/files/small/d.bin", admin, randomBytes(1000, 12)).statusCode()).isEqualTo(201);
+        assertThat(put("/api/v1/files/small/e.bin", admin, randomBytes(1000, 13)).statusCode()).isEqualTo(201);
+        HttpResponse<String> tooMany = put("/api/v1/files/small/f.bin", admin, randomBytes(1000, 14));
+        assertThat(tooMany.statusCode()).isEqualTo(403);
+        assertThat(ApiClient.JSON.readTree(tooMany.body()).path("detail").asString())
+                .isEqualTo("tenant small would have 4 files of its 3 quota");
+        // an overwrite adds no file, and a smaller one frees bytes
+        assertThat(put("/api/v1/files/small/d.bin", admin, randomBytes(500, 15), "If-Match", "*").statusCode())
+                .isEqualTo(200);
+
+        // auth-service raises the quota: the same upload is accepted once the cached quota expires
+        AUTH.quota("small", new TenantQuota(null, null, null, 1024L * 1024, 10L));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                put("/api/v1/files/small/b.bin", admin, randomBytes(200_000, 10)).statusCode() == 201);
     }
 
     // ---------------------------------------------------------------- namespace

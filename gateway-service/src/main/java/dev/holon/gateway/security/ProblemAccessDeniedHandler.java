@@ -6,7 +6,6 @@ import dev.holon.gateway.problem.ProblemWriter;
 import org.springframework.http.HttpHeaders;
 import dev.holon.gateway.tokens.PatScopeAuthorization;
 import org.springframework.security.access.AccessDeniedException;
-import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -29,9 +28,9 @@ class ProblemAccessDeniedHandler implements ServerAccessDeniedHandler {
     public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"holon\", error=\"insufficient_scope\"");
-        if (denied instanceof AuthorizationDeniedException refused
-                && refused.getAuthorizationResult() instanceof PatScopeAuthorization.MissingScope missing) {
-            return problems.write(exchange, Problem.of(ProblemType.FORBIDDEN, missing.detail()), headers);
+        String missingScope = exchange.getAttribute(PatScopeAuthorization.MISSING_SCOPE_ATTRIBUTE);
+        if (missingScope != null) {
+            return problems.write(exchange, Problem.of(ProblemType.FORBIDDEN, missingScope), headers);
         }
         return problems.write(exchange, Problem.of(ProblemType.FORBIDDEN,
                 "Your roles do not allow " + exchange.getRequest().getMethod() + " "

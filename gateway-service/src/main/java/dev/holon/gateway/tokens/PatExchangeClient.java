@@ -11,10 +11,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
-import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Asks auth-service what a personal access token stands for: {@code POST /api/v1/tokens/exchange} as the
- * gateway's service client (a client-credentials token from Keycloak, cached and renewed by Spring Security),
+ * gateway's service client (a client-credentials token from Keycloak, cached and renewed by Spring Security's
+ * {@link AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager}),
  * behind a Resilience4j circuit breaker and time limiter like every other downstream call. Any failure (no answer,
  * an error status, an open circuit) is an {@link Unavailable}: the gateway then answers 503, never 401, since the
  * token may well be good. The token is sent in the body only, and no log line of this class ever holds it.
@@ -36,6 +38,8 @@ public final class PatExchangeClient {
 
     private static final Logger log = LoggerFactory.getLogger(PatExchangeClient.class);
     private static final String REGISTRATION = "holon-gateway-service";
+    /** Whom the service token is for (the gateway itself, not the request's caller). */
+    private static final String PRINCIPAL = "gateway-service";
     /** auth-service may add fields to its answer; the gateway reads those it knows. */
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -48,6 +52,7 @@ public final class PatExchangeClient {
     }
 
     private final WebClient http;
+    private final ReactiveOAuth2AuthorizedClientManager serviceTokens;
     private final CircuitBreaker circuitBreaker;
     private final TimeLimiter timeLimiter;
 
@@ -64,21 +69,41 @@ public final class PatExchangeClient {
                 new InMemoryReactiveOAuth2AuthorizedClientService(registrations));
         manager.setAuthorizedClientProvider(ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
                 .clientCredentials().build());
-        var serviceToken = new ServerOAuth2AuthorizedClientExchangeFilterFunction(manager);
-        serviceToken.setDefaultClientRegistrationId(REGISTRATION);
-        this.http = builder.baseUrl(properties.exchangeEndpoint()).filter(serviceToken).build();
+        this.serviceTokens = manager;
+        this.http = builder.baseUrl(properties.exchangeEndpoint()).build();
         this.circuitBreaker = circuitBreaker;
         this.timeLimiter = timeLimiter;
     }
 
+    /**
+     * The gateway's service token, cached and renewed by Spring Security. Fetching it is not cancelled with the
+     * request that needed it: a slow identity provider (one just started) still ends up with a token for the
+     * next request, instead of every request timing out on its own fetch.
+     */
+    Mono<String> serviceToken() {
+        OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION)
+                .principal(PRINCIPAL).build();
+        return Mono.fromFuture(() -> serviceTokens.authorize(request).toFuture(), true)
+                .map(client -> client.getAccessToken().getTokenValue());
+    }
+
+    /** Fetches the service token ahead of the first PAT (best effort: a failure is retried on first use). */
+    public void warmUp() {
+        serviceToken().subscribe(token -> log.debug("Service token for the PAT exchange ready"),
+                error -> log.info("No service token for the PAT exchange yet ({}); fetched on first use",
+                        error.getClass().getSimpleName()));
+    }
+
     /** The exchange's answer; fails with {@link Unavailable} when auth-service gives none. */
     public Mono<TokenExchange.Response> exchange(String pat) {
-        return http.post()
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.APPLICATION_JSON)
-                .bodyValue(new TokenExchange.Request(pat))
-                .retrieve()
-                .bodyToMono(String.class)
+        return serviceToken()
+                .flatMap(serviceToken -> http.post()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .accept(MediaType.APPLICATION_JSON)
+                        .headers(headers -> headers.setBearerAuth(serviceToken))
+                        .bodyValue(new TokenExchange.Request(pat))
+                        .retrieve()
+                        .bodyToMono(String.class))
                 .map(body -> JSON.readValue(body, TokenExchange.Response.class))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("an empty answer")))
                 .transformDeferred(TimeLimiterOperator.of(timeLimiter))

@@ -22,8 +22,12 @@ import java.util.function.Function;
  */
 public final class PatExchanges {
 
+    /** An exchange's end: its answer, or why there is none (kept apart so the cache never sees a failed load). */
+    private record Outcome(TokenExchange.Response answer, RuntimeException failure) {
+    }
+
     private final Function<String, Mono<TokenExchange.Response>> exchange;
-    private final AsyncCache<String, TokenExchange.Response> answers;
+    private final AsyncCache<String, Outcome> answers;
 
     public PatExchanges(Function<String, Mono<TokenExchange.Response>> exchange, TokenExchangeProperties properties,
                         Ticker ticker) {
@@ -33,19 +37,21 @@ public final class PatExchanges {
         this.answers = Caffeine.newBuilder()
                 .maximumSize(properties.cacheSize())
                 .ticker(ticker)
-                .expireAfter(new Expiry<String, TokenExchange.Response>() {
+                .expireAfter(new Expiry<String, Outcome>() {
                     @Override
-                    public long expireAfterCreate(String key, TokenExchange.Response answer, long now) {
-                        return ExchangeCacheTtl.of(answer.active(), answer.expiresIn(), max, margin).toNanos();
+                    public long expireAfterCreate(String key, Outcome outcome, long now) {
+                        TokenExchange.Response answer = outcome.answer();
+                        return answer == null ? 0 // a failure is for the requests that waited on it only
+                                : ExchangeCacheTtl.of(answer.active(), answer.expiresIn(), max, margin).toNanos();
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, TokenExchange.Response answer, long now, long left) {
-                        return expireAfterCreate(key, answer, now);
+                    public long expireAfterUpdate(String key, Outcome outcome, long now, long left) {
+                        return expireAfterCreate(key, outcome, now);
                     }
 
                     @Override
-                    public long expireAfterRead(String key, TokenExchange.Response answer, long now, long left) {
+                    public long expireAfterRead(String key, Outcome outcome, long now, long left) {
                         return left;
                     }
                 })
@@ -54,8 +60,11 @@ public final class PatExchanges {
 
     /** What the token stands for; fails with {@link PatExchangeClient.Unavailable} when auth-service cannot say. */
     public Mono<TokenExchange.Response> exchange(String pat) {
-        return Mono.fromFuture(() -> answers.get(fingerprint(pat), (key, executor) -> exchange.apply(pat).toFuture()),
-                true);
+        return Mono.fromFuture(() -> answers.get(fingerprint(pat), (key, executor) -> exchange.apply(pat)
+                        .map(answer -> new Outcome(answer, null))
+                        .onErrorResume(RuntimeException.class, failure -> Mono.just(new Outcome(null, failure)))
+                        .toFuture()), true)
+                .flatMap(outcome -> outcome.failure() != null ? Mono.error(outcome.failure()) : Mono.just(outcome.answer()));
     }
 
     static String fingerprint(String pat) {

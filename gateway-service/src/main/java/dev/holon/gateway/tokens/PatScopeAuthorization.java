@@ -11,24 +11,15 @@ import reactor.core.publisher.Mono;
 
 /**
  * Authenticated, and — for a JWT minted for a personal access token (issuer {@code holon-auth}) — allowed by its
- * scopes ({@link PatScopes}). A refusal carries {@link MissingScope}, so the 403 problem can say what is missing.
- * Keycloak tokens are not limited here: their roles are checked by the services.
+ * scopes ({@link PatScopes}). A refusal leaves what is missing in the exchange attribute
+ * {@link #MISSING_SCOPE_ATTRIBUTE}, so the 403 problem (and the audit fact) can say it: Spring Security's
+ * authorization filter answers every refusal with the same bare exception. Keycloak tokens are not limited here:
+ * their roles are checked by the services.
  */
 public final class PatScopeAuthorization implements ReactiveAuthorizationManager<AuthorizationContext> {
 
-    /** A 403 for want of a scope; {@code detail} names it. */
-    public static final class MissingScope extends AuthorizationDecision {
-        private final String detail;
-
-        MissingScope(String detail) {
-            super(false);
-            this.detail = detail;
-        }
-
-        public String detail() {
-            return detail;
-        }
-    }
+    /** Why a personal access token was refused (a String naming the missing scope). */
+    public static final String MISSING_SCOPE_ATTRIBUTE = PatScopeAuthorization.class.getName() + ".missingScope";
 
     @Override
     public Mono<AuthorizationResult> authorize(Mono<Authentication> authentication, AuthorizationContext context) {
@@ -46,7 +37,10 @@ public final class PatScopeAuthorization implements ReactiveAuthorizationManager
         PatScopes.Decision decision = PatScopes.decide(request.getMethod().name(),
                 request.getPath().pathWithinApplication().value(),
                 PatScopes.parse(jwt.getToken().getClaimAsString("scope")));
-        return decision.allowed() ? new AuthorizationDecision(true) : new MissingScope(decision.detail());
+        if (!decision.allowed()) {
+            context.getExchange().getAttributes().put(MISSING_SCOPE_ATTRIBUTE, decision.detail());
+        }
+        return new AuthorizationDecision(decision.allowed());
     }
 
     static boolean isPatJwt(JwtAuthenticationToken jwt) {

@@ -31,7 +31,7 @@ public record TokenExchangeProperties(
         @NotNull URI tokenUri,
         @DefaultValue("holon-service") @NotBlank String clientId,
         @DefaultValue("holon-service-secret") @NotBlank String clientSecret,
-        @DefaultValue("PT3S") @NotNull Duration timeout,
+        @DefaultValue("PT5S") @NotNull Duration timeout,
         @DefaultValue("PT10S") @NotNull Duration maxCacheTtl,
         @DefaultValue("PT30S") @NotNull Duration expiryMargin,
         @DefaultValue("10000") @Positive int cacheSize) {

@@ -20,6 +20,7 @@ class TokensConfiguration {
     PatExchanges patExchanges(TokenExchangeProperties properties, DownstreamGuards guards) {
         PatExchangeClient client = new PatExchangeClient(properties, WebClient.builder(), guards.circuitBreaker(CIRCUIT),
                 guards.timeLimiter(CIRCUIT, properties.timeout()));
+        client.warmUp();
         return new PatExchanges(client::exchange, properties, Ticker.systemTicker());
     }
 }

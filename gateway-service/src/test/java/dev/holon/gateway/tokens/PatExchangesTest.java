@@ -18,7 +18,7 @@ class PatExchangesTest {
     final AtomicLong nanos = new AtomicLong();
     final AtomicInteger calls = new AtomicInteger();
     final TokenExchangeProperties properties = new TokenExchangeProperties(URI.create("http://auth"),
-            URI.create("http://kc/token"), "holon-service", "secret", Duration.ofSeconds(3), Duration.ofSeconds(10),
+            URI.create("http://kc/token"), "holon-service", "secret", Duration.ofSeconds(5), Duration.ofSeconds(10),
             Duration.ofSeconds(30), 100);
 
     static TokenExchange.Response active(long expiresIn) {

@@ -1,6 +1,7 @@
 package dev.holon.gateway.security;
 
 import dev.holon.gateway.GatewayProperties;
+import dev.holon.gateway.audit.AuditFilter;
 import dev.holon.gateway.problem.ProblemWriter;
 import dev.holon.gateway.tokens.PatExchangeFilter;
 import dev.holon.gateway.tokens.PatExchanges;
@@ -47,6 +48,8 @@ class SecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .addFilterBefore(pats, SecurityWebFiltersOrder.AUTHENTICATION)
+                // Who the caller is, for the audit facts written once the answer is known (audit.AuditFilter).
+                .addFilterAfter(AuditFilter.identityCapture(), SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/api/**").access(new PatScopeAuthorization())
                         .pathMatchers(OPEN_ACTUATOR).permitAll()

@@ -75,11 +75,11 @@ public final class PatExchangeFilter implements WebFilter {
     private Mono<Void> proceed(ServerWebExchange exchange, WebFilterChain chain, TokenExchange.Response answer) {
         String named = exchange.getRequest().getHeaders().getFirst(Caller.TENANT_HEADER);
         String tenant = answer.tenant();
+        exchange.getAttributes().put(GRANT_ATTRIBUTE, new PatGrant(answer.tokenId(), answer.username(), tenant));
         if (tenant != null && named != null && !named.isBlank() && !named.strip().equals(tenant)) {
             return problems.write(exchange, Problem.of(ProblemType.FORBIDDEN, "this personal access token was "
                     + "issued for tenant '" + tenant + "' and acts only there (" + Caller.TENANT_HEADER + ")"));
         }
-        exchange.getAttributes().put(GRANT_ATTRIBUTE, new PatGrant(answer.tokenId(), answer.username(), tenant));
         ServerWebExchange minted = exchange.mutate().request(request -> request.headers(headers -> {
             headers.setBearerAuth(answer.accessToken());
             if (tenant != null) {

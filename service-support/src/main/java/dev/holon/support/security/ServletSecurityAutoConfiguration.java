@@ -20,8 +20,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Every servlet service is an OAuth2 resource server trusting Keycloak and, when {@code holon.security.pat-jwks-uri}
- * is set, auth-service's JWTs minted for personal access tokens ({@link TrustedIssuers}): bearer tokens only, realm
+ * Every servlet service is an OAuth2 resource server trusting Keycloak and, when {@code holon.security.auth-url} (or
+ * {@code holon.security.pat-jwks-uri}) is set, auth-service's JWTs minted for personal access tokens
+ * ({@link TrustedIssuers}): bearer tokens only, realm
  * roles as authorities, problem+json for 401/403. Health, metrics and API docs stay open for probes and the gateway, and
  * so do the paths a service lists in {@code holon.security.token-free-paths} because it checks another credential
  * on them itself (a node-worker's chunk routes, authorised by chunk tokens).
@@ -65,6 +66,7 @@ public class ServletSecurityAutoConfiguration {
     SecurityFilterChain holonSecurityFilterChain(HttpSecurity http, ProblemSecurityHandlers handlers,
             JwtAuthenticationConverter converter, JwtDecoder keycloakDecoder,
             @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri:}") String keycloakIssuer,
+            @Value("${holon.security.auth-url:}") String authUrl,
             @Value("${holon.security.pat-jwks-uri:}") String patJwksUri,
             @Value("${holon.security.audience:holon}") String audience,
             @Value("${holon.security.token-free-paths:}") String[] tokenFreePaths) throws Exception {
@@ -82,7 +84,7 @@ public class ServletSecurityAutoConfiguration {
                 })
                 .oauth2ResourceServer(rs -> rs
                         .authenticationManagerResolver(TrustedIssuers.resolver(keycloakIssuer, keycloakDecoder,
-                                patJwksUri, audience, converter))
+                                TrustedIssuers.patJwksUri(patJwksUri, authUrl), audience, converter))
                         .authenticationEntryPoint(handlers)
                         .accessDeniedHandler(handlers))
                 .exceptionHandling(ex -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))

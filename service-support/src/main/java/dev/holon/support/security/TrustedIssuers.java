@@ -17,14 +17,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The issuers a Holon service trusts: Keycloak (people and machines) and, when {@code holon.security.pat-jwks-uri}
- * is set, auth-service's {@value TokenExchange#ISSUER} (short-lived JWTs the gateway got in exchange for a personal
+ * The issuers a Holon service trusts: Keycloak (people and machines) and, when auth-service's keys are known
+ * ({@link #patJwksUri}), auth-service's {@value TokenExchange#ISSUER} (short-lived JWTs the gateway got in exchange for a personal
  * access token). Spring Security's {@link JwtIssuerAuthenticationManagerResolver} picks the verifier by the
  * token's {@code iss}; each verifier checks signature (its own JWK set), issuer, audience and lifetime; a token
  * of any other issuer is a 401. Both map {@code realm_access.roles} the same way, so a PAT's JWT means what a
  * Keycloak token of the same user means.
  */
 public final class TrustedIssuers {
+
+    /** Where auth-service serves its keys, under its base URL. */
+    public static final String JWKS_PATH = "/api/v1/tokens/jwks";
 
     private TrustedIssuers() {
     }
@@ -52,6 +55,21 @@ public final class TrustedIssuers {
         // null: the resolver answers 401 "Invalid issuer".
         return new JwtIssuerAuthenticationManagerResolver(issuer -> byIssuer.getOrDefault(issuer,
                 anyKeycloakIssuer && !TokenExchange.ISSUER.equals(issuer) ? keycloak : null));
+    }
+
+    /**
+     * Where auth-service's keys are: {@code holon.security.pat-jwks-uri} when set, else
+     * {@code <holon.security.auth-url>/api/v1/tokens/jwks}, else none (PAT JWTs are not trusted).
+     */
+    public static String patJwksUri(String patJwksUri, String authUrl) {
+        if (patJwksUri != null && !patJwksUri.isBlank()) {
+            return patJwksUri.strip();
+        }
+        if (authUrl == null || authUrl.isBlank()) {
+            return null;
+        }
+        String base = authUrl.strip();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + JWKS_PATH;
     }
 
     /** auth-service's JWTs: its keys, issuer {@code holon-auth}, the Holon audience, and not expired. */

@@ -140,4 +140,13 @@ class TrustedIssuersTest {
         assertThatThrownBy(() -> authenticate(resolver(KEYCLOAK, auth.jwksUri()), token))
                 .isInstanceOf(AuthenticationException.class);
     }
+
+    @Test
+    void theKeysAreAtTheAuthUrlUnlessTheyAreNamed() {
+        assertThat(TrustedIssuers.patJwksUri(null, "http://auth:8890")).isEqualTo("http://auth:8890/api/v1/tokens/jwks");
+        assertThat(TrustedIssuers.patJwksUri("", "http://auth:8890/")).isEqualTo("http://auth:8890/api/v1/tokens/jwks");
+        assertThat(TrustedIssuers.patJwksUri("http://keys/jwks", "http://auth:8890")).isEqualTo("http://keys/jwks");
+        assertThat(TrustedIssuers.patJwksUri("", "")).isNull();
+        assertThat(TrustedIssuers.patJwksUri(null, null)).isNull();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.holon.gateway.problem;
 
 import dev.holon.contracts.problem.ProblemType;
+import dev.holon.support.problem.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -41,6 +42,10 @@ public class GatewayExceptionHandler implements WebExceptionHandler {
         }
         String method = exchange.getRequest().getMethod().name();
         String path = exchange.getRequest().getPath().value();
+        if (ex instanceof ProblemException problem) {
+            // Raised by code shared with the services (service-support's Caller): its detail is meant for the caller.
+            return writer.write(exchange, Problem.of(problem.type(), problem.getMessage()));
+        }
         if (ex instanceof MethodNotAllowedException notAllowed) {
             Set<HttpMethod> allowed = notAllowed.getSupportedMethods();
             String allowedList = allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));

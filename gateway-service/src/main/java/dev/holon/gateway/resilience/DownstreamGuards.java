@@ -3,12 +3,15 @@ package dev.holon.gateway.resilience;
 import dev.holon.gateway.GatewayProperties;
 import dev.holon.gateway.problem.ProblemWriter;
 import dev.holon.gateway.routing.ServiceRoute;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,6 +50,17 @@ public final class DownstreamGuards {
                 properties.unavailableRetryAfter(),
                 problems,
                 clock));
+    }
+
+    /** A circuit breaker for a call that is not a route (the PAT exchange), configured like the routes' ones. */
+    public CircuitBreaker circuitBreaker(String name) {
+        return circuitBreakers.circuitBreaker(name, circuitBreakerConfig());
+    }
+
+    /** A time limiter for a call that is not a route, with its own timeout. */
+    public TimeLimiter timeLimiter(String name, Duration timeout) {
+        return timeLimiters.timeLimiter(name, TimeLimiterConfig.custom()
+                .timeoutDuration(timeout).cancelRunningFuture(true).build());
     }
 
     CircuitBreakerConfig circuitBreakerConfig() {

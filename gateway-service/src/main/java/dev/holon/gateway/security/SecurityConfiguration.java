@@ -1,22 +1,28 @@
 package dev.holon.gateway.security;
 
-import dev.holon.support.security.KeycloakRealmRoles;
+import dev.holon.gateway.GatewayProperties;
+import dev.holon.gateway.audit.AuditFilter;
+import dev.holon.gateway.problem.ProblemWriter;
+import dev.holon.gateway.tokens.PatExchangeFilter;
+import dev.holon.gateway.tokens.PatExchanges;
+import dev.holon.gateway.tokens.PatScopeAuthorization;
 import dev.holon.support.security.Roles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerReactiveAuthenticationManagerResolver;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
- * The gateway is a stateless OAuth2 resource server: every {@code /api/**} request needs a valid Keycloak
- * access token (issuer and audience checked, see application.yml); health, info, metrics, the OpenAPI
- * documents, Swagger UI, the problem pages and {@code /} are open. Fine-grained role checks stay in the
- * services, which receive and check the same token.
+ * The gateway is a stateless OAuth2 resource server: every {@code /api/**} request needs a valid access token —
+ * Keycloak's, or the JWT auth-service mints for a personal access token, which the gateway obtains itself for a
+ * {@code hol_...} bearer ({@link PatExchangeFilter}, just before authentication) and whose scopes it enforces
+ * ({@link PatScopeAuthorization}). Health, info, metrics, the OpenAPI documents, Swagger UI, the problem pages and
+ * {@code /} are open. Fine-grained role checks stay in the services, which receive and check the same token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -27,9 +33,12 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain gatewaySecurity(ServerHttpSecurity http, ProblemAuthenticationEntryPoint entryPoint,
-                                           ProblemAccessDeniedHandler accessDenied) {
-        JwtAuthenticationConverter jwtAuthentication = new JwtAuthenticationConverter();
-        jwtAuthentication.setJwtGrantedAuthoritiesConverter(new KeycloakRealmRoles());
+                                           ProblemAccessDeniedHandler accessDenied,
+                                           JwtIssuerReactiveAuthenticationManagerResolver trustedIssuers,
+                                           PatExchanges patExchanges, ProblemWriter problems,
+                                           GatewayProperties properties) {
+        PatExchangeFilter pats = new PatExchangeFilter(patExchanges, entryPoint, problems,
+                properties.unavailableRetryAfter());
         return http
                 // Bearer tokens only, no cookies or sessions: CSRF cannot ride on them.
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -38,15 +47,17 @@ class SecurityConfiguration {
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .addFilterBefore(pats, SecurityWebFiltersOrder.AUTHENTICATION)
+                // Who the caller is, for the audit facts written once the answer is known (audit.AuditFilter).
+                .addFilterAfter(AuditFilter.identityCapture(), SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers("/api/**").authenticated()
+                        .pathMatchers("/api/**").access(new PatScopeAuthorization())
                         .pathMatchers(OPEN_ACTUATOR).permitAll()
                         .pathMatchers("/actuator/**").hasRole(Roles.ADMIN)
                         // Docs, Swagger UI, /problems/**, / and unknown paths (answered 404).
                         .anyExchange().permitAll())
                 .oauth2ResourceServer(resourceServer -> resourceServer
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(
-                                new ReactiveJwtAuthenticationConverterAdapter(jwtAuthentication)))
+                        .authenticationManagerResolver(trustedIssuers)
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(accessDenied))
                 .exceptionHandling(handling -> handling

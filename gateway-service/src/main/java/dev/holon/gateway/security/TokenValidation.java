@@ -1,9 +1,13 @@
 package dev.holon.gateway.security;
 
+import dev.holon.contracts.tenant.TokenExchange;
 import dev.holon.gateway.GatewayProperties;
+import dev.holon.gateway.tokens.TokenExchangeProperties;
+import dev.holon.support.security.KeycloakRealmRoles;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -14,14 +18,24 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrorCodes;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerReactiveAuthenticationManagerResolver;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * How an access token is checked: signature against the realm's keys (fetched lazily from the JWK set URI,
- * so the gateway starts while Keycloak is still starting), issuer, audience ({@code holon.security.audience})
- * and lifetime with a small clock-skew allowance ({@code holon.gateway.token-clock-skew}).
+ * How an access token is checked. Two issuers are trusted, chosen by the token's {@code iss} (Spring Security's
+ * {@link JwtIssuerReactiveAuthenticationManagerResolver}; any other issuer is a 401): Keycloak, and auth-service's
+ * {@value TokenExchange#ISSUER}, whose JWTs the gateway gets for personal access tokens. Each has its keys (fetched
+ * lazily from its JWK set URI, so the gateway starts while they are still starting), and each token's issuer,
+ * audience ({@code holon.security.audience}) and lifetime are checked with a small clock-skew allowance
+ * ({@code holon.gateway.token-clock-skew}). auth-service's keys are at {@code holon.security.pat-jwks-uri}, by
+ * default {@code <holon.gateway.tokens.exchange-url>/api/v1/tokens/jwks}.
  */
 @Configuration(proxyBeanMethods = false)
 class TokenValidation {
@@ -35,6 +49,29 @@ class TokenValidation {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri).build();
         decoder.setJwtValidator(validator(issuer, audience, properties.tokenClockSkew()));
         return decoder;
+    }
+
+    @Bean
+    JwtIssuerReactiveAuthenticationManagerResolver trustedIssuers(
+            @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri}") String issuer,
+            ReactiveJwtDecoder keycloak,
+            @Value("${holon.security.pat-jwks-uri:}") String patJwksUri,
+            @Value("${holon.security.audience}") String audience,
+            GatewayProperties properties, TokenExchangeProperties tokens) {
+        NimbusReactiveJwtDecoder pats = NimbusReactiveJwtDecoder
+                .withJwkSetUri(patJwksUri.isBlank() ? tokens.defaultJwksUri() : patJwksUri).build();
+        pats.setJwtValidator(validator(TokenExchange.ISSUER, audience, properties.tokenClockSkew()));
+        Map<String, ReactiveAuthenticationManager> managers = Map.of(
+                issuer, manager(keycloak), TokenExchange.ISSUER, manager(pats));
+        return new JwtIssuerReactiveAuthenticationManagerResolver(iss -> Mono.justOrEmpty(managers.get(iss)));
+    }
+
+    private static ReactiveAuthenticationManager manager(ReactiveJwtDecoder decoder) {
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(new KeycloakRealmRoles());
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        manager.setJwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(converter));
+        return manager;
     }
 
     static OAuth2TokenValidator<Jwt> validator(String issuer, String audience, Duration clockSkew) {

@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.cloud.config.enabled=false",
         "holon.gateway.stream.enabled=false",
+        "holon.gateway.audit.enabled=false", // no Kafka here: GatewayAuditIT has it
         "holon.gateway.rate-limit-per-second=5"})
 class GatewayRateLimitIT {
 

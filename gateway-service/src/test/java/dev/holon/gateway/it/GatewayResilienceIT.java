@@ -30,6 +30,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.cloud.config.enabled=false",
         "holon.gateway.stream.enabled=false",
+        "holon.gateway.audit.enabled=false", // no Kafka here: GatewayAuditIT has it
         "holon.gateway.rate-limit-per-second=1000",
         "holon.gateway.downstream-timeout=PT1S",
         "holon.gateway.circuit-open-duration=PT4S",

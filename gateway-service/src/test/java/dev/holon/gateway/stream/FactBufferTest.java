@@ -33,11 +33,14 @@ class FactBufferTest {
         StreamFact node = new StreamFact(1, "holon.node.NodeDown", null, "{}");
         StreamFact mine = new StreamFact(2, "holon.task.TaskStateChanged", "default", "{}");
         StreamFact theirs = new StreamFact(3, "holon.task.TaskStateChanged", "acme", "{}");
-        Viewer user = Viewer.of(null, false);
+        Viewer user = Viewer.of(java.util.Set.of("default"), false);
         assertThat(user.maysee(node)).isTrue();
         assertThat(user.maysee(mine)).isTrue();
         assertThat(user.maysee(theirs)).isFalse();
-        assertThat(Viewer.of("acme", false).maysee(mine)).isFalse();
+        assertThat(Viewer.of(java.util.Set.of("acme"), false).maysee(mine)).isFalse();
+        assertThat(Viewer.of(java.util.Set.of("acme", "default"), false).maysee(theirs)).isTrue();
+        assertThat(Viewer.of(null, false).maysee(mine)).as("a member of no tenant sees node facts only").isFalse();
+        assertThat(Viewer.of(null, false).maysee(node)).isTrue();
         assertThat(Viewer.of(null, true).maysee(theirs)).isTrue();
     }
 }

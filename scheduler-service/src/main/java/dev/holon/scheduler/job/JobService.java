@@ -150,7 +150,8 @@ public class JobService {
 
     @Transactional(readOnly = true)
     public Page<JobView> list(Caller caller, String state, String afterId, int limit) {
-        List<JobRow> page = jobs.findPage(caller.username(), caller.tenant(), caller.seesAll(), state, afterId, limit + 1);
+        List<JobRow> page = jobs.findPage(caller.username(), readerTenant(caller), caller.seesAll(), state, afterId,
+                limit + 1);
         boolean more = page.size() > limit;
         List<JobView> items = page.stream().limit(limit).map(j -> view(j, null, null)).toList();
         return new Page<>(items, more ? items.getLast().id() : null);
@@ -236,8 +237,13 @@ public class JobService {
     }
 
     private JobRow visible(String id, Caller caller) {
-        return jobs.findVisible(id, caller.username(), caller.tenant(), caller.seesAll())
+        return jobs.findVisible(id, caller.username(), readerTenant(caller), caller.seesAll())
                 .orElseThrow(() -> ProblemException.notFound("job", id));
+    }
+
+    /** Operators and admins read every tenant's jobs, so they need no tenant to read; anyone else does. */
+    private static String readerTenant(Caller caller) {
+        return caller.seesAll() ? caller.tenantIfKnown().orElse("") : caller.tenant();
     }
 
     static JobView view(JobRow job, List<TaskRow> tasks, Map<String, List<AttemptRow>> attempts) {

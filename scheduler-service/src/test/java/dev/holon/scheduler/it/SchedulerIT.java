@@ -8,6 +8,7 @@ import dev.holon.contracts.node.NodeState;
 import dev.holon.contracts.task.AssignTask;
 import dev.holon.contracts.task.CancelTask;
 import dev.holon.contracts.task.TaskEvent;
+import dev.holon.contracts.tenant.TokenExchange;
 import dev.holon.scheduler.scheduling.LeaderElection;
 import dev.holon.support.kafka.EnvelopeDeserializer;
 import dev.holon.support.kafka.EnvelopeSerializer;
@@ -16,6 +17,7 @@ import dev.holon.testsupport.KeycloakTokens;
 import dev.holon.testsupport.ApiClient;
 import dev.holon.testsupport.RegistryStandIn;
 import dev.holon.testsupport.TestInfrastructure;
+import dev.holon.testsupport.TestJwtIssuer;
 import dev.holon.testsupport.TopicRecorder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -62,6 +64,8 @@ class SchedulerIT {
     /** Alone in their zones, so a job constrained to the zone lands there. */
     static final String NODE_D = Ids.newId(), NODE_E = Ids.newId(), NODE_F = Ids.newId();
     static final Envelopes ENVELOPES = new Envelopes("/it/worker", Clock.systemUTC());
+    /** auth-service's JWTs for personal access tokens (issuer holon-auth), really signed; its keys served over HTTP. */
+    static final TestJwtIssuer AUTH = new TestJwtIssuer(TokenExchange.ISSUER);
 
     static KeycloakTokens tokens;
     static TopicRecorder<EventEnvelope<Object>> assignments;
@@ -79,6 +83,7 @@ class SchedulerIT {
         registry.add("holon.scheduler.registry-url", REGISTRY::url);
         // no storage-service here (a closed port): submits with inputs must still work, without locality
         registry.add("holon.scheduler.storage.url", () -> "http://127.0.0.1:1");
+        registry.add("holon.security.pat-jwks-uri", AUTH::jwksUri);
     }
 
     @BeforeAll
@@ -102,6 +107,7 @@ class SchedulerIT {
         assignments.close();
         producer.close();
         REGISTRY.close();
+        AUTH.close();
     }
 
     @Test
@@ -411,6 +417,48 @@ class SchedulerIT {
         assertThat(cancelled.status()).isEqualTo(202);
         assertThat(cancelled.json().path("state").asString()).isEqualTo("CANCELLED");
         assertThat(api.get("/api/v1/jobs?state=CANCELLED", user).json().path("items").findValuesAsString("id")).contains(jobId);
+    }
+
+    @Test
+    void aPersonalAccessTokensJwtActsForItsOwnerInTheTenantTheRequestNames() {
+        ApiClient api = new ApiClient(port);
+        String pat = AUTH.mint(TestJwtIssuer.userClaims("alice", List.of("/tenants/acme", "/tenants/beta"),
+                List.of("user"), "read jobs"), Duration.ofMinutes(5));
+
+        ApiClient.Response submitted = api.send("POST", "/api/v1/jobs", pat, job("by-pat", 1, 64, "BINPACK"),
+                "X-Holon-Tenant", "beta");
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        assertThat(submitted.json().path("owner").asString()).isEqualTo("alice");
+        assertThat(submitted.json().path("tenant").asString()).isEqualTo("beta");
+        String jobId = submitted.json().path("id").asString();
+
+        assertThat(api.send("GET", "/api/v1/jobs/" + jobId, pat, null, "X-Holon-Tenant", "beta").status()).isEqualTo(200);
+        assertProblem(api.send("GET", "/api/v1/jobs/" + jobId, pat, null, "X-Holon-Tenant", "acme"), 404,
+                "/problems/not-found");
+        ApiClient.Response unnamed = api.send("POST", "/api/v1/jobs", pat, job("by-pat", 1, 64, "BINPACK"));
+        assertProblem(unnamed, 400, "/problems/validation");
+        assertThat(unnamed.json().path("detail").asString()).contains("acme, beta").contains("X-Holon-Tenant");
+        ApiClient.Response notTheirs = api.send("GET", "/api/v1/jobs", pat, null, "X-Holon-Tenant", "gamma");
+        assertProblem(notTheirs, 403, "/problems/forbidden");
+        assertThat(notTheirs.json().path("detail").asString()).contains("'gamma'");
+        assertThat(api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", pat, null, "X-Holon-Tenant", "beta").status())
+                .isEqualTo(202);
+
+        String forged = new TestJwtIssuer(TokenExchange.ISSUER).mint(TestJwtIssuer.userClaims("alice",
+                List.of("/tenants/acme"), List.of("admin"), "read"), Duration.ofMinutes(5));
+        assertProblem(api.get("/api/v1/jobs", forged), 401, "/problems/unauthorized");
+    }
+
+    @Test
+    void aUserOfNoTenantIsToldToAskAnAdmin() {
+        ApiClient api = new ApiClient(port);
+        String bob = tokens.user("bob", "holon-bob"); // in the realm, but in no /tenants group yet
+
+        ApiClient.Response listed = api.get("/api/v1/jobs", bob);
+        assertProblem(listed, 403, "/problems/forbidden");
+        assertThat(listed.json().path("detail").asString()).isEqualTo("you belong to no tenant; ask an admin to add you");
+        assertProblem(api.send("POST", "/api/v1/jobs", bob, job("homeless", 1, 64, "BINPACK")), 403,
+                "/problems/forbidden");
     }
 
     @Test

@@ -15,12 +15,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Every servlet service is an OAuth2 resource server trusting Keycloak: bearer tokens only, realm roles as
- * authorities, problem+json for 401/403. Health, metrics and API docs stay open for probes and the gateway, and
+ * Every servlet service is an OAuth2 resource server trusting Keycloak and, when {@code holon.security.auth-url} (or
+ * {@code holon.security.pat-jwks-uri}) is set, auth-service's JWTs minted for personal access tokens
+ * ({@link TrustedIssuers}): bearer tokens only, realm
+ * roles as authorities, problem+json for 401/403. Health, metrics and API docs stay open for probes and the gateway, and
  * so do the paths a service lists in {@code holon.security.token-free-paths} because it checks another credential
  * on them itself (a node-worker's chunk routes, authorised by chunk tokens).
  */
@@ -61,7 +64,11 @@ public class ServletSecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(SecurityFilterChain.class)
     SecurityFilterChain holonSecurityFilterChain(HttpSecurity http, ProblemSecurityHandlers handlers,
-            JwtAuthenticationConverter converter,
+            JwtAuthenticationConverter converter, JwtDecoder keycloakDecoder,
+            @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri:}") String keycloakIssuer,
+            @Value("${holon.security.auth-url:}") String authUrl,
+            @Value("${holon.security.pat-jwks-uri:}") String patJwksUri,
+            @Value("${holon.security.audience:holon}") String audience,
             @Value("${holon.security.token-free-paths:}") String[] tokenFreePaths) throws Exception {
         return http
                 .csrf(csrf -> csrf.disable()) // bearer tokens only: no cookies to forge
@@ -76,7 +83,8 @@ public class ServletSecurityAutoConfiguration {
                     auth.anyRequest().authenticated();
                 })
                 .oauth2ResourceServer(rs -> rs
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
+                        .authenticationManagerResolver(TrustedIssuers.resolver(keycloakIssuer, keycloakDecoder,
+                                TrustedIssuers.patJwksUri(patJwksUri, authUrl), audience, converter))
                         .authenticationEntryPoint(handlers)
                         .accessDeniedHandler(handlers))
                 .exceptionHandling(ex -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))

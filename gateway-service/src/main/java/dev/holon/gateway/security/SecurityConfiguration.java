@@ -14,13 +14,19 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 
 /**
  * The gateway is a stateless OAuth2 resource server: every {@code /api/**} request needs a valid Keycloak
- * access token (issuer and audience checked, see application.yml); health, info, metrics, the OpenAPI
+ * access token (issuer and audience checked, see application.yml) except {@link #OPEN_API}; health, info, metrics, the OpenAPI
  * documents, Swagger UI, the problem pages and {@code /} are open. Fine-grained role checks stay in the
  * services, which receive and check the same token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 class SecurityConfiguration {
+
+    /**
+     * API paths that take no Keycloak token: auth-service's public key set (for whoever verifies the JWTs it mints for
+     * personal access tokens) and node enrolment, where the enrolment token in the body is the credential.
+     */
+    static final String[] OPEN_API = {"/api/v1/tokens/jwks", "/api/v1/tokens/enrolments/redeem"};
 
     static final String[] OPEN_ACTUATOR = {
             "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus"};
@@ -39,6 +45,7 @@ class SecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(OPEN_API).permitAll()
                         .pathMatchers("/api/**").authenticated()
                         .pathMatchers(OPEN_ACTUATOR).permitAll()
                         .pathMatchers("/actuator/**").hasRole(Roles.ADMIN)

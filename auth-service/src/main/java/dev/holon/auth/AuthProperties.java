@@ -1,6 +1,7 @@
 package dev.holon.auth;
 
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -23,6 +24,7 @@ import java.time.Duration;
  * @param fullSyncInterval         how often every tenant's group and members are compared with Keycloak
  * @param patDefaultLifetime       a personal access token's lifetime when the request names none
  * @param patMaxLifetime           the longest lifetime a personal access token may ask for
+ * @param patMaxPerUser            active personal access tokens one user may have at once
  * @param exchangedTokenLifetime   lifetime of a JWT minted for a personal access token (at most 5 minutes)
  * @param enrolmentDefaultLifetime an enrolment token's lifetime when the request names none
  * @param enrolmentMaxLifetime     the longest lifetime an enrolment token may ask for
@@ -40,6 +42,7 @@ public record AuthProperties(
         @NotNull @DefaultValue("PT5M") Duration fullSyncInterval,
         @NotNull @DefaultValue("P30D") Duration patDefaultLifetime,
         @NotNull @DefaultValue("P365D") Duration patMaxLifetime,
+        @Min(1) @DefaultValue("100") int patMaxPerUser,
         @NotNull @DefaultValue("PT5M") Duration exchangedTokenLifetime,
         @NotNull @DefaultValue("PT24H") Duration enrolmentDefaultLifetime,
         @NotNull @DefaultValue("P30D") Duration enrolmentMaxLifetime,

@@ -2,6 +2,8 @@ package dev.holon.auth.keycloak;
 
 import dev.holon.auth.AuthProperties;
 import dev.holon.support.security.ServiceTokens;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -35,6 +37,7 @@ public class KeycloakAdmin {
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build(); // Keycloak adds fields
     private static final int PAGE = 100;
+    private static final Logger log = LoggerFactory.getLogger(KeycloakAdmin.class);
 
     /** A Keycloak user, as far as auth-service cares. */
     public record User(String id, String username) {
@@ -234,17 +237,31 @@ public class KeycloakAdmin {
         });
     }
 
-    /** Gives the client's service account the realm roles. */
+    /**
+     * Gives the client's service account the realm roles. The role representations come from the account's own
+     * "available roles" (what view-users and manage-users may map): reading a realm role directly needs view-realm,
+     * which holon-service does not hold.
+     */
     public void grantRealmRoles(Client client, List<String> roles) {
         call("grant roles to " + client.clientId(), () -> {
-            JsonNode account = json(http.get().uri("/clients/{id}/service-account-user", client.id())
+            String account = json(http.get().uri("/clients/{id}/service-account-user", client.id())
+                    .retrieve().body(String.class)).path("id").asString();
+            JsonNode available = json(http.get().uri("/users/{id}/role-mappings/realm/available", account)
                     .retrieve().body(String.class));
             List<Object> representations = new ArrayList<>();
             for (String role : roles) {
-                representations.add(JSON.treeToValue(json(http.get().uri("/roles/{r}", role)
-                        .retrieve().body(String.class)), Map.class));
+                JsonNode found = null;
+                for (JsonNode candidate : available) {
+                    if (role.equals(candidate.path("name").asString())) {
+                        found = candidate;
+                    }
+                }
+                if (found == null) {
+                    throw new IllegalStateException("realm role " + role + " is not available to " + client.clientId());
+                }
+                representations.add(JSON.treeToValue(found, Map.class));
             }
-            http.post().uri("/users/{id}/role-mappings/realm", account.path("id").asString())
+            http.post().uri("/users/{id}/role-mappings/realm", account)
                     .contentType(MediaType.APPLICATION_JSON).body(write(representations))
                     .retrieve().toBodilessEntity();
             return null;
@@ -272,6 +289,7 @@ public class KeycloakAdmin {
         } catch (KeycloakUnavailable e) {
             throw e;
         } catch (RuntimeException e) {
+            log.warn("Keycloak admin API: could not {}: {}", what, e.toString());
             throw new KeycloakUnavailable(what, e);
         }
     }

@@ -68,12 +68,13 @@ class ComposeTest {
         });
         assertThat(problems).isEmpty();
         // Holon services wait for what they use.
-        for (String module : List.of("registry-service", "scheduler-service", "storage-service")) {
+        for (String module : List.of("registry-service", "scheduler-service", "storage-service", "auth-service")) {
             assertThat(map(services.get(module), "depends_on")).containsKeys("postgres", "kafka", "keycloak", "config-service");
         }
         assertThat(map(services.get("storage-service"), "depends_on")).containsKey("registry-service");
         assertThat(map(services.get("node-worker"), "depends_on")).containsKeys("registry-service", "kafka", "keycloak", "config-service");
-        assertThat(map(services.get("gateway-service"), "depends_on")).containsKeys("keycloak", "config-service", "storage-service");
+        assertThat(map(services.get("gateway-service"), "depends_on")).containsKeys("keycloak", "config-service", "storage-service",
+                "auth-service");
     }
 
     @Test

@@ -384,6 +384,7 @@ class KubernetesManifestsTest {
         assertThat(decode(map(secret, "data").get("HOLON_NODE_CLIENT_SECRET"))).isEqualTo(clientSecrets.get("holon-node"));
         assertThat(decode(map(secret, "data").get("HOLON_SCHEDULER_CLIENT_SECRET"))).isEqualTo(clientSecrets.get("holon-service"));
         assertThat(decode(map(secret, "data").get("HOLON_STORAGE_CLIENT_SECRET"))).isEqualTo(clientSecrets.get("holon-service"));
+        assertThat(decode(map(secret, "data").get("HOLON_AUTH_CLIENT_SECRET"))).isEqualTo(clientSecrets.get("holon-service"));
     }
 
     private static String decode(Object base64) {

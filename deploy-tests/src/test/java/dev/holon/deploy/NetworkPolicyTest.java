@@ -70,6 +70,13 @@ class NetworkPolicyTest {
             new Path("gateway-service", "keycloak", 8080),
             new Path("gateway-service", "config-service", 8888),
             new Path("gateway-service", "storage-service", 8889),
+            new Path("gateway-service", "auth-service", 8890),
+            new Path("auth-service", "postgres", 5432),
+            new Path("auth-service", "kafka", 9093),
+            // keys, its client-credentials token and Keycloak's admin API (groups, members, node clients)
+            new Path("auth-service", "keycloak", 8080),
+            new Path("auth-service", "config-service", 8888),
+            new Path("auth-service", "kube-dns", 53),
             new Path("registry-service", "postgres", 5432),
             new Path("registry-service", "kafka", 9093),
             new Path("registry-service", "keycloak", 8080),
@@ -140,7 +147,18 @@ class NetworkPolicyTest {
             new Path("config-service", "node-worker", 8090),
             new Path("node-worker", "gateway-service", 8080),
             new Path("stranger", "node-worker", 8090),
-            new Path("other-namespace", "node-worker", 8090));
+            new Path("other-namespace", "node-worker", 8090),
+            // auth-service is reached only by the gateway, and reaches no other Holon service
+            new Path("ingress-controller", "auth-service", 8890),
+            new Path("stranger", "auth-service", 8890),
+            new Path("other-namespace", "auth-service", 8890),
+            new Path("node-worker", "auth-service", 8890),
+            new Path("registry-service", "auth-service", 8890),
+            new Path("auth-service", "registry-service", 8081),
+            new Path("auth-service", "node-worker", 8090),
+            new Path("auth-service", "gateway-service", 8080),
+            new Path("auth-service", "stranger", 80),
+            new Path("auth-service", "other-namespace", 443));
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})

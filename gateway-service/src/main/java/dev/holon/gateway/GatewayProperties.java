@@ -30,6 +30,8 @@ import java.util.List;
  * @param unavailableRetryAfter the Retry-After sent when a downstream failed but its circuit is still closed
  * @param tokenClockSkew        how far an access token's exp/nbf may be off the gateway's clock
  * @param storageUrl            base URL of storage-service ({@code /api/v1/files})
+ * @param authUrl               base URL of auth-service ({@code /api/v1/tenants}, {@code /api/v1/tokens},
+ *                              {@code /api/v1/audit})
  */
 @Validated
 @ConfigurationProperties("holon.gateway")
@@ -44,7 +46,8 @@ public record GatewayProperties(
         @DefaultValue("PT10S") @NotNull Duration circuitOpenDuration,
         @DefaultValue("PT2S") @NotNull Duration unavailableRetryAfter,
         @DefaultValue("PT30S") @NotNull Duration tokenClockSkew,
-        @DefaultValue("http://localhost:8889") @NotNull URI storageUrl) {
+        @DefaultValue("http://localhost:8889") @NotNull URI storageUrl,
+        @DefaultValue("http://localhost:8890") @NotNull URI authUrl) {
 
     @ConstructorBinding
     public GatewayProperties {
@@ -65,7 +68,17 @@ public record GatewayProperties(
                 downstreamTimeout, circuitOpenDuration, unavailableRetryAfter, tokenClockSkew);
     }
 
-    /** With storage-service at its default address. */
+    /** With auth-service at its default address. */
+    public GatewayProperties(URI registryUrl, List<URI> schedulerUrl, int rateLimitPerSecond, int rateLimitBurst,
+                             int rateLimitMaxKeys, Duration rateLimitKeyIdle, Duration downstreamTimeout,
+                             Duration circuitOpenDuration, Duration unavailableRetryAfter, Duration tokenClockSkew,
+                             URI storageUrl) {
+        this(registryUrl, schedulerUrl, rateLimitPerSecond, rateLimitBurst, rateLimitMaxKeys, rateLimitKeyIdle,
+                downstreamTimeout, circuitOpenDuration, unavailableRetryAfter, tokenClockSkew, storageUrl,
+                URI.create("http://localhost:8890"));
+    }
+
+    /** With storage-service and auth-service at their default addresses. */
     public GatewayProperties(URI registryUrl, List<URI> schedulerUrl, int rateLimitPerSecond, int rateLimitBurst,
                              int rateLimitMaxKeys, Duration rateLimitKeyIdle, Duration downstreamTimeout,
                              Duration circuitOpenDuration, Duration unavailableRetryAfter, Duration tokenClockSkew) {

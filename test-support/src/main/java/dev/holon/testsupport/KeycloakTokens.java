@@ -21,7 +21,11 @@ public final class KeycloakTokens {
     public static final String ADMIN = "admin", ADMIN_PASSWORD = "holon-admin";
     public static final String OPERATOR = "operator", OPERATOR_PASSWORD = "holon-operator";
     public static final String DEMO = "demo", DEMO_PASSWORD = "holon-demo";
+    /** People of no tenant yet, for isolation tests. */
+    public static final String ALICE = "alice", ALICE_PASSWORD = "holon-alice";
+    public static final String BOB = "bob", BOB_PASSWORD = "holon-bob";
     public static final String NODE_CLIENT = "holon-node", NODE_SECRET = "holon-node-secret";
+    public static final String SERVICE_CLIENT = "holon-service", SERVICE_SECRET = "holon-service-secret";
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -53,8 +57,26 @@ public final class KeycloakTokens {
         return user(DEMO, DEMO_PASSWORD);
     }
 
+    public String alice() {
+        return user(ALICE, ALICE_PASSWORD);
+    }
+
+    public String bob() {
+        return user(BOB, BOB_PASSWORD);
+    }
+
     public String node() {
-        return token(Map.of("grant_type", "client_credentials", "client_id", NODE_CLIENT, "client_secret", NODE_SECRET));
+        return client(NODE_CLIENT, NODE_SECRET);
+    }
+
+    /** A Holon service's token (role service), as services call each other. */
+    public String service() {
+        return client(SERVICE_CLIENT, SERVICE_SECRET);
+    }
+
+    /** A client-credentials token of any confidential client of the realm (an enrolled node's, say). */
+    public String client(String clientId, String clientSecret) {
+        return token(Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", clientSecret));
     }
 
     private String token(Map<String, String> form) {

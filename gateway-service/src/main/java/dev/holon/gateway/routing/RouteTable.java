@@ -23,8 +23,10 @@ public final class RouteTable {
                 new ServiceRoute("scheduler-service", "scheduler", properties.schedulerUrl(),
                         List.of("/api/v1/jobs", "/api/v1/jobs/**")),
                 new ServiceRoute("storage-service", "storage", properties.storageUrl(),
-                        List.of("/api/v1/files", "/api/v1/files/**"))
-                // auth-service:      /api/v1/tenants|tokens|audit[/**]       (holon.gateway.auth-url)
+                        List.of("/api/v1/files", "/api/v1/files/**")),
+                new ServiceRoute("auth-service", "auth", properties.authUrl(),
+                        List.of("/api/v1/tenants", "/api/v1/tenants/**", "/api/v1/tokens", "/api/v1/tokens/**",
+                                "/api/v1/audit", "/api/v1/audit/**"))
         );
         checkDisjoint(routes);
         return routes;

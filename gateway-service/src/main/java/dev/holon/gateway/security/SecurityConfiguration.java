@@ -18,15 +18,22 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
- * The gateway is a stateless OAuth2 resource server: every {@code /api/**} request needs a valid access token —
- * Keycloak's, or the JWT auth-service mints for a personal access token, which the gateway obtains itself for a
- * {@code hol_...} bearer ({@link PatExchangeFilter}, just before authentication) and whose scopes it enforces
- * ({@link PatScopeAuthorization}). Health, info, metrics, the OpenAPI documents, Swagger UI, the problem pages and
- * {@code /} are open. Fine-grained role checks stay in the services, which receive and check the same token.
+ * The gateway is a stateless OAuth2 resource server: every {@code /api/**} request except {@link #OPEN_API} needs a
+ * valid access token — Keycloak's, or the JWT auth-service mints for a personal access token, which the gateway
+ * obtains itself for a {@code hol_...} bearer ({@link PatExchangeFilter}, just before authentication) and whose
+ * scopes it enforces ({@link PatScopeAuthorization}). Health, info, metrics, the OpenAPI documents, Swagger UI, the
+ * problem pages and {@code /} are open. Fine-grained role checks stay in the services, which receive and check the
+ * same token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 class SecurityConfiguration {
+
+    /**
+     * API paths that take no Keycloak token: auth-service's public key set (for whoever verifies the JWTs it mints for
+     * personal access tokens) and node enrolment, where the enrolment token in the body is the credential.
+     */
+    static final String[] OPEN_API = {"/api/v1/tokens/jwks", "/api/v1/tokens/enrolments/redeem"};
 
     static final String[] OPEN_ACTUATOR = {
             "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus"};
@@ -51,6 +58,7 @@ class SecurityConfiguration {
                 // Who the caller is, for the audit facts written once the answer is known (audit.AuditFilter).
                 .addFilterAfter(AuditFilter.identityCapture(), SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(OPEN_API).permitAll()
                         .pathMatchers("/api/**").access(new PatScopeAuthorization())
                         .pathMatchers(OPEN_ACTUATOR).permitAll()
                         .pathMatchers("/actuator/**").hasRole(Roles.ADMIN)

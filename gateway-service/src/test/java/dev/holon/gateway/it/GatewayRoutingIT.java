@@ -48,6 +48,8 @@ class GatewayRoutingIT {
         TestInfrastructure.registerIssuer(properties);
         properties.add("holon.gateway.registry-url", registry::url);
         properties.add("holon.gateway.scheduler-url", () -> firstScheduler.url() + "," + secondScheduler.url());
+        // auth-service's routes go to the registry stand-in too: it records what got through
+        properties.add("holon.gateway.auth-url", registry::url);
     }
 
     @AfterAll
@@ -112,6 +114,19 @@ class GatewayRoutingIT {
         assertThat(call.header("X-Forwarded-Host")).isEqualTo("localhost:" + port);
         assertThat(call.header("X-Forwarded-Proto")).isEqualTo("http");
         assertThat(call.header("X-Forwarded-Port")).isEqualTo(Integer.toString(port));
+    }
+
+    @Test
+    void authServicesKeySetIsOpenAndItsOtherPathsNeedAToken() {
+        HttpResponse<String> jwks = gateway.get("/api/v1/tokens/jwks");
+
+        assertThat(jwks.statusCode()).as("the stand-in's own answer: the request got through").isEqualTo(404);
+        assertThat(registry.received("/api/v1/tokens/jwks")).hasSize(1);
+        assertProblem(gateway.get("/api/v1/tenants"), 401, ProblemType.UNAUTHORIZED.uri());
+        assertProblem(gateway.get("/api/v1/tokens"), 401, ProblemType.UNAUTHORIZED.uri());
+        assertThat(registry.received()).extracting(RegistryStandIn.Received::path).containsExactly("/api/v1/tokens/jwks");
+        assertThat(gateway.get("/api/v1/tenants", token("demo")).statusCode()).isEqualTo(404);
+        assertThat(registry.received("/api/v1/tenants")).hasSize(1);
     }
 
     @Test

@@ -42,6 +42,17 @@ class RouteTableTest {
     }
 
     @Test
+    void sendsTenantsTokensAndAuditToAuth() {
+        ServiceRoute auth = RouteTable.of(properties("http://registry")).stream()
+                .filter(r -> r.service().equals("auth-service")).findFirst().orElseThrow();
+
+        assertThat(auth.paths()).containsExactly("/api/v1/tenants", "/api/v1/tenants/**", "/api/v1/tokens",
+                "/api/v1/tokens/**", "/api/v1/audit", "/api/v1/audit/**");
+        assertThat(auth.uri()).isEqualTo(URI.create("http://localhost:8890"));
+        assertThat(auth.docsPath()).isEqualTo("/v3/api-docs/auth");
+    }
+
+    @Test
     void sendsNodesAndClusterToTheRegistry() {
         List<ServiceRoute> routes = RouteTable.of(properties("http://registry.local:8081"));
 

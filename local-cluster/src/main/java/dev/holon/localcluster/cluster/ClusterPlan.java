@@ -45,6 +45,7 @@ public final class ClusterPlan {
             new ServiceDefinition("config-service", 3, "config"),
             new ServiceDefinition("registry-service", 4, "registry"),
             new ServiceDefinition("scheduler-service", 4, "scheduler"),
+            new ServiceDefinition("auth-service", 4, "auth"),
             new ServiceDefinition("gateway-service", 4, "gateway"),
             new ServiceDefinition("storage-service", 4, "storage"));
     private static final String[] ZONES = {"a", "b", "c"};
@@ -96,6 +97,7 @@ public final class ClusterPlan {
                 case "scheduler" -> ports.scheduler();
                 case "gateway" -> ports.gateway();
                 case "storage" -> ports.storage();
+                case "auth" -> ports.auth();
                 default -> throw new IllegalStateException("no port named " + service.portName());
             };
             Map<String, String> environment = commonEnvironment(port);
@@ -146,6 +148,7 @@ public final class ClusterPlan {
         environment.put("HOLON_REGISTRY_URL", "http://localhost:" + ports.registry());
         environment.put("HOLON_SCHEDULER_URL", String.join(",", schedulerUrls()));
         environment.put("HOLON_STORAGE_URL", "http://localhost:" + ports.storage());
+        environment.put("HOLON_AUTH_URL", "http://localhost:" + ports.auth());
         environment.put("SERVER_PORT", Integer.toString(ownPort));
         return environment;
     }

@@ -12,7 +12,7 @@ import java.util.function.IntPredicate;
  * each of them by N - 8080, so a second cluster (system tests use 28080) never meets the first.
  */
 public record PortPlan(int portBase, int gateway, int registry, List<Integer> schedulers, int config, int keycloak, int postgres,
-                       int kafka, int kafkaController, List<Integer> workers, int storage) {
+                       int kafka, int kafkaController, List<Integer> workers, int storage, int auth) {
 
     public static final int DEFAULT_BASE = 8080;
     static final int DEFAULT_GATEWAY = 8080;
@@ -25,6 +25,8 @@ public record PortPlan(int portBase, int gateway, int registry, List<Integer> sc
     static final int DEFAULT_FIRST_WORKER = 8091;
     /** Beside config-service: 8082-8090 are scheduler replicas, 8091-8887 workers. */
     static final int DEFAULT_STORAGE = 8889;
+    /** Beside storage-service. */
+    static final int DEFAULT_AUTH = 8890;
     /** Highest default port: the Kafka controller. */
     private static final int HIGHEST_DEFAULT = DEFAULT_KAFKA + 1;
 
@@ -67,7 +69,7 @@ public record PortPlan(int portBase, int gateway, int registry, List<Integer> sc
         return new PortPlan(portBase, DEFAULT_GATEWAY + shift, DEFAULT_REGISTRY + shift, schedulerPorts,
                 DEFAULT_CONFIG + shift,
                 DEFAULT_KEYCLOAK + shift, DEFAULT_POSTGRES + shift, DEFAULT_KAFKA + shift, DEFAULT_KAFKA + 1 + shift,
-                workerPorts, DEFAULT_STORAGE + shift);
+                workerPorts, DEFAULT_STORAGE + shift, DEFAULT_AUTH + shift);
     }
 
     /** The port of the first scheduler replica. */
@@ -102,6 +104,7 @@ public record PortPlan(int portBase, int gateway, int registry, List<Integer> sc
         for (int i = 0; i < schedulers.size(); i++) {
             owners.put(schedulers.get(i), schedulerName(i + 1));
         }
+        owners.put(auth, "auth-service");
         owners.put(gateway, "gateway-service");
         owners.put(storage, "storage-service");
         for (int i = 0; i < workers.size(); i++) {

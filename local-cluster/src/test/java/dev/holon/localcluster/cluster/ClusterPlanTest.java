@@ -26,8 +26,11 @@ class ClusterPlanTest {
         List<ClusterPlan.PlannedService> services = plan(8080).services();
 
         assertThat(services).extracting(ClusterPlan.PlannedService::name).containsExactly("config-service",
-                "registry-service", "scheduler-service", "gateway-service", "storage-service", "node-1", "node-2", "node-3");
-        assertThat(services).extracting(ClusterPlan.PlannedService::stage).containsExactly(3, 4, 4, 4, 4, 5, 5, 5);
+                "registry-service", "scheduler-service", "auth-service", "gateway-service", "storage-service", "node-1",
+                "node-2", "node-3");
+        assertThat(services).extracting(ClusterPlan.PlannedService::stage).containsExactly(3, 4, 4, 4, 4, 4, 5, 5, 5);
+        assertThat(services.get(3).port()).isEqualTo(8890);
+        assertThat(services.get(3).jar()).isEqualTo(repository.resolve("auth-service/target/auth-service.jar"));
     }
 
     @Test
@@ -44,6 +47,7 @@ class ClusterPlanTest {
                 .containsEntry("HOLON_REGISTRY_URL", "http://localhost:28081")
                 .containsEntry("HOLON_SCHEDULER_URL", "http://localhost:28082")
                 .containsEntry("HOLON_STORAGE_URL", "http://localhost:28889")
+                .containsEntry("HOLON_AUTH_URL", "http://localhost:28890")
                 .containsEntry("SERVER_PORT", "28081");
         assertThat(registry.healthUrl()).isEqualTo("http://localhost:28081/actuator/health");
     }
@@ -55,8 +59,8 @@ class ClusterPlanTest {
         List<ClusterPlan.PlannedService> services = plan.services();
 
         assertThat(services).extracting(ClusterPlan.PlannedService::name).containsExactly("config-service",
-                "registry-service", "scheduler-service", "scheduler-service-2", "gateway-service", "storage-service",
-                "node-1", "node-2", "node-3");
+                "registry-service", "scheduler-service", "scheduler-service-2", "auth-service", "gateway-service",
+                "storage-service", "node-1", "node-2", "node-3");
         ClusterPlan.PlannedService second = services.get(3);
         assertThat(second.module()).isEqualTo("scheduler-service");
         assertThat(second.stage()).isEqualTo(4);
@@ -76,7 +80,7 @@ class ClusterPlanTest {
 
     @Test
     void eachWorkerHasItsOwnDataDirectoryZoneAndPort() {
-        ClusterPlan.PlannedService node2 = plan(8080).services().get(6);
+        ClusterPlan.PlannedService node2 = plan(8080).services().get(7);
 
         assertThat(node2.name()).isEqualTo("node-2");
         assertThat(node2.port()).isEqualTo(8092);
@@ -94,7 +98,7 @@ class ClusterPlanTest {
 
         List<ClusterPlan.PlannedService> services = plan(8080).services();
 
-        assertThat(services.get(3).jarPresent()).isTrue();
+        assertThat(services.get(4).jarPresent()).isTrue();
         assertThat(services.get(0).jarPresent()).isFalse();
     }
 

@@ -44,8 +44,9 @@ class PortPlanTest {
     void everyPortHasOneOwner() {
         Map<Integer, String> owners = PortPlan.forBase(20080, 3).owners();
 
-        assertThat(owners).hasSize(12);
+        assertThat(owners).hasSize(13);
         assertThat(owners).containsEntry(20180, "keycloak").containsEntry(20093, "node-3").containsEntry(20889, "storage-service")
+                .containsEntry(20890, "auth-service")
                 .containsEntry(31093, "kafka controller").containsEntry(20082, "scheduler-service");
     }
 
@@ -55,10 +56,10 @@ class PortPlanTest {
 
         assertThat(plan.schedulers()).containsExactly(28082, 28083);
         assertThat(plan.scheduler()).isEqualTo(28082);
-        assertThat(plan.owners()).hasSize(13).containsEntry(28082, "scheduler-service")
+        assertThat(plan.owners()).hasSize(14).containsEntry(28082, "scheduler-service")
                 .containsEntry(28083, "scheduler-service-2");
         assertThat(PortPlan.forBase(8080, 3, 9).schedulers()).last().isEqualTo(8090);
-        assertThat(PortPlan.forBase(8080, 3, 9).owners()).hasSize(20); // no replica shares a port with a worker
+        assertThat(PortPlan.forBase(8080, 3, 9).owners()).hasSize(21); // no replica shares a port with a worker
         assertThatThrownBy(() -> PortPlan.forBase(8080, 3, 10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("scheduler replicas");
         assertThatThrownBy(() -> PortPlan.forBase(8080, 3, 0)).isInstanceOf(IllegalArgumentException.class);

@@ -2,15 +2,10 @@ package dev.holon.support.registry;
 
 import dev.holon.contracts.Page;
 import dev.holon.contracts.node.NodeView;
+import dev.holon.support.security.ServiceTokens;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
-import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 import tools.jackson.core.type.TypeReference;
@@ -29,7 +24,6 @@ import java.util.Optional;
  */
 public final class RegistryNodeReader {
 
-    private static final String REGISTRATION = "holon-service";
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build(); // the registry may add fields
     private static final TypeReference<Page<NodeView>> PAGE = new TypeReference<>() { };
@@ -39,18 +33,7 @@ public final class RegistryNodeReader {
 
     public RegistryNodeReader(String registryUrl, String clientId, String clientSecret, String tokenUri,
                               Duration readTimeout) {
-        ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION)
-                .clientId(clientId)
-                .clientSecret(clientSecret)
-                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .tokenUri(tokenUri)
-                .build();
-        var registrations = new InMemoryClientRegistrationRepository(registration);
-        var manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations,
-                new InMemoryOAuth2AuthorizedClientService(registrations));
-        manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder().clientCredentials().build());
-        this.serviceToken = new OAuth2ClientHttpRequestInterceptor(manager);
-        serviceToken.setClientRegistrationIdResolver(request -> REGISTRATION);
+        this.serviceToken = ServiceTokens.clientCredentials(clientId, clientSecret, tokenUri);
         var timeouts = new SimpleClientHttpRequestFactory();
         timeouts.setConnectTimeout(Duration.ofSeconds(1));
         timeouts.setReadTimeout(readTimeout);

@@ -87,10 +87,17 @@ class StorageSystemIT {
         List<String> jvm = new ArrayList<>(ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS);
         // System properties win over what config-service serves: only storage-service reads these.
         jvm.add("-Dholon.storage.max-upload-bytes=" + MAX_UPLOAD);
-        jvm.add("-Dholon.storage.quotas.tenants." + SMALL_TENANT + ".bytes=1MB");
         cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-storage", 25080).workers(WORKERS)
                 .serviceJvmOptions(jvm).build());
         api = ClusterApi.demoOnceNodesAreUp(cluster, WORKERS);
+        // the small tenant and its 1 MiB quota, set where every quota lives: auth-service
+        String admin = cluster.accessToken("admin", "holon-admin");
+        ClusterApi.Response tenant = ClusterApi.send("POST", cluster.gatewayUrl() + "/api/v1/tenants", admin,
+                "{\"name\": \"" + SMALL_TENANT + "\"}");
+        assertThat(tenant.status()).as(tenant.body()).isEqualTo(201);
+        ClusterApi.Response quota = ClusterApi.send("PUT", cluster.gatewayUrl() + "/api/v1/tenants/" + SMALL_TENANT
+                + "/quota", admin, "{\"storageBytes\": 1048576}");
+        assertThat(quota.status()).as(quota.body()).isEqualTo(200);
     }
 
     @AfterAll

@@ -51,9 +51,34 @@ public record Jwt(JsonNode claims) {
         return roles;
     }
 
-    /** The token's {@code tenant} claim, else {@code default} (as the services decide). */
+    /**
+     * The tenant the services pick when the request names none: the token's {@code tenant} claim, else its only
+     * {@code /tenants/<name>} group, else {@code default} (several groups: the services want X-Holon-Tenant, which
+     * {@code holon tenant use} sets).
+     */
     public String tenant() {
-        return text("tenant").orElse(DEFAULT_TENANT);
+        Optional<String> claim = text("tenant");
+        if (claim.isPresent()) {
+            return claim.get();
+        }
+        List<String> tenants = tenants();
+        return tenants.size() == 1 ? tenants.getFirst() : DEFAULT_TENANT;
+    }
+
+    /** The tenants the token's {@code groups} claim makes its user a member of. */
+    public List<String> tenants() {
+        List<String> tenants = new java.util.ArrayList<>();
+        claims.path("groups").forEach(group -> {
+            String path = group.asText();
+            if (path.startsWith("/tenants/") && path.length() > "/tenants/".length()) {
+                String rest = path.substring("/tenants/".length());
+                String name = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+                if (!tenants.contains(name)) {
+                    tenants.add(name);
+                }
+            }
+        });
+        return tenants;
     }
 
     public Optional<Long> expiresAt() {

@@ -166,9 +166,19 @@ final class ClusterApi {
     }
 
     static Response send(String method, String url, String token, String body) {
+        return sendWith(method, url, token, body);
+    }
+
+    /** {@link #send} with extra headers (name, value, ...); a Content-Type among them replaces JSON's. */
+    static Response sendWith(String method, String url, String token, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
+        boolean typed = false;
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+            typed |= headers[i].equalsIgnoreCase("Content-Type");
+        }
+        if (body != null && !typed) {
             request.header("Content-Type", "application/json");
         }
         if (token != null) {

@@ -61,6 +61,8 @@ function sample(force) {
 }
 
 const NODE_STATE = { NodeUp: 'UP', NodeSuspect: 'SUSPECT', NodeDown: 'DOWN' };
+// Nodes an operator removed: gone for good, and their heartbeats (ignored by the registry) must not reload the list.
+const removed = new Set();
 
 function apply(envelope) {
   const kind = envelope.type.split('.').pop();
@@ -69,6 +71,12 @@ function apply(envelope) {
     taskListeners.forEach(fn => fn(kind, d, envelope));
     return;
   }
+  if (kind === 'NodeRemoved') {
+    removed.add(d.nodeId);
+    if (nodes.delete(d.nodeId)) { sample(true); notify(kind); }
+    return;
+  }
+  if (removed.has(d.nodeId)) return;
   const node = nodes.get(d.nodeId);
   if (!node) {
     if (kind === 'NodeJoined' || kind === 'NodeHeartbeat') loadNodes().catch(() => {});

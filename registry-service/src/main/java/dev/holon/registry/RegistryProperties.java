@@ -8,16 +8,19 @@ import org.springframework.validation.annotation.Validated;
 import java.time.Duration;
 
 /**
- * Failure detection timing ({@code holon.registry.*}).
+ * Failure detection timing and audit volume ({@code holon.registry.*}).
  *
  * @param suspectAfter  silence after which a node is SUSPECT (not yet given up on)
  * @param downAfter     silence after which a node is DOWN and its work and data move elsewhere
  * @param sweepInterval how often the registry looks for silent nodes; bounds how late a transition can be
+ * @param heartbeatRejectionAuditInterval at most one {@code node.heartbeat-rejected} audit fact per removed node
+ *                      per this interval, however often it beats
  */
 @Validated
 @ConfigurationProperties("holon.registry")
 public record RegistryProperties(
         @NotNull @DefaultValue("PT2S") Duration suspectAfter,
         @NotNull @DefaultValue("PT4S") Duration downAfter,
-        @NotNull @DefaultValue("PT0.25S") Duration sweepInterval) {
+        @NotNull @DefaultValue("PT0.25S") Duration sweepInterval,
+        @NotNull @DefaultValue("PT1M") Duration heartbeatRejectionAuditInterval) {
 }

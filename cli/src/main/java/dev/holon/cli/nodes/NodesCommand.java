@@ -101,7 +101,7 @@ public final class NodesCommand implements Runnable {
 
     @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true, description = "List the nodes.")
     public static final class Ls extends CliCommand {
-        @Option(names = "--state", paramLabel = "STATE", description = "Only UP, SUSPECT or DOWN nodes.")
+        @Option(names = "--state", paramLabel = "STATE", description = "Only UP, SUSPECT, DOWN or REMOVED nodes (removed ones are listed only so).")
         String state;
 
         @Option(names = {"-l", "--label"}, paramLabel = "K=V", description = "Only nodes with this label (repeatable).")

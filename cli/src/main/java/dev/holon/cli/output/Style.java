@@ -40,7 +40,7 @@ public record Style(boolean on) {
             case "UP", "SUCCEEDED", "RUNNING" -> green(state);
             case "SUSPECT", "PENDING", "SCHEDULED", "CORDONED", "DRAINING" -> yellow(state);
             case "DOWN", "FAILED", "LOST" -> red(state);
-            case "CANCELLED" -> grey(state);
+            case "CANCELLED", "REMOVED" -> grey(state);
             default -> state;
         };
     }

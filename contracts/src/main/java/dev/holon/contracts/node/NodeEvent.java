@@ -32,4 +32,8 @@ public sealed interface NodeEvent {
 
     record NodeLabelsChanged(String nodeId, Map<String, String> labels) implements NodeEvent {
     }
+
+    /** An operator removed the node for good: its work and data must move, and it never comes back under this id. */
+    record NodeRemoved(String nodeId, String by) implements NodeEvent {
+    }
 }

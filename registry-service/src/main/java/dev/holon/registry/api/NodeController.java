@@ -14,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -102,6 +103,17 @@ public class NodeController {
             @RequestHeader(name = "If-Match", required = false) String ifMatch) {
         NodeView node = nodes.drain(id, actor(who), ETags.parse(ifMatch));
         return withETag(ResponseEntity.accepted().location(URI.create("/api/v1/nodes/" + id)), node);
+    }
+
+    /**
+     * An operator removes the node from the cluster for good: 204. Its heartbeats are ignored and audited afterwards,
+     * and it cannot enrol again under this id. 404 when unknown, 409 when already removed.
+     */
+    @DeleteMapping("/nodes/{id}")
+    @PreAuthorize(OPERATOR)
+    public ResponseEntity<Void> remove(@PathVariable String id, Authentication who) {
+        nodes.remove(id, actor(who));
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/cluster")

@@ -31,6 +31,9 @@ public final class FailureDetector {
     /** The state a node should move to now, or empty when it stays as it is. */
     public Optional<NodeState> onSilence(NodeState current, Instant lastHeartbeat, Instant watchingSince, Instant now) {
         Objects.requireNonNull(current, "current");
+        if (current == NodeState.REMOVED) {
+            return Optional.empty();
+        }
         Instant since = lastHeartbeat == null || lastHeartbeat.isBefore(watchingSince) ? watchingSince : lastHeartbeat;
         Duration silence = Duration.between(since, now);
         NodeState target = silence.compareTo(downAfter) >= 0 ? NodeState.DOWN
@@ -40,9 +43,9 @@ public final class FailureDetector {
         return target.ordinal() > current.ordinal() ? Optional.of(target) : Optional.empty();
     }
 
-    /** A heartbeat arrived: the node is UP, whatever it was. */
+    /** A heartbeat arrived: the node is UP, whatever it was, unless it was removed (that is final). */
     public Optional<NodeState> onHeartbeat(NodeState current) {
-        return current == NodeState.UP ? Optional.empty() : Optional.of(NodeState.UP);
+        return current == NodeState.UP || current == NodeState.REMOVED ? Optional.empty() : Optional.of(NodeState.UP);
     }
 
     /** The oldest heartbeat that can still leave a node short of SUSPECT; older ones need a look. */

@@ -10,10 +10,13 @@ import java.util.List;
 
 public interface NodeRepository extends JpaRepository<Node, String> {
 
-    /** One page in id order (ids are time-ordered), filtered by state and by labels the node must all carry. */
+    /**
+     * One page in id order (ids are time-ordered), filtered by state and by labels the node must all carry. Without a
+     * state, removed nodes are left out: they are no longer part of the cluster (ask for REMOVED to see them).
+     */
     @Query(nativeQuery = true, value = """
             SELECT * FROM node
-            WHERE (CAST(:state AS text) IS NULL OR state = CAST(:state AS text))
+            WHERE ((CAST(:state AS text) IS NULL AND state <> 'REMOVED') OR state = CAST(:state AS text))
               AND CAST(labels AS jsonb) @> CAST(:labels AS jsonb)
               AND (CAST(:after AS text) IS NULL OR id > CAST(:after AS text))
             ORDER BY id
@@ -55,7 +58,32 @@ public interface NodeRepository extends JpaRepository<Node, String> {
     @Query(nativeQuery = true, value = "SELECT state FROM node WHERE id = :id")
     java.util.Optional<String> findStateById(@Param("id") String id);
 
+    /**
+     * Removes the node for good, unless it already is (compare-and-set: of two removals at once, one wins with 1 row).
+     * Bumps the version, as an operator's edit does, so ETags read before the removal go stale.
+     */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query(nativeQuery = true, value = """
+            UPDATE node SET state = 'REMOVED', state_changed_at = :at, removed_at = :at, removed_by = :by,
+                   version = version + 1
+            WHERE id = :id AND state <> 'REMOVED'""")
+    int remove(@Param("id") String id, @Param("by") String by, @Param("at") Instant at);
+
+    /**
+     * Claims the right to audit a removed node's rejected heartbeat: 1 row when none was audited since
+     * {@code cutoff} (compare-and-set, so every replica together audits at most one per interval).
+     */
+    @Modifying(flushAutomatically = true)
+    @Query(nativeQuery = true, value = """
+            UPDATE node SET heartbeat_rejection_audited_at = :at
+            WHERE id = :id AND state = 'REMOVED'
+              AND (heartbeat_rejection_audited_at IS NULL OR heartbeat_rejection_audited_at <= :cutoff)""")
+    int claimHeartbeatRejectionAudit(@Param("id") String id, @Param("at") Instant at, @Param("cutoff") Instant cutoff);
+
     /** Live nodes that have been quiet since before {@code cutoff}: the only ones the failure sweep must judge. */
-    @Query("SELECT n FROM Node n WHERE n.state <> dev.holon.contracts.node.NodeState.DOWN AND n.lastHeartbeatAt < :cutoff")
+    @Query("""
+            SELECT n FROM Node n
+            WHERE n.state NOT IN (dev.holon.contracts.node.NodeState.DOWN, dev.holon.contracts.node.NodeState.REMOVED)
+              AND n.lastHeartbeatAt < :cutoff""")
     List<Node> findQuietSince(@Param("cutoff") Instant cutoff);
 }

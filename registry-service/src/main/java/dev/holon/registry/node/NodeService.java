@@ -2,6 +2,7 @@ package dev.holon.registry.node;
 
 import dev.holon.contracts.Page;
 import dev.holon.contracts.Topics;
+import dev.holon.contracts.audit.AuditFact;
 import dev.holon.contracts.node.ClusterSummary;
 import dev.holon.contracts.node.NodeEnrolment;
 import dev.holon.contracts.node.NodeEvent;
@@ -10,6 +11,8 @@ import dev.holon.contracts.node.NodeResources;
 import dev.holon.contracts.node.NodeState;
 import dev.holon.contracts.node.NodeUsage;
 import dev.holon.contracts.node.NodeView;
+import dev.holon.contracts.problem.ProblemType;
+import dev.holon.registry.RegistryProperties;
 import dev.holon.registry.failure.FailureDetector;
 import dev.holon.support.outbox.Outbox;
 import dev.holon.support.problem.ProblemException;
@@ -17,9 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -37,17 +43,22 @@ public class NodeService {
 
     private static final Logger log = LoggerFactory.getLogger(NodeService.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Key of cluster-wide audit facts (no tenant), as everywhere on {@code holon.audit}. */
+    private static final String NO_TENANT_KEY = "-";
 
     private final NodeRepository nodes;
     private final Outbox outbox;
     private final FailureDetector detector;
     private final Clock clock;
+    private final Duration heartbeatRejectionAuditInterval;
 
-    public NodeService(NodeRepository nodes, Outbox outbox, FailureDetector detector, Clock clock) {
+    public NodeService(NodeRepository nodes, Outbox outbox, FailureDetector detector, Clock clock,
+            RegistryProperties properties) {
         this.nodes = nodes;
         this.outbox = outbox;
         this.detector = detector;
         this.clock = clock;
+        this.heartbeatRejectionAuditInterval = properties.heartbeatRejectionAuditInterval();
     }
 
     public record Enrolled(NodeView node, boolean created) {
@@ -57,6 +68,10 @@ public class NodeService {
     public Enrolled enrol(String id, NodeEnrolment enrolment) {
         Instant now = clock.instant();
         Optional<Node> existing = nodes.findById(id);
+        if (existing.isPresent() && existing.get().state() == NodeState.REMOVED) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "node " + id
+                    + " was removed; enrol it again with a new enrolment token under a new id");
+        }
         Node node = existing.orElseGet(() -> new Node(id, now));
         node.describe(enrolment.hostname(), enrolment.capacity(), labelsOrEmpty(enrolment.labels()),
                 enrolment.gpus() == null ? List.of() : enrolment.gpus(), enrolment.agentVersion(),
@@ -75,7 +90,10 @@ public class NodeService {
         return new Enrolled(node.view(), existing.isEmpty());
     }
 
-    /** Records a heartbeat; false when it was ignored (unknown node, or a stale one replayed from the log). */
+    /**
+     * Records a heartbeat; false when it was ignored (unknown node, a stale one replayed from the log, or a removed
+     * node: that one is audited as {@code node.heartbeat-rejected}, at most once per node per interval).
+     */
     public boolean recordHeartbeat(NodeHeartbeat heartbeat) {
         Instant now = clock.instant();
         if (detector.isStale(heartbeat.sentAt(), now)) {
@@ -86,6 +104,10 @@ public class NodeService {
             log.debug("Heartbeat from unknown node {}: it has not enrolled (yet)", heartbeat.nodeId());
             return false;
         }
+        if (NodeState.REMOVED.name().equals(state.get())) {
+            rejectHeartbeatOfRemoved(heartbeat.nodeId(), now);
+            return false;
+        }
         NodeResources capacity = heartbeat.capacity();
         NodeUsage usage = heartbeat.usage();
         nodes.recordHeartbeat(heartbeat.nodeId(), now, heartbeat.sequence(), capacity.cpuMillis(), capacity.memoryMiB(),
@@ -93,6 +115,34 @@ public class NodeService {
                 usage.memoryAvailableMiB(), usage.diskFreeMiB());
         markAlive(heartbeat.nodeId(), NodeState.valueOf(state.get()), now);
         return true;
+    }
+
+    private void rejectHeartbeatOfRemoved(String id, Instant now) {
+        if (nodes.claimHeartbeatRejectionAudit(id, now, now.minus(heartbeatRejectionAuditInterval)) == 1) {
+            audit(new AuditFact("node:" + id, null, "node.heartbeat-rejected", id, AuditFact.DENIED, 0,
+                    "node " + id + " was removed; its heartbeats are ignored (audited at most once per "
+                            + heartbeatRejectionAuditInterval + ")", null, now));
+            log.warn("Heartbeat from removed node {} rejected", id);
+        } else {
+            log.debug("Heartbeat from removed node {} rejected (already audited recently)", id);
+        }
+    }
+
+    /**
+     * Removes the node from the cluster for good: it is REMOVED (kept for the record, left out of lists), its
+     * heartbeats are ignored from now on and it cannot enrol again under this id. Publishes {@code NodeRemoved} and
+     * the {@code node.removed} audit fact in the same transaction. 404 when unknown, 409 when already removed.
+     */
+    public void remove(String id, String by) {
+        Node node = find(id);
+        Instant now = clock.instant();
+        if (node.state() == NodeState.REMOVED || nodes.remove(id, by, now) != 1) {
+            throw ProblemException.conflict("node " + id + " was already removed");
+        }
+        publish(new NodeEvent.NodeRemoved(id, by));
+        audit(new AuditFact(by, null, "node.removed", id, AuditFact.SUCCESS, 204,
+                "removed from the cluster (was " + node.state() + ")", sourceIp(), now));
+        log.info("Node {} ({}) removed by {}", id, node.hostname(), by);
     }
 
     /** Moves one quiet node along UP -> SUSPECT -> DOWN if its silence says so. */
@@ -171,12 +221,19 @@ public class NodeService {
         List<Node> all = nodes.findAll();
         Map<NodeState, Integer> byState = new EnumMap<>(NodeState.class);
         for (NodeState s : NodeState.values()) {
-            byState.put(s, 0);
+            if (s != NodeState.REMOVED) {
+                byState.put(s, 0);
+            }
         }
         NodeResources total = NodeResources.NONE;
         NodeResources free = NodeResources.NONE;
         int schedulable = 0;
+        int members = 0;
         for (Node node : all) {
+            if (node.state() == NodeState.REMOVED) {
+                continue; // no longer part of the cluster
+            }
+            members++;
             byState.merge(node.state(), 1, Integer::sum);
             if (node.state() != NodeState.UP) {
                 continue;
@@ -190,7 +247,7 @@ public class NodeService {
             free = free.plus(new NodeResources(idleCpu, node.usage().memoryAvailableMiB(), capacity.gpus(),
                     node.usage().diskFreeMiB()));
         }
-        return new ClusterSummary(all.size(), byState, schedulable, total, free);
+        return new ClusterSummary(members, byState, schedulable, total, free);
     }
 
     private void markAlive(String id, NodeState current, Instant now) {
@@ -208,6 +265,9 @@ public class NodeService {
 
     private Node findAt(String id, Long expectedVersion) {
         Node node = find(id);
+        if (node.state() == NodeState.REMOVED) {
+            throw ProblemException.conflict("node " + id + " was removed from the cluster; it cannot be changed");
+        }
         if (expectedVersion != null && expectedVersion != node.version()) {
             throw ProblemException.preconditionFailed("node " + id + " is at version " + node.version()
                     + ", not " + expectedVersion + ": read it again and retry");
@@ -222,6 +282,16 @@ public class NodeService {
 
     private void publish(NodeEvent event) {
         outbox.publish(Topics.NODE_EVENTS, event.nodeId(), null, event);
+    }
+
+    private void audit(AuditFact fact) {
+        outbox.publish(Topics.AUDIT, fact.tenant() == null ? NO_TENANT_KEY : fact.tenant(), fact.tenant(), fact);
+    }
+
+    /** The caller's address as the gateway forwarded it, when there is a request. */
+    private static String sourceIp() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes servlet
+                ? servlet.getRequest().getRemoteAddr() : null;
     }
 
     private static Map<String, String> labelsOrEmpty(Map<String, String> labels) {

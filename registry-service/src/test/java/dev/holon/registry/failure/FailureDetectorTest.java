@@ -44,6 +44,12 @@ class FailureDetectorTest {
     }
 
     @Test
+    void removedIsFinalNeitherSilenceNorAHeartbeatMovesIt() {
+        assertThat(detector.onSilence(NodeState.REMOVED, T0, T0, T0.plusSeconds(60))).isEmpty();
+        assertThat(detector.onHeartbeat(NodeState.REMOVED)).isEmpty();
+    }
+
+    @Test
     void aFreshlyStartedRegistryGivesEveryNodeAFullWindowBeforeJudging() {
         Instant restartedAt = T0.plusSeconds(600);
         assertThat(detector.onSilence(NodeState.UP, T0, restartedAt, restartedAt.plusSeconds(1))).isEmpty();

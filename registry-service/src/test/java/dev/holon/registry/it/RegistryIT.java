@@ -9,6 +9,7 @@ import dev.holon.testsupport.TopicRecorder;
 import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.support.kafka.EnvelopeDeserializer;
 import dev.holon.contracts.Topics;
+import dev.holon.contracts.audit.AuditFact;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ class RegistryIT {
 
     static KeycloakTokens tokens;
     static TopicRecorder<EventEnvelope<Object>> events;
+    static TopicRecorder<EventEnvelope<Object>> audit;
 
     @LocalServerPort
     int port;
@@ -53,11 +55,13 @@ class RegistryIT {
     static void start() {
         tokens = TestInfrastructure.tokens();
         events = new TopicRecorder<>(TestInfrastructure.kafka().bootstrapServers(), Topics.NODE_EVENTS, new EnvelopeDeserializer());
+        audit = new TopicRecorder<>(TestInfrastructure.kafka().bootstrapServers(), Topics.AUDIT, new EnvelopeDeserializer());
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         events.close();
+        audit.close();
     }
 
     @Test
@@ -147,7 +151,7 @@ class RegistryIT {
                 415, "/problems/unsupported-media-type");
         String huge = enrolment("h", "{\"padding\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
         assertProblem(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), huge), 413, "/problems/payload-too-large");
-        assertProblem(api.send("DELETE", "/api/v1/nodes/" + id, operator, null), 405, "/problems/method-not-allowed");
+        assertProblem(api.send("DELETE", "/api/v1/cluster", operator, null), 405, "/problems/method-not-allowed");
 
         long version = api.get("/api/v1/nodes/" + id, operator).json().path("version").asLong();
         ApiClient.Response patched = api.send("PATCH", "/api/v1/nodes/" + id, operator, "{\"labels\":{\"rack\":\"r7\"}}",
@@ -184,6 +188,54 @@ class RegistryIT {
     }
 
     @Test
+    void aRemovedNodeStaysRemovedItsHeartbeatsAreRejectedAndAuditedAndItCannotEnrolAgain() {
+        ApiClient api = new ApiClient(port);
+        String id = Ids.newId();
+        String zone = "removal-" + Ids.newId().substring(30);
+        assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("host-gone", "{\"zone\":\"" + zone + "\"}"))
+                .status()).isEqualTo(201);
+        String operator = tokens.operator();
+
+        assertProblem(api.send("DELETE", "/api/v1/nodes/" + id, tokens.demo(), null), 403, "/problems/forbidden");
+        assertProblem(api.send("DELETE", "/api/v1/nodes/" + Ids.newId(), operator, null), 404, "/problems/not-found");
+        ApiClient.Response removed = api.send("DELETE", "/api/v1/nodes/" + id, operator, null);
+        assertThat(removed.status()).as(removed.body()).isEqualTo(204);
+        assertProblem(api.send("DELETE", "/api/v1/nodes/" + id, operator, null), 409, "/problems/conflict");
+        assertProblem(api.send("POST", "/api/v1/nodes/" + id + "/cordon", operator, null), 409, "/problems/conflict");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> types(id).contains("holon.node.NodeRemoved"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !auditFacts(id, "node.removed").isEmpty());
+        AuditFact removal = auditFacts(id, "node.removed").getFirst();
+        assertThat(removal.actor()).isEqualTo(KeycloakTokens.OPERATOR);
+        assertThat(removal.outcome()).isEqualTo(AuditFact.SUCCESS);
+        assertThat(removal.tenant()).isNull();
+
+        // Gone from the cluster: out of the default list, still readable by id and with ?state=REMOVED.
+        String user = tokens.demo();
+        assertThat(api.get("/api/v1/nodes?label=zone=" + zone, user).json().path("items").size()).isZero();
+        JsonNode listed = api.get("/api/v1/nodes?state=REMOVED&label=zone=" + zone, user).json().path("items");
+        assertThat(listed.size()).isEqualTo(1);
+        assertThat(listed.get(0).path("id").asString()).isEqualTo(id);
+
+        try (HeartbeatSender worker = new HeartbeatSender(id).beat()) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> !auditFacts(id, "node.heartbeat-rejected").isEmpty());
+            await().pollDelay(Duration.ofSeconds(2)).until(() -> true); // eight more heartbeats: none brings it back
+            assertThat(api.get("/api/v1/nodes/" + id, user).json().path("state").asString()).isEqualTo("REMOVED");
+        }
+        List<AuditFact> rejected = auditFacts(id, "node.heartbeat-rejected");
+        assertThat(rejected).hasSize(1); // at most one per node per minute
+        assertThat(rejected.getFirst().actor()).isEqualTo("node:" + id);
+        assertThat(rejected.getFirst().outcome()).isEqualTo(AuditFact.DENIED);
+        assertThat(types(id)).doesNotContain("holon.node.NodeUp");
+
+        ApiClient.Response again = api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("host-gone", "{}"));
+        assertProblem(again, 403, "/problems/forbidden");
+        assertThat(again.json().path("detail").asString()).isEqualTo("node " + id
+                + " was removed; enrol it again with a new enrolment token under a new id");
+        assertThat(api.get("/api/v1/nodes/" + id, user).json().path("state").asString()).isEqualTo("REMOVED");
+    }
+
+    @Test
     void twoReplicasPublishEachTransitionExactlyOnce() {
         List<String> args = new ArrayList<>(List.of(FAST_DETECTION));
         args.addAll(List.of("--server.port=0", "--spring.cloud.config.enabled=false",
@@ -213,6 +265,12 @@ class RegistryIT {
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
         assertThat(response.json().path("type").asString()).isEqualTo(type);
         assertThat(response.json().path("status").asInt()).isEqualTo(status);
+    }
+
+    private static List<AuditFact> auditFacts(String target, String action) {
+        return audit.values().stream().map(EventEnvelope::data)
+                .filter(AuditFact.class::isInstance).map(AuditFact.class::cast)
+                .filter(f -> target.equals(f.target()) && action.equals(f.action())).toList();
     }
 
     private static List<String> types(String subject) {

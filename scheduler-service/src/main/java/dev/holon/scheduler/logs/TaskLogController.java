@@ -142,7 +142,7 @@ class TaskLogController {
         }
         NodeView node = found.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "node " + task.nodeId()
                 + ", which ran attempt " + task.attemptId() + ", has left the cluster; its logs are gone"));
-        if (node.state() == NodeState.DOWN) {
+        if (node.state() == NodeState.DOWN || node.state() == NodeState.REMOVED) {
             throw workers.unavailable(node, "is down");
         }
         if (node.apiUrl() == null || node.apiUrl().isBlank()) {

@@ -12,7 +12,7 @@ final class NodeStatusFilter {
     /** The rejection for the node, or {@code null} when it may take new tasks. */
     static Rejection check(NodeSnapshot node) {
         return switch (node.state()) {
-            case DOWN -> Rejection.DOWN;
+            case DOWN, REMOVED -> Rejection.DOWN; // a removed node is gone for good, DOWN and more
             case SUSPECT -> Rejection.SUSPECT;
             case UP -> node.draining() ? Rejection.DRAINING : node.cordoned() ? Rejection.CORDONED : null;
         };

@@ -97,6 +97,10 @@ public class TaskReports {
                 nodeId = down.nodeId();
                 reason = "node " + nodeId + " is DOWN";
             }
+            case NodeEvent.NodeRemoved removed -> {
+                nodeId = removed.nodeId();
+                reason = "node " + nodeId + " was removed from the cluster";
+            }
             case NodeEvent.NodeDrainRequested drain -> {
                 nodeId = drain.nodeId();
                 reason = "node " + nodeId + " is draining";

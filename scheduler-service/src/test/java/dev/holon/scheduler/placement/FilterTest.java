@@ -17,6 +17,7 @@ class FilterTest {
         assertThat(NodeStatusFilter.check(up)).isNull();
         assertThat(NodeStatusFilter.check(up.withState(NodeState.SUSPECT))).isEqualTo(Rejection.SUSPECT);
         assertThat(NodeStatusFilter.check(up.withState(NodeState.DOWN))).isEqualTo(Rejection.DOWN);
+        assertThat(NodeStatusFilter.check(up.withState(NodeState.REMOVED))).isEqualTo(Rejection.DOWN);
         assertThat(NodeStatusFilter.check(up.withCordoned(true))).isEqualTo(Rejection.CORDONED);
         assertThat(NodeStatusFilter.check(up.withDraining(true).withCordoned(true))).isEqualTo(Rejection.DRAINING);
         assertThat(NodeStatusFilter.check(up.withState(NodeState.DOWN).withCordoned(true))).isEqualTo(Rejection.DOWN);

@@ -77,7 +77,8 @@ public class NodeDirectory {
         Map<String, String> labels = view.labels() == null ? Map.of() : view.labels();
         String zone = labels.getOrDefault("zone", labels.getOrDefault("rack", ""));
         long freeBytes = view.usage() == null ? 0 : view.usage().diskFreeMiB() * 1024L * 1024L;
-        return new StorageNode(view.id(), view.apiUrl(), view.state() != NodeState.DOWN, view.state() == NodeState.UP,
+        boolean gone = view.state() == NodeState.DOWN || view.state() == NodeState.REMOVED;
+        return new StorageNode(view.id(), view.apiUrl(), !gone, view.state() == NodeState.UP,
                 view.cordoned(), view.draining(), zone, freeBytes);
     }
 }

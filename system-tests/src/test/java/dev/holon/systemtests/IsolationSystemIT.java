@@ -148,12 +148,16 @@ class IsolationSystemIT {
 
         // nothing changed for alice
         assertThat(call("GET", file, alice, null).body()).isEqualTo("acme-secret-file");
-        assertThat(call("GET", "/api/v1/tokens/" + patId, alice, null).json().path("state").asString()).isEqualTo("ACTIVE");
+        assertThat(call("GET", "/api/v1/tokens/" + patId, alice, null).json().path("state").asString()).isEqualTo("active");
         assertThat(call("GET", "/api/v1/tenants/acme/members/bob", admin, null).status()).isEqualTo(404);
     }
 
     @Test
     void aPersonalAccessTokenWorksInItsTenantWithinItsScopesUntilRevoked() {
+        JsonNode created = expect(call("POST", "/api/v1/tokens", alice,
+                "{\"name\": \"ci-2\", \"scopes\": [\"read\", \"files\"]}"), 201);
+        String pat = created.path("token").asString();
+        String patId = created.path("id").asString();
         assertThat(pat).startsWith("hol_");
         assertThat(call("GET", "/api/v1/files/acme/secret/plans.txt", pat, null).body()).isEqualTo("acme-secret-file");
         ClusterApi.Response put = putFile("/api/v1/files/acme/secret/by-ci.txt", pat, "written by ci", null);

@@ -75,14 +75,15 @@ public class JobController {
     /** Cancelling is long work on the workers: 202, and the job shows CANCELLED once its tasks stopped. */
     @PostMapping("/{id}/cancel")
     public ResponseEntity<JobView> cancel(@PathVariable String id, Authentication who) {
-        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + id)).body(jobs.cancel(id, Caller.of(who)));
+        JobView cancelled = jobs.cancel(id, Caller.of(who)); // an unknown id is a 404 before any URI is made of it
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + cancelled.id())).body(cancelled);
     }
 
     /** Cancels one task of the job (202, like the job's cancel); an index the job does not have is 404. */
     @PostMapping("/{id}/tasks/{index}/cancel")
     public ResponseEntity<JobView> cancelTask(@PathVariable String id, @PathVariable int index, Authentication who) {
-        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + id))
-                .body(jobs.cancelTask(id, index, Caller.of(who)));
+        JobView cancelled = jobs.cancelTask(id, index, Caller.of(who));
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + cancelled.id())).body(cancelled);
     }
 
     /** The job's history, oldest first: one item per state change of any attempt of its tasks. */

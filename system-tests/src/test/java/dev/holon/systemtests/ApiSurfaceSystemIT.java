@@ -94,9 +94,12 @@ class ApiSurfaceSystemIT {
         return routes;
     }
 
+    /** Open by design: the public keys of PAT JWTs, and redeeming an enrolment token (the body's token is the credential). */
+    static final List<String> OPEN_ROUTES = List.of("/api/v1/tokens/jwks", "/api/v1/tokens/enrolments/redeem");
+
     @Test
     void everyRouteRefusesAMissingExpiredForeignOrTamperedTokenWith401Problem() throws Exception {
-        List<Route> routes = routes();
+        List<Route> routes = routes().stream().filter(r -> !OPEN_ROUTES.contains(r.path())).toList();
         assertThat(routes).extracting(Route::path).contains("/api/v1/nodes", "/api/v1/jobs", "/api/v1/files/**");
         String real = cluster.accessToken("demo", "holon-demo");
         String shortLived = tokenFromAShortLivedClient();
@@ -139,7 +142,8 @@ class ApiSurfaceSystemIT {
 
     @Test
     void tenThousandGeneratedRequestsGetNo5xxAndEveryErrorIsAProblem() throws Exception {
-        List<Route> routes = routes();
+        // the dashboard's Server-Sent Events never end: a request there would only wait for its timeout
+        List<Route> routes = routes().stream().filter(r -> !r.path().equals("/api/v1/stream")).toList();
         List<String> tokens = List.of(cluster.accessToken("demo", "holon-demo"),
                 cluster.accessToken("operator", "holon-operator"), cluster.accessToken("admin", "holon-admin"));
         Iterator<FuzzRequest> generated = fuzzRequests(routes, tokens).sampleStream().iterator();

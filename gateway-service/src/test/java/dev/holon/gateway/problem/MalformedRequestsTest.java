@@ -1,19 +1,21 @@
 package dev.holon.gateway.problem;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class MediaTypeHeadersTest {
+class MalformedRequestsTest {
 
-    private final MediaTypeHeaders filter = new MediaTypeHeaders(new ProblemWriter(JsonMapper.builder().build()));
+    private final MalformedRequests filter = new MalformedRequests(new ProblemWriter(JsonMapper.builder().build()));
 
     @Test
     void aHeaderThatIsNoMediaTypeIsA400ProblemAndGoesNoFurther() {
@@ -27,6 +29,22 @@ class MediaTypeHeadersTest {
             assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
             assertThat(exchange.getResponse().getHeaders().getContentType()).hasToString("application/problem+json");
         }
+    }
+
+    @Test
+    void aPathOrQueryWithBrokenPercentEncodingOrNonUtf8BytesIsA400Problem() {
+        for (String uri : new String[] {"/api/v1/nodes/%ff/drain", "/api/v1/jobs?state=%ff", "/api/v1/tokens/%C3%28"}) {
+            MockServerWebExchange exchange = MockServerWebExchange.from(
+                    MockServerHttpRequest.method(HttpMethod.GET, URI.create(uri)));
+            AtomicBoolean passed = new AtomicBoolean();
+            filter.filter(exchange, e -> Mono.fromRunnable(() -> passed.set(true))).block();
+            assertThat(passed).as(uri).isFalse();
+            assertThat(exchange.getResponse().getStatusCode()).as(uri).isEqualTo(HttpStatus.BAD_REQUEST);
+        }
+        assertThat(MalformedRequests.wellEncoded("/api/v1/files/default/caf%C3%A9/a%20b")).isTrue();
+        assertThat(MalformedRequests.wellEncoded("/api/v1/files/default/%2e%2e")).isTrue();
+        assertThat(MalformedRequests.wellEncoded("/api/v1/files/default/a%2")).isFalse();
+        assertThat(MalformedRequests.wellEncoded("state=%zz")).isFalse();
     }
 
     @Test

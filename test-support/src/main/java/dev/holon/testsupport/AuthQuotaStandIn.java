@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.holon.contracts.tenant.TenantQuota;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -42,14 +41,14 @@ public final class AuthQuotaStandIn implements AutoCloseable {
             Matcher matcher = QUOTA.matcher(exchange.getRequestURI().getRawPath());
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (failing) {
-                send(exchange, 503, "application/problem+json", "{\"status\":503}");
+                StandInResponses.send(exchange, 503, "application/problem+json", "{\"status\":503}");
             } else if (auth == null || !auth.startsWith("Bearer ")) {
-                send(exchange, 401, "application/problem+json", "{\"status\":401}");
+                StandInResponses.send(exchange, 401, "application/problem+json", "{\"status\":401}");
             } else if (!matcher.matches() || !exchange.getRequestMethod().equals("GET")) {
-                send(exchange, 404, "application/problem+json", "{\"status\":404}");
+                StandInResponses.send(exchange, 404, "application/problem+json", "{\"status\":404}");
             } else {
                 String tenant = URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
-                send(exchange, 200, "application/json",
+                StandInResponses.send(exchange, 200, "application/json",
                         ApiClient.JSON.writeValueAsString(quotas.getOrDefault(tenant, TenantQuota.UNLIMITED)));
             }
         });
@@ -77,15 +76,6 @@ public final class AuthQuotaStandIn implements AutoCloseable {
     /** Requests received so far. */
     public int requests() {
         return requests.get();
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

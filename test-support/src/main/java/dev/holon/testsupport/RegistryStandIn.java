@@ -9,10 +9,8 @@ import dev.holon.contracts.node.NodeUsage;
 import dev.holon.contracts.node.NodeView;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +35,15 @@ public final class RegistryStandIn implements AutoCloseable {
         server.createContext("/api/v1/nodes", exchange -> {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/api/v1/nodes")) {
-                send(exchange, 200, "application/json",
+                StandInResponses.send(exchange, 200, "application/json",
                         ApiClient.JSON.writeValueAsString(new Page<>(List.copyOf(nodes.values()), null)));
                 return;
             }
             NodeView node = nodes.get(path.substring(path.lastIndexOf('/') + 1));
             if (node == null) {
-                send(exchange, 404, "application/problem+json", "{\"status\":404}");
+                StandInResponses.send(exchange, 404, "application/problem+json", "{\"status\":404}");
             } else {
-                send(exchange, 200, "application/json", ApiClient.JSON.writeValueAsString(node));
+                StandInResponses.send(exchange, 200, "application/json", ApiClient.JSON.writeValueAsString(node));
             }
         });
         server.start();
@@ -70,15 +68,6 @@ public final class RegistryStandIn implements AutoCloseable {
         nodes.put(id, new NodeView(id, "host-" + id.substring(0, Math.min(8, id.length())), state, false, draining,
                 Map.of("zone", zone), capacity, capacity, new NodeUsage(0.1, 0.1, 8000, 90_000), List.of(),
                 Instant.now(), Instant.now(), "test", apiUrl, 1));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

@@ -52,7 +52,7 @@ public record WorkerProperties(
         dataDir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".holon", "worker");
         labels = labels != null ? labels : NodeLabels.NONE;
         nvidiaSmiTimeout = nvidiaSmiTimeout != null ? nvidiaSmiTimeout : Duration.ofSeconds(5);
-        credentials = credentials != null ? credentials : new Credentials(null, null, null);
+        credentials = credentials != null ? credentials : new Credentials(null, null, null, null, null);
     }
 
     @AssertTrue(message = "heartbeat-interval, registration-check-interval, registry-timeout and nvidia-smi-timeout must be positive")
@@ -80,14 +80,29 @@ public record WorkerProperties(
     }
 
     /**
-     * The node's OAuth2 client (Keycloak client {@code holon-node}, client-credentials grant, realm role
-     * {@code node}). Required: the registry accepts no node without a token.
+     * How the node gets its OAuth2 client (client-credentials grant, realm role {@code node}) for the registry,
+     * the scheduler and storage. In order: the credentials this node was given at enrolment (kept in the data
+     * directory), else an {@code enrolmentToken} redeemed once at auth-service ({@code authUrl}) for a client of
+     * its own, else a shared {@code clientId}/{@code clientSecret} configured for every node (development set-ups).
      */
-    public record Credentials(URI tokenUri, String clientId, String clientSecret) {
+    public record Credentials(URI tokenUri, String clientId, String clientSecret, String enrolmentToken, URI authUrl) {
 
-        @AssertTrue(message = "holon.worker.credentials needs token-uri, client-id and client-secret")
+        @AssertTrue(message = "holon.worker.credentials needs token-uri, and client-id with client-secret (or neither)")
         public boolean isComplete() {
-            return tokenUri != null && hasText(clientId) && hasText(clientSecret);
+            return tokenUri != null && hasText(clientId) == hasText(clientSecret);
+        }
+
+        @AssertTrue(message = "holon.worker.credentials.enrolment-token needs auth-url, where auth-service redeems it")
+        public boolean isEnrolmentRedeemable() {
+            return !hasText(enrolmentToken) || authUrl != null && !authUrl.toString().isBlank();
+        }
+
+        public boolean hasSharedClient() {
+            return hasText(clientId) && hasText(clientSecret);
+        }
+
+        public boolean hasEnrolmentToken() {
+            return hasText(enrolmentToken);
         }
 
         private static boolean hasText(String value) {
@@ -97,7 +112,8 @@ public record WorkerProperties(
         @Override
         public String toString() {
             return "Credentials[tokenUri=" + tokenUri + ", clientId=" + clientId
-                    + ", clientSecret=" + (clientSecret == null ? "null" : "***") + "]";
+                    + ", clientSecret=" + (clientSecret == null ? "null" : "***")
+                    + ", enrolmentToken=" + (enrolmentToken == null ? "null" : "***") + ", authUrl=" + authUrl + "]";
         }
     }
 }

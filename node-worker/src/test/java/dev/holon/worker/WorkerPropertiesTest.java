@@ -65,7 +65,14 @@ class WorkerPropertiesTest {
     @Test
     void refusesToStartWithEnabledButIncompleteCredentials() {
         runner.withPropertyValues("holon.worker.credentials.client-id=holon-node").run(context ->
-                assertThat(context).getFailure().hasStackTraceContaining("needs token-uri, client-id and client-secret"));
+                assertThat(context).getFailure().hasStackTraceContaining("needs token-uri, and client-id with client-secret"));
+    }
+
+    @Test
+    void refusesAnEnrolmentTokenWithoutAuthServiceToRedeemItAt() {
+        runner.withPropertyValues("holon.worker.credentials.token-uri=http://localhost:8180/token",
+                "holon.worker.credentials.enrolment-token=hne_x_y").run(context ->
+                assertThat(context).getFailure().hasStackTraceContaining("enrolment-token needs auth-url"));
     }
 
     @Test
@@ -76,8 +83,8 @@ class WorkerPropertiesTest {
 
     @Test
     void neverPrintsTheClientSecret() {
-        assertThat(new WorkerProperties.Credentials(URI.create("http://kc/token"), "holon-node", "s3cret"))
-                .asString().doesNotContain("s3cret");
+        assertThat(new WorkerProperties.Credentials(URI.create("http://kc/token"), "holon-node", "s3cret",
+                "hne_id_t0ken", URI.create("http://auth"))).asString().doesNotContain("s3cret").doesNotContain("t0ken");
     }
 
     private static final String[] CREDENTIALS = {"holon.worker.credentials.token-uri=http://localhost:8180/token",

@@ -11,6 +11,7 @@ import dev.holon.contracts.Ids;
 import dev.holon.contracts.Page;
 import dev.holon.contracts.problem.ProblemType;
 import dev.holon.support.problem.ProblemException;
+import dev.holon.support.security.NodeClients;
 import dev.holon.support.security.Roles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,6 @@ import java.util.Optional;
 public class EnrolmentService {
 
     public static final String PREFIX = "hne_";
-    public static final String CLIENT_PREFIX = "holon-node-";
     static final int MAX_USES = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(EnrolmentService.class);
@@ -139,7 +139,7 @@ public class EnrolmentService {
         if (!state.equals("active")) {
             throw refuse(ProblemType.FORBIDDEN, actor, id, "the enrolment token is " + state);
         }
-        String clientId = CLIENT_PREFIX + nodeName;
+        String clientId = NodeClients.ownClientId(nodeName);
         if (enrolments.findNode(nodeName).isPresent() || keycloak.findClient(clientId).isPresent()) {
             throw refuse(ProblemType.CONFLICT, actor, id, "node '" + nodeName
                     + "' is enrolled already; an operator must remove it first (DELETE /api/v1/tokens/enrolments/nodes/"
@@ -185,20 +185,31 @@ public class EnrolmentService {
 
     /** Deletes the node's Keycloak client, so it can no longer get tokens. */
     public void unenrol(String nodeName, Authentication who) {
-        if (!DnsLabel.isValid(nodeName)) {
+        if (!unenrol(nodeName, TenantAccess.username(who), "")) {
             throw ProblemException.notFound("enrolled node", nodeName);
         }
-        String clientId = CLIENT_PREFIX + nodeName;
+    }
+
+    /**
+     * As {@link #unenrol(String, Authentication)} for {@code by}, with {@code why} added to the audit fact; false when
+     * the node was never enrolled (or is unenrolled already).
+     */
+    public boolean unenrol(String nodeName, String by, String why) {
+        if (!DnsLabel.isValid(nodeName)) {
+            return false;
+        }
+        String clientId = NodeClients.ownClientId(nodeName);
         Optional<KeycloakAdmin.Client> client = keycloak.findClient(clientId);
         if (client.isEmpty() && enrolments.findNode(nodeName).isEmpty()) {
-            throw ProblemException.notFound("enrolled node", nodeName);
+            return false;
         }
         client.ifPresent(keycloak::deleteClient);
-        String by = TenantAccess.username(who);
         transaction.executeWithoutResult(status -> {
             enrolments.deleteNode(nodeName);
-            audit.success(by, null, "node.unenrolled", nodeName, 204, "client " + clientId + " deleted");
+            audit.success(by, null, "node.unenrolled", nodeName, 204, "client " + clientId + " deleted" + why);
         });
+        log.info("Node {} unenrolled by {}: client {} deleted{}", nodeName, by, clientId, why);
+        return true;
     }
 
     private void giveBack(String tokenId, String nodeName, KeycloakAdmin.Client client) {

@@ -1,9 +1,16 @@
 package dev.holon.auth.it;
 
+import dev.holon.contracts.Ids;
+import dev.holon.contracts.Topics;
+import dev.holon.contracts.node.NodeEvent;
+import dev.holon.support.kafka.Envelopes;
 import dev.holon.testsupport.ApiClient;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.KafkaTemplate;
 import tools.jackson.databind.JsonNode;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +19,9 @@ import static org.awaitility.Awaitility.await;
 
 /** Node enrolment: a token becomes a node's own Keycloak client. */
 class EnrolmentIT extends AuthServiceIT {
+
+    @Autowired
+    KafkaTemplate<String, Object> kafka;
 
     @Test
     void aRedeemedTokenGivesANodeClientCredentialsWithRoleNodeOnceAndDeletingTheNodeCutsItOff() {
@@ -84,6 +94,34 @@ class EnrolmentIT extends AuthServiceIT {
         assertProblem(post("/api/v1/tokens/enrolments/redeem", null, "{\"token\":\"" + token + "\"}"), 400, "/problems/validation");
         assertProblem(delete("/api/v1/tokens/enrolments/nodes/" + node, tokens.demo()), 403, "/problems/forbidden");
         assertThat(delete("/api/v1/tokens/enrolments/nodes/" + node, tokens.admin()).status()).isEqualTo(204);
+    }
+
+    @Test
+    void removingTheNodeFromTheClusterDeletesItsClient() {
+        String operator = tokens.operator();
+        String token = post("/api/v1/tokens/enrolments", operator, "{}").json().path("token").asString();
+        String nodeId = Ids.newId(); // workers enrol under their node id
+        ApiClient.Response redeemed = post("/api/v1/tokens/enrolments/redeem", null, redeem(token, nodeId));
+        assertThat(redeemed.status()).as(redeemed.body()).isEqualTo(201);
+        String clientId = redeemed.json().path("clientId").asString();
+        String clientSecret = redeemed.json().path("clientSecret").asString();
+        assertThat(tokens.client(clientId, clientSecret)).isNotBlank();
+
+        // what registry-service publishes on DELETE /api/v1/nodes/{id}
+        kafka.send(Topics.NODE_EVENTS, nodeId, new Envelopes("registry-service", Clock.systemUTC())
+                .wrap(nodeId, null, new NodeEvent.NodeRemoved(nodeId, "op-" + nodeId)));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThatThrownBy(() -> tokens.client(clientId, clientSecret)).hasMessageContaining("401"));
+        assertThat(api.get("/api/v1/tokens/enrolments/nodes?limit=500", operator).json().path("items"))
+                .noneSatisfy(n -> assertThat(n.path("nodeName").asString()).isEqualTo(nodeId));
+        String admin = tokens.admin();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                api.get("/api/v1/audit?action=node.unenrolled&limit=500", admin).json().path("items"))
+                .anySatisfy(e -> {
+                    assertThat(e.path("target").asString()).isEqualTo(nodeId);
+                    assertThat(e.path("actor").asString()).isEqualTo("op-" + nodeId);
+                }));
     }
 
     static String redeem(String token, String nodeName) {

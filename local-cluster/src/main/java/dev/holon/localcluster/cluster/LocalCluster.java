@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,7 @@ public final class LocalCluster implements AutoCloseable {
     private final String startedAt;
     private final long clock = System.nanoTime();
     private volatile String nodesCheck = "not checked";
+    private volatile WorkerEnrolment workerEnrolment;
     /** Set when the JVM is shutting down during start (Ctrl-C): the exit hook stops everything. */
     private volatile boolean exiting;
     private Thread shutdownHook;
@@ -209,15 +211,67 @@ public final class LocalCluster implements AutoCloseable {
             }
             stages.computeIfAbsent(service.stage(), stage -> new ArrayList<>()).add(service);
         }
-        for (List<ClusterPlan.PlannedService> stage : stages.values()) {
+        for (Map.Entry<Integer, List<ClusterPlan.PlannedService>> stage : stages.entrySet()) {
+            if (stage.getKey() == ClusterPlan.WORKER_STAGE) {
+                workerEnrolment = createWorkerEnrolment(stage.getValue().size());
+            }
             List<Supplier<ManagedProcess>> launches = new ArrayList<>();
-            for (ClusterPlan.PlannedService service : stage) {
+            for (ClusterPlan.PlannedService service : stage.getValue()) {
                 launches.add(() -> launch(service.name(), ProcessKind.SERVICE, service.port(), service.healthUrl(),
                         service.dataDirectory(), () -> serviceSpec(service)));
             }
             step(launches.toArray(Supplier[]::new));
         }
         awaitNodesUp();
+        revokeWorkerEnrolment();
+    }
+
+    /**
+     * Workers join as a new machine does: one enrolment token from auth-service (as the admin), redeemed by each
+     * worker for a Keycloak client of its own; workers that enrolled in an earlier start keep their credentials and
+     * ignore it. Null when auth-service is not built: the workers then use the shared node client.
+     */
+    private WorkerEnrolment createWorkerEnrolment(int workers) {
+        if (findProcess("auth-service").isEmpty()) {
+            return null;
+        }
+        String token = tryToken(ADMIN_USER, ADMIN_PASSWORD);
+        if (token == null) {
+            throw new StartupFailedException("Keycloak at " + tokenUrl() + " gave the admin no token, so the workers"
+                    + " cannot get an enrolment token");
+        }
+        String url = authUrl() + "/api/v1/tokens/enrolments";
+        HttpProbe.Response response = HttpProbe.postJson(url, token, """
+                {"uses": %d, "expiresIn": "PT1H", "description": "holon up: the local workers"}""".formatted(workers));
+        try {
+            JsonNode created = JSON.readTree(response.body());
+            if (response.status() == 201 && created.hasNonNull("token")) {
+                progress(line("auth-service", "enrolment token " + created.path("id").asText() + " for "
+                        + workers + " workers"));
+                return new WorkerEnrolment(created.path("id").asText(), created.path("token").asText());
+            }
+        } catch (RuntimeException | IOException notJson) {
+            // reported below
+        }
+        throw new StartupFailedException("POST " + url + " answered " + response.status() + " "
+                + abbreviate(response.body()) + ": the workers cannot get an enrolment token");
+    }
+
+    /** The workers are in: nobody else may enrol with their token. */
+    private void revokeWorkerEnrolment() {
+        if (workerEnrolment == null) {
+            return;
+        }
+        String token = tryToken(ADMIN_USER, ADMIN_PASSWORD);
+        HttpProbe.Response response = token == null ? new HttpProbe.Response(401, "no admin token")
+                : HttpProbe.delete(authUrl() + "/api/v1/tokens/enrolments/" + workerEnrolment.id(), token);
+        if (response.status() != 204) {
+            progress(line("auth-service", "could not revoke enrolment token " + workerEnrolment.id() + " ("
+                    + response.status() + "); it expires within the hour"));
+        }
+    }
+
+    private record WorkerEnrolment(String id, String token) {
     }
 
     private ProcessSpec serviceSpec(ClusterPlan.PlannedService service) {
@@ -228,8 +282,14 @@ public final class LocalCluster implements AutoCloseable {
         command.add(snapshot(service.jar()).toString());
         Path workingDirectory = service.dataDirectory() != null ? service.dataDirectory()
                 : plan.dataDirectory("run").resolve(service.name());
-        return new ProcessSpec(service.name(), command, service.environment(), workingDirectory,
-                plan.logFile(service.name()));
+        Map<String, String> environment = new LinkedHashMap<>(service.environment());
+        WorkerEnrolment enrolment = workerEnrolment;
+        if (service.module().equals(ClusterPlan.WORKER_MODULE) && enrolment != null) {
+            environment.put("HOLON_WORKER_ENROLMENT_TOKEN", enrolment.token());
+            environment.put("HOLON_NODE_CLIENT_ID", ""); // no shared node client: each worker has its own
+            environment.put("HOLON_NODE_CLIENT_SECRET", "");
+        }
+        return new ProcessSpec(service.name(), command, environment, workingDirectory, plan.logFile(service.name()));
     }
 
     /**
@@ -525,6 +585,10 @@ public final class LocalCluster implements AutoCloseable {
     public List<String> schedulerNames() {
         return IntStream.rangeClosed(1, ports().schedulers().size()).mapToObj(PortPlan::schedulerName)
                 .toList();
+    }
+
+    public String authUrl() {
+        return "http://localhost:" + ports().auth();
     }
 
     public String registryUrl() {

@@ -51,6 +51,18 @@ public final class HttpProbe {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** POST of a JSON body with a bearer token. */
+    public static Response postJson(String url, String bearerToken, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + bearerToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public static Response delete(String url, String bearerToken) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + bearerToken).DELETE().build());
+    }
+
     /** Spring Boot actuator health: 200 with {@code "status":"UP"}. */
     public static boolean actuatorUp(String url) {
         Response response = get(url);

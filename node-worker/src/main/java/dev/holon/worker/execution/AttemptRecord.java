@@ -1,5 +1,7 @@
 package dev.holon.worker.execution;
 
+import dev.holon.worker.PrivateFile;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -7,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -154,11 +154,7 @@ public record AttemptRecord(
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(TaskSandbox.OWNER_ONLY_FILE));
-        Files.writeString(tmp, text.toString(), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        PrivateFile.write(file, text.toString());
     }
 
     private static Properties load(Path file) throws IOException {

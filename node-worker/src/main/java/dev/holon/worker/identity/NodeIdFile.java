@@ -1,17 +1,13 @@
 package dev.holon.worker.identity;
 
 import dev.holon.contracts.Ids;
+import dev.holon.worker.PrivateFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
@@ -35,7 +31,7 @@ public final class NodeIdFile {
                 return read(file);
             }
             String id = Ids.newId();
-            write(dataDir, file, id);
+            PrivateFile.write(file, id + "\n");
             return id;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create or read the node id in " + file + ": " + e.getMessage(), e);
@@ -49,33 +45,6 @@ public final class NodeIdFile {
                     + abbreviate(id) + "'). Restore it, or delete it to enrol this machine as a new node.");
         }
         return id;
-    }
-
-    private static void write(Path dataDir, Path file, String id) throws IOException {
-        Path temp = Files.createTempFile(dataDir, FILE_NAME + "-", ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file);
-            }
-            syncDirectory(dataDir);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /** Makes the rename itself durable where the platform allows opening a directory (Linux, macOS). */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not supported on this platform or file system: the rename is still atomic, only not yet durable.
-        }
     }
 
     static boolean isUuidV7(String value) {

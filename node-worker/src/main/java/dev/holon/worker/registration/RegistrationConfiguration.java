@@ -21,16 +21,13 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
 import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
 import org.springframework.web.client.RestClient;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 
 import java.time.Clock;
@@ -113,17 +110,14 @@ public class RegistrationConfiguration {
                 HttpClientSettings.defaults().withTimeouts(properties.registryTimeout(), properties.registryTimeout()));
     }
 
-    /** The node's OAuth2 client, built from {@code holon.worker.credentials}. */
+    /** The node's OAuth2 client: its own from enrolment, or the shared one ({@link NodeClientRegistrations}). */
     @Bean
-    ClientRegistrationRepository nodeClientRegistrations(WorkerProperties properties) {
-        WorkerProperties.Credentials credentials = properties.credentials();
-        return new InMemoryClientRegistrationRepository(ClientRegistration.withRegistrationId(NODE_CLIENT)
-                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                .clientId(credentials.clientId())
-                .clientSecret(credentials.clientSecret())
-                .tokenUri(credentials.tokenUri().toString())
-                .build());
+    ClientRegistrationRepository nodeClientRegistrations(WorkerProperties properties, NodeIdentity identity) {
+        URI authUrl = properties.credentials().authUrl();
+        EnrolmentTokenRedeemer redeemer = properties.credentials().hasEnrolmentToken()
+                ? new EnrolmentTokenRedeemer(RestClient.builder().requestFactory(requestFactory(properties)), authUrl)
+                : null;
+        return new NodeClientRegistrations(properties, identity.nodeId(), redeemer);
     }
 
     @Bean

@@ -134,10 +134,12 @@ public class RegistrationReconciler extends BackgroundLoop {
         }
     }
 
-    /** True while the context stops: an interrupted call is no news worth a warning. */
-
     /** One line that says what went wrong and where, without a stack trace. */
     String describe(Throwable e) {
+        EnrolmentTokenRedeemer.NodeEnrolmentException enrolment = find(e, EnrolmentTokenRedeemer.NodeEnrolmentException.class);
+        if (enrolment != null) {
+            return enrolment.getMessage();
+        }
         OAuth2AuthorizationException oauth = find(e, OAuth2AuthorizationException.class);
         if (oauth != null) {
             if (find(oauth, IOException.class) != null) {

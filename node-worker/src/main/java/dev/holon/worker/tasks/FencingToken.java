@@ -1,5 +1,6 @@
 package dev.holon.worker.tasks;
 
+import dev.holon.worker.PrivateFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,8 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The highest scheduler fencing token (leader epoch) this worker has seen, kept in a file so a restarted worker
@@ -47,12 +46,7 @@ public final class FencingToken {
 
     private void write(long token) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, Long.toString(token), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFile.write(file, Long.toString(token));
         } catch (IOException e) {
             log.warn("cannot record fencing token {} in {} (a restart forgets it): {}", token, file, e.toString());
         }

@@ -11,6 +11,7 @@ import dev.holon.support.web.Cursors;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.http.ResponseEntity;
+import dev.holon.support.security.NodeClients;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -65,8 +66,10 @@ public class NodeController {
     /** A worker enrols itself under its own stable id: 201 the first time, 200 after (idempotent). */
     @PutMapping("/nodes/{id}")
     @PreAuthorize("hasRole('node')")
-    public ResponseEntity<NodeView> enrol(@PathVariable String id, @Valid @RequestBody EnrolmentRequest request) {
+    public ResponseEntity<NodeView> enrol(@PathVariable String id, @Valid @RequestBody EnrolmentRequest request,
+            Authentication who) {
         requireUuid(id);
+        NodeClients.requireMayActFor(who, id);
         NodeService.Enrolled enrolled = nodes.enrol(id, request.toEnrolment());
         var response = enrolled.created()
                 ? ResponseEntity.created(URI.create("/api/v1/nodes/" + id))

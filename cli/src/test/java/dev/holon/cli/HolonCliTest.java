@@ -88,6 +88,37 @@ class HolonCliTest {
     }
 
     @Test
+    void anOperatorMakesAnEnrolmentTokenForNewMachinesAndRemovesANodeOnlyWhenSure() {
+        cli.loggedInAs("ops", "operator");
+        cli.on("/api/v1/tokens/enrolments", (exchange, request) -> TestCli.json(exchange, 201, """
+                {"id":"01t","description":"rack 4","uses":3,"used":0,"createdBy":"ops","state":"active",
+                 "expiresAt":"2026-12-02T00:00:00Z","token":"hne_01t_s3cret"}"""));
+        TestCli.Result created = cli.run("nodes", "enrolment-tokens", "create", "--uses", "3", "--expires-in", "P1D",
+                "--description", "rack 4");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).startsWith("hne_01t_s3cret").contains("3 machine(s)", "HOLON_WORKER_ENROLMENT_TOKEN");
+        assertThat(cli.requests.getLast().bodyText()).contains("\"uses\":3", "\"expiresIn\":\"PT24H\"", "rack 4");
+
+        String nodeId = "0193a000-0000-7000-8000-000000000001";
+        cli.on("/api/v1/nodes/" + nodeId, (exchange, request) -> {
+            if (request.method().equals("DELETE")) {
+                TestCli.send(exchange, 204, "application/json", "");
+            } else {
+                TestCli.json(exchange, 200, "{\"id\":\"" + nodeId + "\",\"state\":\"UP\"}");
+            }
+        });
+        TestCli.Result unsure = cli.run("nodes", "remove", nodeId);
+        assertThat(unsure.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unsure.err()).contains("cannot be undone", "--yes");
+        assertThat(cli.requests).noneMatch(r -> r.method().equals("DELETE"));
+
+        TestCli.Result removed = cli.run("nodes", "remove", nodeId, "--yes");
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        assertThat(removed.out()).contains("removed");
+        assertThat(cli.requests).anyMatch(r -> r.method().equals("DELETE") && r.uri().equals("/api/v1/nodes/" + nodeId));
+    }
+
+    @Test
     void colourOnlyOnATerminalAndNeverWithNoColor() {
         cli.loggedInAs("demo", "user");
         cli.on("/api/v1/cluster", (exchange, request) -> TestCli.json(exchange, 200, """

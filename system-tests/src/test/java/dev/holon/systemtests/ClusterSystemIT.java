@@ -14,13 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -36,7 +42,8 @@ class ClusterSystemIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.start(ClusterApi.options("cluster", 28080).build());
+        // fresh: the last test removes a node for good
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster", 28080).build());
         userToken = cluster.accessToken("demo", "holon-demo");
         nodeEvents = new TopicRecorder<>(cluster.kafkaBootstrapServers(), Topics.NODE_EVENTS, new EnvelopeDeserializer());
     }
@@ -102,6 +109,52 @@ class ClusterSystemIT {
         assertThat(cordoned.status()).isEqualTo(200);
         assertThat(cordoned.json().path("cordoned").asBoolean()).isTrue();
         assertThat(send("POST", "/api/v1/nodes/" + nodeId + "/uncordon", operator, null).json().path("cordoned").asBoolean()).isFalse();
+    }
+
+    @Test
+    @Order(4)
+    void everyWorkerEnrolledAsItsOwnClientWhichDiesWithTheNode() throws Exception {
+        String operator = cluster.accessToken("operator", "holon-operator");
+        List<String> nodeIds = new ArrayList<>();
+        get("/api/v1/nodes", userToken).json().path("items").forEach(n -> nodeIds.add(n.path("id").asString()));
+        List<String> enrolled = new ArrayList<>();
+        get("/api/v1/tokens/enrolments/nodes", operator).json().path("items")
+                .forEach(n -> enrolled.add(n.path("nodeName").asString()));
+        assertThat(enrolled).containsExactlyInAnyOrderElementsOf(nodeIds);
+        assertThat(get("/api/v1/tokens/enrolments", operator).json().path("items"))
+                .allSatisfy(t -> assertThat(t.path("state").asString()).as("holon up revokes the workers' token")
+                        .isNotEqualTo("active"));
+
+        // node-1's own credentials: readable by the worker's user only, and good for node-1 alone
+        Path kept = cluster.process("node-1").dataDirectory().resolve("node-credentials");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept))).isEqualTo("rw-------");
+        Properties credentials = new Properties();
+        credentials.load(new StringReader(Files.readString(kept)));
+        String node1 = nodeIdOfZone("a");
+        String node3 = nodeIdOfZone("c");
+        assertThat(credentials.getProperty("client-id")).isEqualTo("holon-node-" + node1);
+        String node1Token = cluster.clientCredentialsToken(credentials.getProperty("client-id"),
+                credentials.getProperty("client-secret"));
+        assertThat(ClusterApi.send("GET", cluster.schedulerUrls().getFirst() + "/api/v1/assignments?nodeId=" + node1,
+                node1Token, null).status()).isEqualTo(200);
+        assertProblem(ClusterApi.send("GET", cluster.schedulerUrls().getFirst() + "/api/v1/assignments?nodeId=" + node3,
+                node1Token, null), 403, "/problems/forbidden");
+        assertProblem(ClusterApi.send("PUT", cluster.registryUrl() + "/api/v1/nodes/" + node3, node1Token,
+                "{\"hostname\":\"impostor\",\"capacity\":{\"cpuMillis\":1000,\"memoryMiB\":1024,\"gpus\":0,\"diskMiB\":1000}}"),
+                403, "/problems/forbidden");
+
+        // an operator removes node-3: its client goes with it
+        Path node3Kept = cluster.process("node-3").dataDirectory().resolve("node-credentials");
+        Properties node3Credentials = new Properties();
+        node3Credentials.load(new StringReader(Files.readString(node3Kept)));
+        assertThat(send("DELETE", "/api/v1/nodes/" + node3, operator, null).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/v1/tokens/enrolments/nodes", operator).json()
+                .path("items").valueStream().noneMatch(n -> n.path("nodeName").asString().equals(node3)));
+        assertThatThrownBy(() -> cluster.clientCredentialsToken(node3Credentials.getProperty("client-id"),
+                node3Credentials.getProperty("client-secret"))).hasMessageContaining("401");
+        String admin = cluster.accessToken(LocalCluster.ADMIN_USER, LocalCluster.ADMIN_PASSWORD);
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/v1/audit?action=node.unenrolled", admin).json()
+                .path("items").valueStream().anyMatch(e -> e.path("target").asString().equals(node3)));
     }
 
     private static String nodeIdOfZone(String zone) {

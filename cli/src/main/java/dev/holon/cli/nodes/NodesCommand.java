@@ -25,9 +25,11 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code holon nodes ...}: the machines of the cluster (registry-service through the gateway). */
-@Command(name = "nodes", mixinStandardHelpOptions = true, description = "The machines: list, show, cordon, drain, label.",
+@Command(name = "nodes", mixinStandardHelpOptions = true,
+        description = "The machines: list, show, cordon, drain, label, remove; enrolment tokens for new ones.",
         subcommands = {NodesCommand.Ls.class, NodesCommand.Show.class, NodesCommand.Cordon.class,
-                NodesCommand.Uncordon.class, NodesCommand.Drain.class, NodesCommand.Label.class})
+                NodesCommand.Uncordon.class, NodesCommand.Drain.class, NodesCommand.Label.class,
+                NodesCommand.Remove.class, EnrolmentTokensCommand.class})
 public final class NodesCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -260,6 +262,31 @@ public final class NodesCommand implements Runnable {
             }, ApiClient.STRING, "node " + id);
             JsonNode node = ApiClient.json(patched);
             printer().print(node, out -> out.println("node " + nodeId + " labels: " + labels(node)));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = {"Remove a node for good (operator): its work and data move elsewhere, its credentials are",
+                    "deleted and it can never rejoin under this id. Drain it first to move its work gracefully."})
+    public static final class Remove extends CliCommand {
+        @Parameters(paramLabel = "NODE", description = "Node id (or a unique prefix of it).")
+        String id;
+
+        @Option(names = "--yes", description = "Do not ask for confirmation.")
+        boolean yes;
+
+        @Override
+        protected int execute() {
+            String nodeId = resolve(api(), id);
+            if (!yes) {
+                throw new CliException(ExitCodes.USAGE, "removing node " + nodeId + " cannot be undone: run again with"
+                        + " --yes (holon nodes drain " + id + " first moves its work gracefully)");
+            }
+            api().send(b -> b.uri(api().uri("/api/v1/nodes/" + enc(nodeId))).timeout(ApiClient.CALL_TIMEOUT).DELETE(),
+                    ApiClient.STRING, "node " + id);
+            printer().print(ApiClient.JSON.createObjectNode().put("id", nodeId).put("state", "REMOVED"), out ->
+                    out.println("node " + nodeId + " removed: its work and chunks move elsewhere; it cannot rejoin"));
             return ExitCodes.OK;
         }
     }

@@ -54,8 +54,6 @@ public final class Benchmarks {
         long startNanos = System.nanoTime();
         try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(Integer.getInteger("benchmark.port-base", 38080))
                 .workers(modes.contains("storage") ? StorageBenchmark.WORKERS : 3)
-                .serviceJvmOptions(modes.contains("storage") ? StorageBenchmark.SERVICE_JVM_OPTIONS
-                        : ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS)
                 .repository(repositoryRoot()).stopOnExit(true).build())) {
             double startSeconds = (System.nanoTime() - startNanos) / 1e9;
             if (runs(modes, "startup")) {

@@ -1,7 +1,6 @@
 package dev.holon.benchmarks;
 
 import dev.holon.cli.files.DirectTransfer;
-import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
 import dev.holon.localcluster.cluster.ManagedProcess;
 import tools.jackson.databind.JsonNode;
@@ -70,12 +69,6 @@ final class StorageBenchmark {
 
     /** Workers the storage benchmark's cluster needs. */
     static final int WORKERS = 4;
-    /**
-     * {@code holon up}'s JVM options with a 512 MiB heap: with 256 MiB, storage-service ran out of memory during a
-     * 1 GiB download through the gateway (an open bug), which would end the run before the small files and repair.
-     */
-    static final List<String> SERVICE_JVM_OPTIONS = ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS.stream()
-            .map(option -> option.equals("-Xmx256m") ? "-Xmx512m" : option).toList();
 
     static void holon(LocalCluster cluster) throws Exception {
         Files.createDirectories(WORK);

@@ -22,7 +22,8 @@ import java.time.Duration;
  * @param maxReplication       the largest replication a file may ask for
  * @param writeQuorum          replicas a chunk needs before an upload may commit
  * @param maxUploadBytes       the largest file accepted (413 above)
- * @param chunksInFlight       chunks of one upload sent to workers at once (memory = this x chunk size)
+ * @param chunksInFlight       chunks of one upload or download in memory at once, on their way to workers or
+ *                             fetched ahead and being written (memory per transfer = this x chunk size)
  * @param chunkAttempts        first workers tried for one chunk before the upload fails
  * @param chunkTokenSecret     HMAC key shared with the workers (at least 32 bytes)
  * @param chunkTokenTtl        lifetime of a chunk token

@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -93,33 +94,61 @@ public class ChunkClient {
         return tokens.verifyReceipt(receipt);
     }
 
-    /** Sends the chunk once to {@code first}, which forwards it down {@code pipeline}. */
+    /**
+     * Sends the chunk once to {@code first}, which forwards it down {@code pipeline}. The bytes are handed to the
+     * HTTP client through a {@link ReleasableBody}, released when the call returns: the JDK's client keeps the
+     * exchange that opened a connection (its request and response) for as long as the connection stays pooled, so a
+     * body it could reach would stay in memory with every connection to a worker.
+     */
     public Stored put(StorageNode first, List<StorageNode> pipeline, String chunkId, byte[] bytes, int length,
             String checksum) {
         return guarded(() -> {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri(first, chunkId)).timeout(timeout)
-                    .header(ChunkToken.HEADER, token(ChunkOp.WRITE, chunkId))
-                    .header(CHECKSUM, checksum)
-                    .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, 0, length));
-            if (!pipeline.isEmpty()) {
-                request.header(PIPELINE, pipeline.stream().map(StorageNode::apiUrl).collect(Collectors.joining(",")));
+            ReleasableBody body = new ReleasableBody(bytes, length);
+            try {
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri(first, chunkId)).timeout(timeout)
+                        .header(ChunkToken.HEADER, token(ChunkOp.WRITE, chunkId))
+                        .header(CHECKSUM, checksum)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(body.publisher());
+                if (!pipeline.isEmpty()) {
+                    request.header(PIPELINE, pipeline.stream().map(StorageNode::apiUrl).collect(Collectors.joining(",")));
+                }
+                return stored(send(request.build(), "PUT", first));
+            } finally {
+                body.release();
             }
-            return stored(send(request.build(), "PUT", first));
         });
     }
 
-    /** The chunk's bytes as the worker sends them (the caller verifies them against the checksum). */
-    public byte[] get(StorageNode node, String chunkId) {
+    /**
+     * A chunk as a worker sent it: {@code bytes[0..length)}. {@code length} is the size of the worker's body, or
+     * {@code expected + 1} when it sent more than the {@code expected} bytes asked for (what is beyond is not read).
+     */
+    public record Received(byte[] bytes, long length) {
+    }
+
+    /**
+     * The chunk's bytes as the worker sends them (the caller verifies them against the checksum), read into one
+     * array of {@code expected} bytes: never more than the chunk's size is held, and nothing the HTTP client keeps
+     * with a pooled connection refers to that array (the body is streamed, see {@link #put}).
+     */
+    public Received get(StorageNode node, String chunkId, int expected) {
         return guarded(() -> {
             HttpRequest request = HttpRequest.newBuilder(uri(node, chunkId)).timeout(timeout)
                     .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId)).GET().build();
             try {
-                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                if (response.statusCode() != 200) {
-                    throw failed("GET", node, response.statusCode(), null);
+                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream body = response.body()) {
+                    if (response.statusCode() != 200) {
+                        throw failed("GET", node, response.statusCode(), null);
+                    }
+                    byte[] bytes = new byte[expected];
+                    int length = body.readNBytes(bytes, 0, expected);
+                    if (length == expected && body.read() != -1) {
+                        return new Received(bytes, expected + 1L); // longer than the chunk: not the chunk
+                    }
+                    return new Received(bytes, length);
                 }
-                return response.body();
             } catch (IOException e) {
                 throw failed("GET", node, 0, e);
             } catch (InterruptedException e) {
@@ -127,6 +156,60 @@ public class ChunkClient {
                 throw failed("GET", node, 0, e);
             }
         });
+    }
+
+    /**
+     * A request body over {@code bytes[0..length)} that gives them up on {@link #release()}. The JDK's HTTP client
+     * keeps a connection's first exchange, and so its request body publisher, reachable while the connection is
+     * pooled (30 s after its last use, so for as long as a transfer keeps reusing it): a publisher holding the array
+     * (as {@code BodyPublishers.ofByteArray} does, with a second copy of it cut into 16 KiB buffers) kept one or
+     * two chunks in memory per connection. This one reads the array through a stream of small copies made as the
+     * client sends, and holds nothing once released.
+     */
+    static final class ReleasableBody {
+        private volatile byte[] bytes;
+        private final int length;
+
+        ReleasableBody(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        HttpRequest.BodyPublisher publisher() {
+            return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(this::open), length);
+        }
+
+        void release() {
+            bytes = null;
+        }
+
+        /** A stream over the bytes from the start (the client may subscribe again when it retries). */
+        private InputStream open() {
+            return new InputStream() {
+                private int position;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] into, int offset, int count) throws IOException {
+                    byte[] source = bytes;
+                    if (source == null) {
+                        throw new IOException("the chunk's bytes were released: its call is over");
+                    }
+                    if (position >= length) {
+                        return -1;
+                    }
+                    int n = Math.min(count, length - position);
+                    System.arraycopy(source, position, into, offset, n);
+                    position += n;
+                    return n;
+                }
+            };
+        }
     }
 
     /** Asks {@code source} to copy its replica to {@code target} (worker to worker). */

@@ -39,7 +39,10 @@ public class ChunkReader {
         onCorruption.add(listener);
     }
 
-    /** The chunk's verified bytes, or empty when no replica could deliver them. */
+    /**
+     * The chunk's verified bytes (one array of the chunk's size, nothing else of it kept), or empty when no replica
+     * could deliver them.
+     */
     public Optional<byte[]> read(ChunkRepository.Chunk chunk) {
         List<StorageNode> candidates = candidates(chunk);
         if (candidates.isEmpty()) {
@@ -49,13 +52,15 @@ public class ChunkReader {
         candidates.sort(readOrder(chunk.id()));
         for (StorageNode node : candidates) {
             try {
-                byte[] bytes = client.get(node, chunk.id());
-                String actual = crc32c(bytes, bytes.length);
-                if (bytes.length == chunk.size() && actual.equals(chunk.checksum())) {
+                ChunkClient.Received received = client.get(node, chunk.id(), chunk.size());
+                byte[] bytes = received.bytes();
+                String actual = crc32c(bytes, (int) Math.min(received.length(), bytes.length));
+                if (received.length() == chunk.size() && actual.equals(chunk.checksum())) {
                     return Optional.of(bytes);
                 }
-                log.warn("Replica of chunk {} on node {} is corrupt (checksum {} instead of {})", chunk.id(), node.id(),
-                        actual, chunk.checksum());
+                log.warn("Replica of chunk {} on node {} is corrupt ({} bytes, checksum {}, instead of {} bytes, {})",
+                        chunk.id(), node.id(), received.length() > chunk.size() ? "more than " + chunk.size()
+                                : String.valueOf(received.length()), actual, chunk.size(), chunk.checksum());
                 if (chunks.markCorrupt(chunk.id(), node.id())) {
                     onCorruption.forEach(Runnable::run);
                 }

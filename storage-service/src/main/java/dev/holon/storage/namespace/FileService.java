@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -186,7 +187,7 @@ public class FileService {
         tx.executeWithoutResult(s -> chunks.newContent(contentId, path.tenant(), clock.instant()));
         boolean committed = false;
         try {
-            Streamed streamed = stream(body, contentId, replication, max);
+            Streamed streamed = stream(body, contentLength, contentId, replication, max);
             Written written = tx.execute(s -> commit(path, owner, pre, replication, contentId, streamed.size(),
                     streamed.sha256(), checked.quota()));
             committed = true;
@@ -255,7 +256,15 @@ public class FileService {
     private record Streamed(long size, String sha256) {
     }
 
-    private Streamed stream(InputStream body, String contentId, int replication, long max) {
+    /**
+     * Cuts {@code body} into chunks and sends them, at most {@code chunks-in-flight} chunks of this upload in memory
+     * at once: a chunk's buffer is only allocated (and filled) once a permit is free, and the permit comes back when
+     * the chunk has been written.
+     *
+     * @param contentLength the announced size, or -1 when unknown: a known size lets the last chunk's buffer be
+     *                      only as large as what is left
+     */
+    private Streamed stream(InputStream body, long contentLength, String contentId, int replication, long max) {
         int chunkSize = (int) properties.chunkSize().toBytes();
         MessageDigest sha = sha256();
         Semaphore inFlight = new Semaphore(properties.chunksInFlight());
@@ -264,37 +273,50 @@ public class FileService {
         int seq = 0;
         try {
             while (true) {
-                byte[] buffer = body.readNBytes(chunkSize);
-                if (buffer.length == 0) {
+                int wanted = contentLength < 0 ? chunkSize : (int) Math.min(chunkSize, contentLength - total);
+                if (wanted <= 0) {
                     break;
                 }
-                total += buffer.length;
-                if (total > max) {
-                    throw tooLarge(max);
-                }
-                sha.update(buffer);
-                String chunkId = Ids.newId();
-                String crc = ChunkReader.crc32c(buffer, buffer.length);
-                int index = seq++;
-                tx.executeWithoutResult(s -> chunks.insertChunk(contentId, chunkId, index, buffer.length, crc, replication));
                 inFlight.acquire();
-                failFast(sends);
-                sends.add(senders.submit(() -> {
-                    try {
-                        Set<String> stored = writer.write(chunkId, buffer, buffer.length, crc, replication);
-                        tx.executeWithoutResult(s -> chunks.addReplicas(chunkId, stored));
-                        if (stored.size() < writer.quorum(replication)) {
-                            throw new ProblemException(ProblemType.UNAVAILABLE, "not enough storage nodes answered ("
-                                    + stored.size() + " of the " + writer.quorum(replication)
-                                    + " replicas a chunk needs); retry later");
+                boolean handedOver = false;
+                try {
+                    failFast(sends);
+                    byte[] buffer = new byte[wanted];
+                    int length = body.readNBytes(buffer, 0, wanted);
+                    if (length == 0) {
+                        break;
+                    }
+                    total += length;
+                    if (total > max) {
+                        throw tooLarge(max);
+                    }
+                    sha.update(buffer, 0, length);
+                    String chunkId = Ids.newId();
+                    String crc = ChunkReader.crc32c(buffer, length);
+                    int index = seq++;
+                    tx.executeWithoutResult(s -> chunks.insertChunk(contentId, chunkId, index, length, crc, replication));
+                    sends.add(senders.submit(() -> {
+                        try {
+                            Set<String> stored = writer.write(chunkId, buffer, length, crc, replication);
+                            tx.executeWithoutResult(s -> chunks.addReplicas(chunkId, stored));
+                            if (stored.size() < writer.quorum(replication)) {
+                                throw new ProblemException(ProblemType.UNAVAILABLE, "not enough storage nodes answered ("
+                                        + stored.size() + " of the " + writer.quorum(replication)
+                                        + " replicas a chunk needs); retry later");
+                            }
+                        } finally {
+                            inFlight.release();
                         }
-                    } finally {
+                        return null;
+                    }));
+                    handedOver = true;
+                    if (length < wanted) {
+                        break;
+                    }
+                } finally {
+                    if (!handedOver) {
                         inFlight.release();
                     }
-                    return null;
-                }));
-                if (buffer.length < chunkSize) {
-                    break;
                 }
             }
             for (Future<?> send : sends) {
@@ -311,10 +333,13 @@ public class FileService {
         return new Streamed(total, HexFormat.of().formatHex(sha.digest()));
     }
 
+    /** Throws the first failure among the chunks already sent, and forgets those that succeeded. */
     private static void failFast(List<Future<?>> sends) throws InterruptedException {
-        for (Future<?> send : sends) {
+        for (Iterator<Future<?>> it = sends.iterator(); it.hasNext(); ) {
+            Future<?> send = it.next();
             if (send.isDone()) {
                 await(send);
+                it.remove();
             }
         }
     }
@@ -363,11 +388,11 @@ public class FileService {
 
     /**
      * Writes bytes {@code first..last} (inclusive) of the file's content to {@code out}, chunk by verified chunk, in
-     * order; the next {@code chunks-in-flight} chunks are fetched meanwhile (memory = that many chunks).
+     * order, while the next chunks are fetched: at most {@code chunks-in-flight} chunks of this download in memory
+     * at once, the one being written included, however large the file and however slow the reader (a fetch starts
+     * only when the chunk before it in the window has been written).
      */
     public void read(Entry file, long first, long last, OutputStream out) throws IOException {
-        record Slice(ChunkRepository.Chunk chunk, int from, int to) {
-        }
         List<Slice> slices = new ArrayList<>();
         long offset = 0;
         for (ChunkRepository.Chunk chunk : chunks.chunksOf(file.contentId())) {
@@ -378,17 +403,16 @@ public class FileService {
                 slices.add(new Slice(chunk, (int) (Math.max(first, start) - start), (int) (Math.min(last, end) - start)));
             }
         }
+        int inFlight = properties.chunksInFlight();
         ArrayDeque<Future<Optional<byte[]>>> window = new ArrayDeque<>();
         int next = 0;
         try {
             for (Slice slice : slices) {
-                while (next < slices.size() && window.size() < properties.chunksInFlight()) {
+                while (next < slices.size() && window.size() < inFlight) {
                     ChunkRepository.Chunk ahead = slices.get(next++).chunk();
                     window.add(senders.submit(() -> reader.read(ahead)));
                 }
-                byte[] bytes = window.removeFirst().get().orElseThrow(() -> new ProblemException(ProblemType.UNAVAILABLE,
-                        "no replica of a chunk of this file can be read now; retry later"));
-                out.write(bytes, slice.from(), slice.to() - slice.from() + 1);
+                writeSlice(window.removeFirst(), slice, out);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -402,6 +426,17 @@ public class FileService {
             window.forEach(f -> f.cancel(true));
         }
         out.flush();
+    }
+
+    private record Slice(ChunkRepository.Chunk chunk, int from, int to) {
+    }
+
+    /** Writes the slice of a fetched chunk; its bytes are unreachable once this returns. */
+    private static void writeSlice(Future<Optional<byte[]>> fetched, Slice slice, OutputStream out)
+            throws IOException, InterruptedException, ExecutionException {
+        byte[] bytes = fetched.get().orElseThrow(() -> new ProblemException(ProblemType.UNAVAILABLE,
+                "no replica of a chunk of this file can be read now; retry later"));
+        out.write(bytes, slice.from(), slice.to() - slice.from() + 1);
     }
 
     // ---- helpers ----

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.zip.CRC32C;
 
 /**
  * {@code storage}: Holon's file storage side by side with HDFS, same data, same machine, one run (figures, no
@@ -122,11 +123,16 @@ final class StorageBenchmark {
             }
             return null;
         }, smallTotal);
+        // checked as HDFS's side checks them: CRC32C against sums computed before the clock starts
+        long[] smallCrcs = new long[SMALL_FILES];
+        for (int i = 0; i < SMALL_FILES; i++) {
+            smallCrcs[i] = crc32c(Files.readAllBytes(smallDir.resolve(smallName(i))));
+        }
         timed(cluster, "small files read, direct", "smallRead", () -> {
             for (int i = 0; i < SMALL_FILES; i++) {
-                HashingStream out = new HashingStream();
+                CrcStream out = new CrcStream();
                 direct.download(DIR + "/small/" + smallName(i), out, n -> { });
-                out.check(SMALL_BYTES, sha256(smallDir.resolve(smallName(i))));
+                out.check(SMALL_BYTES, smallCrcs[i]);
             }
             return null;
         }, smallTotal);
@@ -138,7 +144,9 @@ final class StorageBenchmark {
         }, smallTotal);
         timed(cluster, "small files read, through the gateway", "smallReadGateway", () -> {
             for (int i = 0; i < SMALL_FILES; i++) {
-                gatewayGet(cluster, token, DIR + "/small-gateway/" + smallName(i), sha256(smallDir.resolve(smallName(i))));
+                CrcStream out = new CrcStream();
+                gatewayGet(cluster, token, DIR + "/small-gateway/" + smallName(i), out);
+                out.check(SMALL_BYTES, smallCrcs[i]);
             }
             return null;
         }, smallTotal);
@@ -273,16 +281,53 @@ final class StorageBenchmark {
 
     /** Downloads through the gateway; checks the SHA-256 unless {@code expectedSha} is null. */
     private static void gatewayGet(LocalCluster cluster, String token, String path, String expectedSha) throws Exception {
+        HashingStream out = new HashingStream();
+        gatewayGet(cluster, token, path, out);
+        if (expectedSha != null && !out.sha().equals(expectedSha)) {
+            throw new IllegalStateException("download " + path + ": SHA-256 " + out.sha() + " instead of " + expectedSha);
+        }
+    }
+
+    private static void gatewayGet(LocalCluster cluster, String token, String path, OutputStream out) throws Exception {
         HttpResponse<InputStream> get = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
-        HashingStream out = new HashingStream();
         try (InputStream in = get.body()) {
             in.transferTo(out);
         }
-        if (get.statusCode() != 200 || expectedSha != null && !out.sha().equals(expectedSha)) {
-            throw new IllegalStateException("download " + path + ": " + get.statusCode() + ", SHA-256 " + out.sha()
-                    + " instead of " + expectedSha);
+        if (get.statusCode() != 200) {
+            throw new IllegalStateException("download " + path + ": " + get.statusCode());
         }
+    }
+
+    /** Counts what is written to it and sums it with CRC32C, as HDFS's side checks its small files. */
+    private static final class CrcStream extends OutputStream {
+        private final CRC32C crc = new CRC32C();
+        private long bytes;
+
+        @Override
+        public void write(int b) {
+            crc.update(b);
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            crc.update(b, off, len);
+            bytes += len;
+        }
+
+        void check(long size, long expected) {
+            if (bytes != size || crc.getValue() != expected) {
+                throw new IllegalStateException("read " + bytes + " bytes, CRC32C " + Long.toHexString(crc.getValue())
+                        + "; expected " + size + " bytes, " + Long.toHexString(expected));
+            }
+        }
+    }
+
+    private static long crc32c(byte[] content) {
+        CRC32C crc = new CRC32C();
+        crc.update(content);
+        return crc.getValue();
     }
 
     /** Counts and hashes what is written to it. */
@@ -321,10 +366,6 @@ final class StorageBenchmark {
 
     private static String smallName(int i) {
         return "small-%04d.bin".formatted(i);
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     /** Runs the HDFS side in its own JVM and prints both sides together. */

@@ -38,7 +38,7 @@ import java.util.List;
 public record GatewayProperties(
         @NotNull URI registryUrl,
         @NotEmpty List<@NotNull URI> schedulerUrl,
-        @DefaultValue("50") @Positive int rateLimitPerSecond,
+        @DefaultValue("500") @Positive int rateLimitPerSecond,
         @DefaultValue("0") int rateLimitBurst,
         @DefaultValue("100000") @Positive int rateLimitMaxKeys,
         @DefaultValue("PT10M") @NotNull Duration rateLimitKeyIdle,

@@ -371,8 +371,7 @@ public final class FilesCommand implements Runnable {
                 throw new CliException(ExitCodes.USAGE, "refusing to delete the root of tenant " + target.tenant());
             }
             try {
-                api().send(b -> b.uri(api().uri(target.apiPath() + (recursive ? "?recursive=true" : ""))).DELETE(),
-                        ApiClient.STRING, target.full());
+                api().delete(target.apiPath() + (recursive ? "?recursive=true" : ""), target.full());
             } catch (CliException e) {
                 if (e.exitCode() == ExitCodes.CONFLICT && !recursive) {
                     throw new CliException(ExitCodes.CONFLICT, target.full() + " is not empty: holon files rm -r deletes"

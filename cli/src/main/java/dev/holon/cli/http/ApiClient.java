@@ -163,6 +163,10 @@ public final class ApiClient {
         return json(response);
     }
 
+    public void delete(String pathAndQuery, String what) {
+        send(b -> b.uri(uri(pathAndQuery)).timeout(CALL_TIMEOUT).DELETE(), STRING, what);
+    }
+
     public static JsonNode json(HttpResponse<String> response) {
         String body = response.body();
         if (body == null || body.isBlank()) {

@@ -90,8 +90,7 @@ public final class EnrolmentTokensCommand implements Runnable {
 
         @Override
         protected int execute() {
-            api().send(b -> b.uri(api().uri(PATH + "/" + NodesCommand.enc(id))).timeout(ApiClient.CALL_TIMEOUT).DELETE(),
-                    ApiClient.STRING, "enrolment token " + id);
+            api().delete(PATH + "/" + NodesCommand.enc(id), "enrolment token " + id);
             printer().print(ApiClient.JSON.createObjectNode().put("id", id).put("state", "revoked"),
                     out -> out.println("enrolment token " + id + " revoked: no further machine can join with it"));
             return ExitCodes.OK;

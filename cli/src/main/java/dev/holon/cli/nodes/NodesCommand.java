@@ -283,8 +283,7 @@ public final class NodesCommand implements Runnable {
                 throw new CliException(ExitCodes.USAGE, "removing node " + nodeId + " cannot be undone: run again with"
                         + " --yes (holon nodes drain " + id + " first moves its work gracefully)");
             }
-            api().send(b -> b.uri(api().uri("/api/v1/nodes/" + enc(nodeId))).timeout(ApiClient.CALL_TIMEOUT).DELETE(),
-                    ApiClient.STRING, "node " + id);
+            api().delete("/api/v1/nodes/" + enc(nodeId), "node " + id);
             printer().print(ApiClient.JSON.createObjectNode().put("id", nodeId).put("state", "REMOVED"), out ->
                     out.println("node " + nodeId + " removed: its work and chunks move elsewhere; it cannot rejoin"));
             return ExitCodes.OK;

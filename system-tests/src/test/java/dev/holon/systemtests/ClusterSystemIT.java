@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
+import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,8 +129,7 @@ class ClusterSystemIT {
         // node-1's own credentials: readable by the worker's user only, and good for node-1 alone
         Path kept = cluster.process("node-1").dataDirectory().resolve("node-credentials");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept))).isEqualTo("rw-------");
-        Properties credentials = new Properties();
-        credentials.load(new StringReader(Files.readString(kept)));
+        Properties credentials = keptCredentials("node-1");
         String node1 = nodeIdOfZone("a");
         String node3 = nodeIdOfZone("c");
         assertThat(credentials.getProperty("client-id")).isEqualTo("holon-node-" + node1);
@@ -144,9 +144,7 @@ class ClusterSystemIT {
                 403, "/problems/forbidden");
 
         // an operator removes node-3: its client goes with it
-        Path node3Kept = cluster.process("node-3").dataDirectory().resolve("node-credentials");
-        Properties node3Credentials = new Properties();
-        node3Credentials.load(new StringReader(Files.readString(node3Kept)));
+        Properties node3Credentials = keptCredentials("node-3");
         assertThat(send("DELETE", "/api/v1/nodes/" + node3, operator, null).status()).isEqualTo(204);
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/v1/tokens/enrolments/nodes", operator).json()
                 .path("items").valueStream().noneMatch(n -> n.path("nodeName").asString().equals(node3)));
@@ -155,6 +153,14 @@ class ClusterSystemIT {
         String admin = cluster.accessToken(LocalCluster.ADMIN_USER, LocalCluster.ADMIN_PASSWORD);
         await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/v1/audit?action=node.unenrolled", admin).json()
                 .path("items").valueStream().anyMatch(e -> e.path("target").asString().equals(node3)));
+    }
+
+    /** The client a worker got at enrolment, as it keeps it in its data directory. */
+    private static Properties keptCredentials(String worker) throws IOException {
+        Properties credentials = new Properties();
+        credentials.load(new StringReader(Files.readString(
+                cluster.process(worker).dataDirectory().resolve("node-credentials"))));
+        return credentials;
     }
 
     private static String nodeIdOfZone(String zone) {

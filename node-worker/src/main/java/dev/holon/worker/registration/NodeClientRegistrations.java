@@ -25,6 +25,8 @@ public class NodeClientRegistrations implements ClientRegistrationRepository {
     private final Path dataDir;
     private final String nodeName;
     private final EnrolmentTokenRedeemer redeemer;
+    /** What the data directory held at start: this node's own client, if it enrolled before. */
+    private final Optional<NodeCredentialsFile.Stored> kept;
     private volatile ClientRegistration registration;
 
     public NodeClientRegistrations(WorkerProperties properties, String nodeName, EnrolmentTokenRedeemer redeemer) {
@@ -32,7 +34,8 @@ public class NodeClientRegistrations implements ClientRegistrationRepository {
         this.dataDir = properties.dataDir();
         this.nodeName = nodeName;
         this.redeemer = redeemer;
-        if (NodeCredentialsFile.read(dataDir).isEmpty() && !credentials.hasEnrolmentToken()
+        this.kept = NodeCredentialsFile.read(dataDir);
+        if (kept.isEmpty() && !credentials.hasEnrolmentToken()
                 && !credentials.hasSharedClient()) {
             throw new IllegalStateException("This node has no credentials: set holon.worker.credentials.enrolment-token"
                     + " (HOLON_WORKER_ENROLMENT_TOKEN) to a token from 'holon nodes enrolment-tokens create', or a"
@@ -61,7 +64,6 @@ public class NodeClientRegistrations implements ClientRegistrationRepository {
     }
 
     private Optional<NodeCredentialsFile.Stored> ownClient() {
-        Optional<NodeCredentialsFile.Stored> kept = NodeCredentialsFile.read(dataDir);
         if (kept.isPresent()) {
             log.info("Node {} uses its own client {} (from {})", nodeName, kept.get().clientId(),
                     dataDir.resolve(NodeCredentialsFile.FILE_NAME));

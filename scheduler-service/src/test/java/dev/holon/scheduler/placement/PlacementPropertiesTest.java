@@ -177,15 +177,7 @@ class PlacementPropertiesTest {
             affinities.forEach(builder::affinity);
             return builder;
         });
-        Arbitrary<List<TaskRequest>> tasks = arrays.list().ofMinSize(1).ofMaxSize(5).map(builders -> {
-            List<TaskRequest> all = new ArrayList<>();
-            for (int job = 0; job < builders.size(); job++) {
-                String jobId = "job-" + job;
-                builders.get(job).buildArray().forEach(t -> all.add(new TaskRequest(jobId, t.taskIndex(), t.taskCount(),
-                        t.tenant(), t.cpuMillis(), t.memoryMiB(), t.gpus(), t.constraints(), t.affinities(), t.strategy())));
-            }
-            return all;
-        });
+        Arbitrary<List<TaskRequest>> tasks = arrays.list().ofMinSize(1).ofMaxSize(5).map(TaskArrays::asJobs);
         return Combinators.combine(clusters, tasks).as(Scenario::new);
     }
 }

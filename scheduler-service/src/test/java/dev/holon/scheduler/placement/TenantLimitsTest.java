@@ -177,15 +177,7 @@ class TenantLimitsTest {
                 Arbitraries.integers().between(0, 2), Arbitraries.of("t1", "t2", "t3"))
                 .as((count, cpu, mem, gpus, tenant) -> TaskRequest.builder("job").count(count).cpuMillis(cpu)
                         .memoryMiB(mem).gpus(gpus).tenant(tenant));
-        Arbitrary<List<TaskRequest>> tasks = arrays.list().ofMinSize(1).ofMaxSize(6).map(builders -> {
-            List<TaskRequest> all = new ArrayList<>();
-            for (int job = 0; job < builders.size(); job++) {
-                String jobId = "job-" + job;
-                builders.get(job).buildArray().forEach(t -> all.add(new TaskRequest(jobId, t.taskIndex(), t.taskCount(),
-                        t.tenant(), t.cpuMillis(), t.memoryMiB(), t.gpus(), t.constraints(), t.affinities(), t.strategy())));
-            }
-            return all;
-        });
+        Arbitrary<List<TaskRequest>> tasks = arrays.list().ofMinSize(1).ofMaxSize(6).map(TaskArrays::asJobs);
         return Combinators.combine(cluster, limits, inUse, tasks).as(Case::new);
     }
 }

@@ -34,6 +34,14 @@ class ComposeTest {
             "postgres", "/var/lib/postgresql/data",
             "kafka", "/var/lib/kafka/data",
             "node-worker", "/var/lib/holon/workers");
+    /**
+     * Services a container's settings name that it calls only on demand, never at start, so that waiting for them
+     * would only lengthen the start: each with why. Every other compose service a setting names is in depends_on.
+     */
+    static final Map<String, Map<String, String>> ON_DEMAND = Map.of(
+            "registry-service", Map.of("auth-service", "the keys of PAT JWTs, fetched at the first request that carries one"),
+            "scheduler-service", Map.of("storage-service", "input locations, asked at submit; a submit goes on without them"));
+
     /** A variable that stands for another (the worker's start script derives its data dir from its slot). */
     static final Map<String, String> ALTERNATIVES = Map.of("HOLON_WORKER_DATA_DIR", "HOLON_WORKER_SLOTS_DIR");
 
@@ -67,14 +75,48 @@ class ComposeTest {
             });
         });
         assertThat(problems).isEmpty();
-        // Holon services wait for what they use.
-        for (String module : List.of("registry-service", "scheduler-service", "storage-service", "auth-service")) {
-            assertThat(map(services.get(module), "depends_on")).containsKeys("postgres", "kafka", "keycloak", "config-service");
+    }
+
+    @Test
+    void everyServiceASettingNamesIsHealthyBeforeTheContainerStarts() {
+        List<String> problems = new ArrayList<>();
+        Map<String, Set<String>> named = new LinkedHashMap<>();
+        for (Repository.ImageModule module : Repository.imageModules().values()) {
+            Set<String> dependsOn = map(services.get(module.name()), "depends_on").keySet();
+            Map<String, String> onDemand = ON_DEMAND.getOrDefault(module.name(), Map.of());
+            Set<String> hosts = new TreeSet<>();
+            for (ServiceAddresses.Target t : ServiceAddresses.of(module, environment(module))) {
+                if (!services.containsKey(t.host())) {
+                    problems.add(module.name() + ": " + t + " names no compose service");
+                } else if (!t.host().equals(module.name())) {
+                    hosts.add(t.host());
+                    if (!dependsOn.contains(t.host()) && !onDemand.containsKey(t.host())) {
+                        problems.add(module.name() + " starts without waiting for " + t.host() + " (" + t + ")");
+                    }
+                }
+            }
+            onDemand.keySet().stream().filter(h -> !hosts.contains(h))
+                    .forEach(h -> problems.add("ON_DEMAND lists " + module.name() + " -> " + h + ", which no setting names"));
+            named.put(module.name(), hosts);
         }
-        assertThat(map(services.get("storage-service"), "depends_on")).containsKey("registry-service");
-        assertThat(map(services.get("node-worker"), "depends_on")).containsKeys("registry-service", "kafka", "keycloak", "config-service");
-        assertThat(map(services.get("gateway-service"), "depends_on")).containsKeys("keycloak", "config-service", "storage-service",
-                "auth-service");
+        assertThat(problems).isEmpty();
+        // The settings, not a list, say this: the gateway's Kafka clients, the services' HOLON_AUTH_URL.
+        assertThat(named.get("gateway-service")).contains("kafka", "keycloak", "config-service", "registry-service",
+                "scheduler-service", "storage-service", "auth-service").doesNotContain("postgres");
+        assertThat(named.get("node-worker")).contains("auth-service", "storage-service", "kafka").doesNotContain("postgres");
+        assertThat(named.get("scheduler-service")).contains("auth-service", "storage-service", "registry-service", "postgres");
+    }
+
+    /** A compose service's environment as its container gets it (with the worker's slot standing for its data dir). */
+    static Map<String, String> environment(Repository.ImageModule module) {
+        Map<String, String> env = new LinkedHashMap<>();
+        map(services.get(module.name()), "environment").forEach((k, v) -> env.put(k, String.valueOf(v)));
+        ALTERNATIVES.forEach((variable, alternative) -> {
+            if (env.containsKey(alternative)) {
+                env.putIfAbsent(variable, env.get(alternative));
+            }
+        });
+        return env;
     }
 
     @Test
@@ -131,13 +173,7 @@ class ComposeTest {
     void everyConfigurationKeyAServiceReadsIsProvided() {
         List<String> problems = new ArrayList<>();
         for (Repository.ImageModule module : Repository.imageModules().values()) {
-            Map<String, String> env = new LinkedHashMap<>();
-            map(services.get(module.name()), "environment").forEach((k, v) -> env.put(k, String.valueOf(v)));
-            ALTERNATIVES.forEach((variable, alternative) -> {
-                if (env.containsKey(alternative)) {
-                    env.putIfAbsent(variable, env.get(alternative));
-                }
-            });
+            Map<String, String> env = environment(module);
             Set<String> missing = new TreeSet<>();
             for (String variable : ConfigKeys.required(module, env)) {
                 if (!env.containsKey(variable)) {
@@ -185,6 +221,25 @@ class ComposeTest {
         assertThat(slots).isEqualTo(DATA.get("node-worker"));
         assertThat(map(worker, "environment")).doesNotContainKey("HOLON_WORKER_DATA_DIR");
         assertThat(worker.get("privileged")).as("the task sandbox needs cgroups and namespaces").isEqualTo(true);
+        // The shared holon-node client by default; an enrolment token from the shell when one is given.
+        assertThat(string(worker, "environment", "HOLON_WORKER_ENROLMENT_TOKEN")).isEqualTo("${HOLON_WORKER_ENROLMENT_TOKEN:-}");
+        assertThat(string(worker, "environment", "HOLON_NODE_CLIENT_SECRET")).isNotBlank();
+    }
+
+    @Test
+    void everyServiceThatUsesKafkaTrustsTheBrokersCa() {
+        for (Repository.ImageModule module : Repository.imageModules().values()) {
+            if (!module.usesKafka()) {
+                continue;
+            }
+            Map<String, String> env = environment(module);
+            assertThat(env).as(module.name()).containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SSL")
+                    .containsKeys("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD");
+            String store = env.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION").replaceFirst("^file:", "");
+            assertThat(list(services.get(module.name()), "volumes").stream().map(String::valueOf)
+                    .anyMatch(v -> store.startsWith(v.split(":")[1] + "/")))
+                    .as("%s mounts the folder of its Kafka trust store %s", module.name(), store).isTrue();
+        }
     }
 
     @Test

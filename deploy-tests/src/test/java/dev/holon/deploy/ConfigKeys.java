@@ -36,9 +36,7 @@ final class ConfigKeys {
     static Set<String> required(Repository.ImageModule module, Map<String, String> provided) {
         Set<String> required = new TreeSet<>();
         for (Placeholder p : placeholders(module)) {
-            if (p.property().startsWith("spring.datasource.") && !module.usesDatabase()
-                    || p.property().startsWith("spring.kafka.") && !module.usesKafka()
-                    || SET_BY_IMAGE.contains(p.variable())) {
+            if (!applies(module, p) || SET_BY_IMAGE.contains(p.variable())) {
                 continue;
             }
             if (!usable(p.defaultValue(), provided)) {
@@ -46,6 +44,12 @@ final class ConfigKeys {
             }
         }
         return required;
+    }
+
+    /** Whether the module reads this setting: database and Kafka settings only count for modules that use them. */
+    static boolean applies(Repository.ImageModule module, Placeholder p) {
+        return !(p.property().startsWith("spring.datasource.") && !module.usesDatabase()
+                || p.property().startsWith("spring.kafka.") && !module.usesKafka());
     }
 
     static List<Placeholder> placeholders(Repository.ImageModule module) {

@@ -178,6 +178,104 @@ class KubernetesManifestsTest {
         return env;
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyModuleThatUsesKafkaTrustsTheBrokersCa(String overlay) {
+        List<Map<String, Object>> objects = rendered(overlay);
+        Map<String, Repository.ImageModule> modules = Repository.imageModules();
+        List<String> problems = new ArrayList<>();
+        Set<String> checked = new TreeSet<>();
+        for (Map<String, Object> workload : objects) {
+            if (!WORKLOADS.contains(workload.get("kind"))) {
+                continue;
+            }
+            for (Map<String, Object> c : containers(workload, "containers")) {
+                Repository.ImageModule module = modules.get(moduleOf(String.valueOf(c.get("image"))));
+                if (module == null || !module.usesKafka()) {
+                    continue;
+                }
+                checked.add(module.name());
+                Map<String, String> env = environment(objects, c);
+                if (!"SSL".equals(env.get("SPRING_KAFKA_SECURITY_PROTOCOL"))) {
+                    problems.add(module.name() + " does not talk to Kafka over SSL");
+                }
+                for (String key : List.of("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "SPRING_KAFKA_SSL_TRUST_STORE_TYPE",
+                        "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD")) {
+                    if (!env.containsKey(key)) {
+                        problems.add(module.name() + " lacks " + key);
+                    }
+                }
+                String store = env.getOrDefault("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "").replaceFirst("^file:", "");
+                if (!store.isEmpty() && !mounted(workload, c, store)) {
+                    problems.add(module.name() + " reads its Kafka trust store at " + store + ", which no volume provides");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(checked).containsExactlyInAnyOrderElementsOf(modules.values().stream()
+                .filter(Repository.ImageModule::usesKafka).map(Repository.ImageModule::name).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyFileASettingNamesIsMounted(String overlay) {
+        // e.g. the PostgreSQL CA of HOLON_DB_URL (sslrootcert=...) for the modules with a database
+        List<Map<String, Object>> objects = rendered(overlay);
+        Map<String, Repository.ImageModule> modules = Repository.imageModules();
+        Pattern file = Pattern.compile("(?:file:|sslrootcert=)(/tls/[^&\\s,]+)");
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> workload : objects) {
+            if (!WORKLOADS.contains(workload.get("kind"))) {
+                continue;
+            }
+            for (Map<String, Object> c : containers(workload, "containers")) {
+                Repository.ImageModule module = modules.get(moduleOf(String.valueOf(c.get("image"))));
+                if (module == null) {
+                    continue;
+                }
+                Map<String, String> env = environment(objects, c);
+                for (ConfigKeys.Placeholder p : ConfigKeys.placeholders(module)) {
+                    String value = ConfigKeys.applies(module, p) ? ServiceAddresses.resolve(p, env) : null;
+                    Matcher m = file.matcher(value == null ? "" : value);
+                    while (m.find()) {
+                        if (!mounted(workload, c, m.group(1))) {
+                            problems.add(module.name() + ": " + p.variable() + " names " + m.group(1) + ", which no volume provides");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    /**
+     * Whether a file is in a volume mounted into the container: a Secret volume's item (or, without items, a key of
+     * the Secret), a ConfigMap's key, or anything under an emptyDir or hostPath.
+     */
+    static boolean mounted(Map<String, Object> workload, Map<String, Object> container, String file) {
+        for (Object mount : list(container, "volumeMounts")) {
+            String dir = string(mount, "mountPath").replaceFirst("/$", "");
+            if (!file.startsWith(dir + "/")) {
+                continue;
+            }
+            String inside = file.substring(dir.length() + 1);
+            for (Object v : list(workload, "spec", "template", "spec", "volumes")) {
+                if (!string(mount, "name").equals(string(v, "name"))) {
+                    continue;
+                }
+                if (map(v).containsKey("emptyDir") || map(v).containsKey("hostPath")) {
+                    return true;
+                }
+                Map<String, Object> source = map(v).containsKey("secret") ? map(v, "secret") : map(v, "configMap");
+                List<Object> items = list(source, "items");
+                if (items.isEmpty() ? !source.isEmpty() : items.stream().anyMatch(i -> inside.equals(string(i, "path")))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Secrets that operators create from resources in the render (so a reference to them is fine). */
     static Map<String, Set<String>> operatorSecrets(List<Map<String, Object>> objects) {
         Map<String, Set<String>> secrets = new HashMap<>();
@@ -231,7 +329,8 @@ class KubernetesManifestsTest {
                 }
                 for (Object e : list(c, "env")) {
                     Map<String, Object> ref = map(e, "valueFrom", "secretKeyRef");
-                    if (!ref.isEmpty()) {
+                    // optional: the operator creates it or not (the workers' enrolment token)
+                    if (!ref.isEmpty() && !Boolean.TRUE.equals(ref.get("optional"))) {
                         references.add(new String[] {"Secret", string(ref, "name"), string(ref, "key"), where});
                     }
                     ref = map(e, "valueFrom", "configMapKeyRef");

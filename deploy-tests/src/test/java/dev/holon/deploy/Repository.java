@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  */
 final class Repository {
 
-    /** A reactor module that Jib turns into an image ({@code jib.skip=false} in its pom). */
+    /**
+     * A reactor module that Jib turns into an image ({@code jib.skip=false} in its pom); it uses a database or Kafka
+     * when its pom has such a dependency outside test scope (spring-kafka, its starter or kafka-clients for Kafka).
+     */
     record ImageModule(String name, int port, boolean usesDatabase, boolean usesKafka) {
     }
 
@@ -48,8 +51,17 @@ final class Repository {
         return modules;
     }
 
-    /** Every module with an image, by name. */
-    static Map<String, ImageModule> imageModules() {
+    private static Map<String, ImageModule> images;
+
+    /** Every module with an image, by name (read once). */
+    static synchronized Map<String, ImageModule> imageModules() {
+        if (images == null) {
+            images = java.util.Collections.unmodifiableMap(readImageModules());
+        }
+        return images;
+    }
+
+    private static Map<String, ImageModule> readImageModules() {
         Map<String, ImageModule> images = new LinkedHashMap<>();
         for (String module : modules()) {
             String pom = read(path(module).resolve("pom.xml"));
@@ -60,11 +72,26 @@ final class Repository {
             if (!port.find()) {
                 throw new AssertionError(module + "/pom.xml turns Jib on but sets no holon.image.port");
             }
+            List<String> uses = mainDependencies(pom);
             images.put(module, new ImageModule(module, Integer.parseInt(port.group(1)),
-                    pom.contains("postgresql") || pom.contains("data-jpa") || pom.contains("jdbc"),
-                    pom.contains("kafka")));
+                    uses.stream().anyMatch(a -> a.contains("postgresql") || a.contains("data-jpa") || a.contains("jdbc")),
+                    uses.stream().anyMatch(a -> a.matches("spring-(boot-starter-)?kafka|kafka-clients"))));
         }
         return images;
+    }
+
+    /** The artifactIds of a pom's dependencies that the running code has (test scope left out). */
+    static List<String> mainDependencies(String pom) {
+        List<String> artifacts = new ArrayList<>();
+        Matcher dependency = Pattern.compile("(?s)<dependency>(.*?)</dependency>").matcher(pom);
+        while (dependency.find()) {
+            String body = dependency.group(1);
+            Matcher artifact = Pattern.compile("<artifactId>([^<]+)</artifactId>").matcher(body);
+            if (artifact.find() && !body.matches("(?s).*<scope>\\s*test\\s*</scope>.*")) {
+                artifacts.add(artifact.group(1).trim());
+            }
+        }
+        return artifacts;
     }
 
     private static Path locateRoot() {

@@ -4,6 +4,9 @@ import { follow } from '../sse.js';
 import { badge, esc, time } from '../format.js';
 
 const STATES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+// The task states that can bring a job into each job state (the scheduler derives a job's state from its tasks).
+const ENTERS = { PENDING: ['PENDING', 'LOST'], RUNNING: ['SCHEDULED', 'RUNNING'], SUCCEEDED: ['SUCCEEDED'],
+  FAILED: ['FAILED', 'LOST'], CANCELLED: ['CANCELLED'] };
 
 // Jobs: the list (filter by state and name; live through task facts) and the form to submit a job.
 export function jobsPage(main) {
@@ -37,13 +40,15 @@ export function jobsPage(main) {
   const more = main.querySelector('#more');
   let jobs = [];
   let cursor = null;
+  const notListed = new Map(); // job id -> 'hidden' (this list never shows it) or 'filtered' (in another state)
 
   const row = j => `<tr data-job="${esc(j.id)}"><td><a href="#/jobs/${esc(j.id)}">${esc(j.name || '(unnamed)')}</a></td>
     <td>${badge(j.state)}</td><td>${esc(j.count ?? '')}</td><td class="hide-narrow">${esc(j.owner || '')}</td>
     <td class="hide-narrow">${time(j.createdAt || j.submittedAt)}</td><td class="hide-narrow mono">${esc(j.id)}</td></tr>`;
   function draw() {
     const q = nameFilter.value.trim().toLowerCase();
-    const shown = jobs.filter(j => !q || (j.name || '').toLowerCase().includes(q));
+    const shown = jobs.filter(j => !q || (j.name || '').toLowerCase().includes(q))
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)); // newest first: ids are UUIDv7, ordered by time
     body.innerHTML = shown.length ? shown.map(row).join('') : `<tr><td colspan="6" class="muted">No jobs${q || stateFilter.value ? ' match the filter' : ' yet'}.</td></tr>`;
     more.hidden = !cursor;
   }
@@ -53,14 +58,14 @@ export function jobsPage(main) {
     if (append && cursor) q.set('cursor', cursor);
     try {
       const page = await json(`/api/v1/jobs?${q}`);
-      jobs = append ? jobs.concat(page.items) : page.items.slice().reverse();
+      jobs = append ? jobs.concat(page.items) : page.items;
       cursor = page.nextCursor;
       draw();
     } catch (e) {
       body.innerHTML = `<tr><td colspan="6" class="error">Jobs could not be loaded: ${esc(e.message)}</td></tr>`;
     }
   }
-  stateFilter.onchange = () => load(false);
+  stateFilter.onchange = () => { notListed.clear(); load(false); };
   nameFilter.oninput = draw;
   more.onclick = () => load(true);
 
@@ -83,22 +88,40 @@ export function jobsPage(main) {
       button.disabled = false;
     }
   };
-  // A task fact of a listed job reloads that job's row (its state is derived from its tasks).
+  // A task fact of a listed job reloads that job's row (its state is derived from its tasks). A fact of a job the
+  // list does not have (submitted from the CLI or another tab) fetches that job once: the API answers with the
+  // list's own visibility rules (the caller's jobs in their tenant; every job for operators), so a 404 is a job this
+  // list never shows and is not asked for again. A job outside the state filter is asked for again only when a task
+  // fact could have moved it into the filter.
   const pendingReload = new Set();
   let timer;
+  const mayEnter = to => (ENTERS[stateFilter.value] || []).includes(to);
   const off = live.onTaskFact((kind, d) => {
-    if (kind === 'reset') { load(false); return; }
-    if (!jobs.some(j => j.id === d.jobId)) return;
+    if (kind === 'reset') { notListed.clear(); load(false); return; }
+    if (!jobs.some(j => j.id === d.jobId)) {
+      const why = notListed.get(d.jobId);
+      if (why === 'hidden' || (why === 'filtered' && !(kind === 'TaskStateChanged' && mayEnter(d.to)))) return;
+    }
     pendingReload.add(d.jobId);
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      for (const id of pendingReload) {
+      const ids = [...pendingReload];
+      pendingReload.clear();
+      for (const id of ids) {
         try {
           const fresh = await json(`/api/v1/jobs/${encodeURIComponent(id)}`);
-          jobs = jobs.map(j => (j.id === id ? { ...j, state: fresh.state } : j));
-        } catch { /* gone */ }
+          if (jobs.some(j => j.id === id)) {
+            jobs = jobs.map(j => (j.id === id ? { ...j, state: fresh.state } : j));
+          } else if (!stateFilter.value || fresh.state === stateFilter.value) {
+            notListed.delete(id);
+            jobs = [fresh, ...jobs];
+          } else {
+            notListed.set(id, 'filtered');
+          }
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) notListed.set(id, 'hidden');
+        }
       }
-      pendingReload.clear();
       draw();
     }, 300);
   });

@@ -17,8 +17,8 @@ export default function overview(main) {
   const nodesEl = main.querySelector('#chart-nodes');
   // The x axis always spans the last 5 minutes, however few samples there are yet.
   const lastMinutes = () => { const now = Date.now() / 1000; return [now - 300, now + 5]; };
-  // Samples as dots while there are few of them (right after a first load), so a chart is never blank.
-  const points = { show: (u, si, i0, i1) => i1 - i0 < 40, size: 6 };
+  // Samples as dots while they span only seconds (right after a first load), so a chart is never blank.
+  const points = { show: (u, si, i0, i1) => i1 - i0 < 2 || u.data[0][i1] - u.data[0][i0] < 20, size: 6 };
   const usage = new uPlot({
     width: width(usageEl), height: 220, scales: { x: { time: true, range: lastMinutes }, y: { range: [0, 100] } },
     series: [{}, { label: 'CPU %', stroke: '#2f5fd0', width: 2, points },
@@ -43,7 +43,7 @@ export default function overview(main) {
       // The registry reports GPUs per node but not which are busy (the cluster API's free GPUs equal its total).
       ['card-gpus', 'GPUs', `${t.gpus}`, t.gpus ? 'on UP nodes (use not reported)' : 'none in the cluster'],
       ['card-disk', 'Worker disks', `${mib(t.diskUsed)} / ${mib(t.diskTotal)}`,
-        'used / total of the UP nodes\' disks (stored files, task data and the rest)'],
+        'used / total on the UP nodes\' disks (files, task data, the rest)'],
     ];
     if (!cards.children.length) {
       cards.innerHTML = values.map(([id, label]) => `<div class="card" id="${id}"><div class="label">${label}</div>

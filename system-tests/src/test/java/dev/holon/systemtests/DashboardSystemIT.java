@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,6 +65,11 @@ class DashboardSystemIT {
         cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-dashboard", 27080).replaceRunning(true).build());
         api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
         downloads = Files.createDirectories(Path.of("target", "downloads").toAbsolutePath());
+        try (Stream<Path> earlier = Files.list(downloads)) { // an earlier run's download must not pass for this one's
+            for (Path file : earlier.toList()) {
+                Files.delete(file);
+            }
+        }
         browser = Browser.start(downloads);
     }
 

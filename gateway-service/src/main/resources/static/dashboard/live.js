@@ -4,7 +4,13 @@ import { follow } from './sse.js';
 // The live picture of the cluster: nodes loaded once over REST, then kept current by the gateway's SSE stream
 // (/api/v1/stream). Pages subscribe to changes; nothing here polls.
 export const nodes = new Map();
-export const history = []; // {t (s), cpu %, mem %, up} samples, last 15 minutes
+// {t (s), cpu %, mem %, up} samples of the last 15 minutes. They are kept in the tab's sessionStorage, so a reload
+// (or a new sign-in in this tab) starts with the minutes this tab has already seen instead of empty charts; the
+// first sample is taken from the node list at load. A pause longer than a few heartbeats (the tab was closed or
+// reloaded) is a gap (nulls), not a line drawn through minutes nobody saw.
+const HISTORY_KEY = 'holon.history';
+const MAX_AGE_S = 900;
+export const history = restoreHistory();
 const listeners = new Set();
 const taskListeners = new Set();
 let connected = false;
@@ -50,6 +56,16 @@ export function totals() {
   return t;
 }
 
+function restoreHistory() {
+  try {
+    const now = Date.now() / 1000;
+    const kept = JSON.parse(sessionStorage.getItem(HISTORY_KEY) || '[]').filter(s => s.t > now - MAX_AGE_S && s.t <= now);
+    const last = kept[kept.length - 1];
+    if (last && now - last.t > 15) kept.push({ t: last.t + 1, cpu: null, mem: null, up: null });
+    return kept;
+  } catch { return []; }
+}
+
 function sample(force) {
   const now = Date.now() / 1000;
   if (!force && now - lastSample < 2) return;
@@ -57,7 +73,8 @@ function sample(force) {
   const t = totals();
   history.push({ t: now, cpu: t.cpuTotal ? 100 * t.cpuUsed / t.cpuTotal : 0,
     mem: t.memTotal ? 100 * t.memUsed / t.memTotal : 0, up: t.up });
-  while (history.length && history[0].t < now - 900) history.shift();
+  while (history.length && history[0].t < now - MAX_AGE_S) history.shift();
+  try { sessionStorage.setItem(HISTORY_KEY, JSON.stringify(history)); } catch { /* full or disabled: memory only */ }
 }
 
 const NODE_STATE = { NodeUp: 'UP', NodeSuspect: 'SUSPECT', NodeDown: 'DOWN' };

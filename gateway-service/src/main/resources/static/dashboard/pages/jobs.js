@@ -4,6 +4,9 @@ import { follow } from '../sse.js';
 import { badge, esc, time } from '../format.js';
 
 const STATES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+// The task states that can bring a job into each job state (the scheduler derives a job's state from its tasks).
+const ENTERS = { PENDING: ['PENDING', 'LOST'], RUNNING: ['SCHEDULED', 'RUNNING'], SUCCEEDED: ['SUCCEEDED'],
+  FAILED: ['FAILED', 'LOST'], CANCELLED: ['CANCELLED'] };
 
 // Jobs: the list (filter by state and name; live through task facts) and the form to submit a job.
 export function jobsPage(main) {
@@ -37,15 +40,43 @@ export function jobsPage(main) {
   const more = main.querySelector('#more');
   let jobs = [];
   let cursor = null;
+  const notListed = new Map(); // job id -> 'hidden' (this list never shows it) or 'filtered' (in another state)
 
-  const row = j => `<tr data-job="${esc(j.id)}"><td><a href="#/jobs/${esc(j.id)}">${esc(j.name || '(unnamed)')}</a></td>
-    <td>${badge(j.state)}</td><td>${esc(j.count ?? '')}</td><td class="hide-narrow">${esc(j.owner || '')}</td>
-    <td class="hide-narrow">${time(j.createdAt || j.submittedAt)}</td><td class="hide-narrow mono">${esc(j.id)}</td></tr>`;
+  // Rows and cells are updated in place, and only when they change: a task fact must not replace the link under
+  // the pointer (a click whose press and release land on different elements is lost).
+  const cells = j => [`<a href="#/jobs/${esc(j.id)}">${esc(j.name || '(unnamed)')}</a>`, badge(j.state), esc(j.count ?? ''),
+    esc(j.owner || ''), time(j.createdAt || j.submittedAt), esc(j.id)];
+  const CELL_CLASSES = ['', '', '', 'hide-narrow', 'hide-narrow', 'hide-narrow mono'];
+  const rows = new Map();
   function draw() {
     const q = nameFilter.value.trim().toLowerCase();
-    const shown = jobs.filter(j => !q || (j.name || '').toLowerCase().includes(q));
-    body.innerHTML = shown.length ? shown.map(row).join('') : `<tr><td colspan="6" class="muted">No jobs${q || stateFilter.value ? ' match the filter' : ' yet'}.</td></tr>`;
+    const shown = jobs.filter(j => !q || (j.name || '').toLowerCase().includes(q))
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)); // newest first: ids are UUIDv7, ordered by time
     more.hidden = !cursor;
+    if (!shown.length) {
+      rows.clear();
+      body.innerHTML = `<tr><td colspan="6" class="muted">No jobs${q || stateFilter.value ? ' match the filter' : ' yet'}.</td></tr>`;
+      return;
+    }
+    body.querySelectorAll('tr:not([data-job])').forEach(tr => tr.remove());
+    const ids = new Set(shown.map(j => j.id));
+    for (const [id, tr] of rows) {
+      if (!ids.has(id)) { tr.remove(); rows.delete(id); }
+    }
+    shown.forEach((j, i) => {
+      let tr = rows.get(j.id);
+      if (!tr) {
+        tr = document.createElement('tr');
+        tr.dataset.job = j.id;
+        tr.innerHTML = CELL_CLASSES.map(c => `<td class="${c}"></td>`).join('');
+        rows.set(j.id, tr);
+      }
+      if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] || null);
+      cells(j).forEach((html, k) => {
+        const td = tr.children[k];
+        if (td.dataset.html !== html) { td.innerHTML = html; td.dataset.html = html; }
+      });
+    });
   }
   async function load(append) {
     const q = new URLSearchParams({ limit: '50' });
@@ -53,14 +84,15 @@ export function jobsPage(main) {
     if (append && cursor) q.set('cursor', cursor);
     try {
       const page = await json(`/api/v1/jobs?${q}`);
-      jobs = append ? jobs.concat(page.items) : page.items.slice().reverse();
+      jobs = append ? jobs.concat(page.items) : page.items;
       cursor = page.nextCursor;
       draw();
     } catch (e) {
+      rows.clear();
       body.innerHTML = `<tr><td colspan="6" class="error">Jobs could not be loaded: ${esc(e.message)}</td></tr>`;
     }
   }
-  stateFilter.onchange = () => load(false);
+  stateFilter.onchange = () => { notListed.clear(); load(false); };
   nameFilter.oninput = draw;
   more.onclick = () => load(true);
 
@@ -83,22 +115,40 @@ export function jobsPage(main) {
       button.disabled = false;
     }
   };
-  // A task fact of a listed job reloads that job's row (its state is derived from its tasks).
+  // A task fact of a listed job reloads that job's row (its state is derived from its tasks). A fact of a job the
+  // list does not have (submitted from the CLI or another tab) fetches that job once: the API answers with the
+  // list's own visibility rules (the caller's jobs in their tenant; every job for operators), so a 404 is a job this
+  // list never shows and is not asked for again. A job outside the state filter is asked for again only when a task
+  // fact could have moved it into the filter.
   const pendingReload = new Set();
   let timer;
+  const mayEnter = to => (ENTERS[stateFilter.value] || []).includes(to);
   const off = live.onTaskFact((kind, d) => {
-    if (kind === 'reset') { load(false); return; }
-    if (!jobs.some(j => j.id === d.jobId)) return;
+    if (kind === 'reset') { notListed.clear(); load(false); return; }
+    if (!jobs.some(j => j.id === d.jobId)) {
+      const why = notListed.get(d.jobId);
+      if (why === 'hidden' || (why === 'filtered' && !(kind === 'TaskStateChanged' && mayEnter(d.to)))) return;
+    }
     pendingReload.add(d.jobId);
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      for (const id of pendingReload) {
+      const ids = [...pendingReload];
+      pendingReload.clear();
+      for (const id of ids) {
         try {
           const fresh = await json(`/api/v1/jobs/${encodeURIComponent(id)}`);
-          jobs = jobs.map(j => (j.id === id ? { ...j, state: fresh.state } : j));
-        } catch { /* gone */ }
+          if (jobs.some(j => j.id === id)) {
+            jobs = jobs.map(j => (j.id === id ? { ...j, state: fresh.state } : j));
+          } else if (!stateFilter.value || fresh.state === stateFilter.value) {
+            notListed.delete(id);
+            jobs = [fresh, ...jobs];
+          } else {
+            notListed.set(id, 'filtered');
+          }
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) notListed.set(id, 'hidden');
+        }
       }
-      pendingReload.clear();
       draw();
     }, 300);
   });
@@ -118,9 +168,10 @@ export function jobPage(main, [id]) {
   let selected = null;
   let stopLogs = () => {};
 
+  // Rewritten only when it changes: the facts of a busy job must not replace the Cancel button under the pointer.
   function drawHead() {
     const finished = ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.state);
-    head.innerHTML = `<h1>${esc(job.name || 'Job')} <span id="job-state">${badge(job.state)}</span></h1>
+    const html = `<h1>${esc(job.name || 'Job')} <span id="job-state">${badge(job.state)}</span></h1>
       <div class="panel"><dl class="kv">
         <dt>Id</dt><dd class="mono">${esc(job.id)}</dd>
         <dt>Command</dt><dd class="mono">${esc((job.command || []).join(' '))}</dd>
@@ -130,6 +181,9 @@ export function jobPage(main, [id]) {
         ${job.pendingReason ? `<dt>Waiting</dt><dd>${esc(job.pendingReason)}</dd>` : ''}
       </dl>
       <p><button class="danger" id="cancel" ${finished ? 'disabled' : ''}>Cancel job</button> <span id="cancel-result"></span></p></div>`;
+    if (head.dataset.html === html) return;
+    head.innerHTML = html;
+    head.dataset.html = html;
     head.querySelector('#cancel').onclick = async () => {
       try {
         await post(`/api/v1/jobs/${encodeURIComponent(id)}/cancel`);
@@ -164,6 +218,7 @@ export function jobPage(main, [id]) {
       drawHead();
       drawTasks();
     } catch (e) {
+      head.dataset.html = '';
       head.innerHTML = `<h1>Job</h1><div class="error">${e instanceof ApiError && e.status === 404
         ? 'There is no such job (or it is not yours).' : `The job could not be loaded: ${esc(e.message)}`}</div>`;
     }

@@ -34,10 +34,17 @@ export default function nodesPage(main, params, user) {
         .map(([k, v]) => `<span class="label-chip">${esc(k)}=${esc(v)}</span>`).join('')}</div>`,
     ];
     if (user.canOperate) {
+      // A DOWN node can still be cordoned (it gets no work when it comes back), but draining it would move nothing:
+      // its tasks already moved elsewhere when it went DOWN.
+      const down = n.state === 'DOWN';
+      const drainTip = n.draining ? 'Already draining' : down ? 'The node is DOWN: its tasks have already moved elsewhere'
+        : 'Cordon the node and move its tasks elsewhere';
       list.push(`${n.cordoned
-        ? `<button class="small" data-act="uncordon" data-id="${esc(n.id)}">Uncordon</button>`
-        : `<button class="small" data-act="cordon" data-id="${esc(n.id)}">Cordon</button>`}
-        <button class="small danger" data-act="drain" data-id="${esc(n.id)}" ${n.draining ? 'disabled' : ''}>Drain</button>`);
+        ? `<button class="small" data-act="uncordon" data-id="${esc(n.id)}" title="Place new work on the node again">Uncordon</button>`
+        : `<button class="small" data-act="cordon" data-id="${esc(n.id)}" title="${down
+          ? 'Keep new work off the node when it comes back' : 'Place no new work on the node'}">Cordon</button>`}
+        <span title="${esc(drainTip)}"><button class="small danger" data-act="drain" data-id="${esc(n.id)}"
+          data-host="${esc(n.hostname || n.id)}" ${n.draining || down ? 'disabled' : ''}>Drain</button></span>`);
     }
     return list;
   }
@@ -77,6 +84,8 @@ export default function nodesPage(main, params, user) {
   body.addEventListener('click', async e => {
     const b = e.target.closest('button[data-act]');
     if (!b) return;
+    if (b.dataset.act === 'drain' && !confirm(`Drain ${b.dataset.host}? No new work is placed there and its running `
+      + 'tasks are stopped and restarted on other nodes. Uncordon undoes the cordon, not the moves.')) return;
     b.disabled = true;
     try {
       await post(`/api/v1/nodes/${encodeURIComponent(b.dataset.id)}/${b.dataset.act}`);

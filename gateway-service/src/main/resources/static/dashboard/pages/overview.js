@@ -17,16 +17,19 @@ export default function overview(main) {
   const nodesEl = main.querySelector('#chart-nodes');
   // The x axis always spans the last 5 minutes, however few samples there are yet.
   const lastMinutes = () => { const now = Date.now() / 1000; return [now - 300, now + 5]; };
+  // Samples as dots while they span only seconds (right after a first load), so a chart is never blank.
+  const points = { show: (u, si, i0, i1) => i1 - i0 < 2 || u.data[0][i1] - u.data[0][i0] < 20, size: 6 };
   const usage = new uPlot({
     width: width(usageEl), height: 220, scales: { x: { time: true, range: lastMinutes }, y: { range: [0, 100] } },
-    series: [{}, { label: 'CPU %', stroke: '#2f5fd0', width: 2 },
-      { label: 'Memory %', stroke: '#1f8a4c', width: 2, dash: [6, 4] }],
+    series: [{}, { label: 'CPU %', stroke: '#2f5fd0', width: 2, points },
+      { label: 'Memory %', stroke: '#1f8a4c', width: 2, dash: [6, 4], points }],
     axes: [{}, { values: (u, v) => v.map(x => `${x}%`) }],
   }, [[], [], []], usageEl);
   const up = new uPlot({
     width: width(nodesEl), height: 220,
     scales: { x: { time: true, range: lastMinutes }, y: { range: (u, min, max) => [0, Math.max(3, max + 1)] } },
-    series: [{}, { label: 'UP', stroke: '#1f8a4c', width: 2, fill: 'rgba(31,138,76,.08)', paths: uPlot.paths.stepped({ align: 1 }) }],
+    series: [{}, { label: 'UP', stroke: '#1f8a4c', width: 2, fill: 'rgba(31,138,76,.08)', points,
+      paths: uPlot.paths.stepped({ align: 1 }) }],
   }, [[], []], nodesEl);
 
   function draw() {
@@ -37,8 +40,10 @@ export default function overview(main) {
         `${t.cpuTotal ? Math.round(100 * t.cpuUsed / t.cpuTotal) : 0}% busy`],
       ['card-memory', 'Memory', `${mib(t.memUsed)} / ${mib(t.memTotal)}`,
         `${t.memTotal ? Math.round(100 * t.memUsed / t.memTotal) : 0}% in use`],
-      ['card-gpus', 'GPUs', `${t.gpus}`, t.gpus ? 'on UP nodes' : 'none in the cluster'],
-      ['card-disk', 'Worker disks', `${mib(t.diskUsed)} / ${mib(t.diskTotal)}`, 'used / total on UP nodes'],
+      // The registry reports GPUs per node but not which are busy (the cluster API's free GPUs equal its total).
+      ['card-gpus', 'GPUs', `${t.gpus}`, t.gpus ? 'on UP nodes (use not reported)' : 'none in the cluster'],
+      ['card-disk', 'Worker disks', `${mib(t.diskUsed)} / ${mib(t.diskTotal)}`,
+        'used / total on the UP nodes\' disks (files, task data, the rest)'],
     ];
     if (!cards.children.length) {
       cards.innerHTML = values.map(([id, label]) => `<div class="card" id="${id}"><div class="label">${label}</div>
@@ -49,7 +54,11 @@ export default function overview(main) {
       if (card.children[1].textContent !== value) card.children[1].textContent = value;
       if (card.children[2].textContent !== sub) card.children[2].textContent = sub;
     });
-    const h = live.history;
+    // The last sample holds until the next one: the lines run up to now, not to the last heartbeat.
+    const h = live.history.slice();
+    const last = h[h.length - 1];
+    const now = Date.now() / 1000;
+    if (last && last.cpu != null && now - last.t > 0.5) h.push({ ...last, t: now });
     usage.setData([h.map(s => s.t), h.map(s => s.cpu), h.map(s => s.mem)]);
     up.setData([h.map(s => s.t), h.map(s => s.up)]);
   }

@@ -5,7 +5,6 @@ import dev.holon.cli.ExitCodes;
 import dev.holon.cli.HolonCli;
 import dev.holon.localcluster.cluster.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -36,8 +35,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The {@code holon} command line against a real local cluster (as {@code ./holon up} starts it), run in-process
  * exactly as the script runs it, with its own credentials home: login (password from stdin, and the device grant
- * approved in Keycloak's real pages), whoami, nodes, a followed task array, a failing job, errors and exit codes,
- * and files put/get with progress once storage-service answers. Port base 26080, home target/cluster-cli.
+ * approved in Keycloak's real pages), whoami, nodes, an operator cordoning and uncordoning a node, a followed task
+ * array, a failing job, errors and exit codes, and files put/get with progress. Port base 26080, home target/cluster-cli.
  */
 class CliSystemIT {
 
@@ -120,6 +119,30 @@ class CliSystemIT {
     }
 
     @Test
+    void anOperatorCordonsANodeSeesItCordonedAndUncordonsIt() throws IOException {
+        Path home = Files.createTempDirectory("holon-cli-operator");
+        Run login = holon(home, "holon-operator\n", "login", "--username", "operator", "--password-stdin");
+        assertThat(login.exit()).as(login.err()).isZero();
+        String node = ClusterApi.JSON.readTree(holon(home, "", "nodes", "ls", "-o", "json").out())
+                .path("items").get(0).path("id").asString();
+        Run cordon = holon(home, "", "nodes", "cordon", node);
+        try {
+            assertThat(cordon.exit()).as(cordon.err()).isZero();
+            assertThat(cordon.out()).contains("node " + node + " cordoned");
+            assertThat(lineOf(holon(home, "", "nodes", "ls").out(), node)).contains(" UP ", "cordoned");
+        } finally {
+            Run uncordon = holon(home, "", "nodes", "uncordon", node);
+            assertThat(uncordon.exit()).as(uncordon.err()).isZero();
+        }
+        assertThat(lineOf(holon(home, "", "nodes", "ls").out(), node)).contains(" UP ", "ready").doesNotContain("cordoned");
+    }
+
+    private static String lineOf(String table, String nodeId) {
+        return table.lines().filter(l -> l.startsWith(nodeId)).findFirst().orElseThrow(() -> new AssertionError(
+                "no row for " + nodeId + " in\n" + table));
+    }
+
+    @Test
     void aFollowedTaskArrayPrintsEveryTasksOutputAndExits0() {
         Run run = holon(cliHome, "", "jobs", "submit", "--wait", "--follow", "--name", "cli-hello", "--count", "3",
                 "--cpu", "100m", "--mem", "64Mi", "--strategy", "SPREAD", "--",
@@ -172,8 +195,6 @@ class CliSystemIT {
 
     @Test
     void filesPutAndGetWithProgress() throws Exception {
-        Assumptions.assumeTrue(filesApiAnswers(), "the files API does not answer at " + cluster.gatewayUrl()
-                + " (storage-service not in this build yet): files scenario skipped");
         Path dir = Files.createTempDirectory("holon-cli-files");
         Path local = dir.resolve("big.bin");
         byte[] block = new byte[1 << 20];
@@ -205,11 +226,5 @@ class CliSystemIT {
         assertThat(holon(cliHome, "", "files", "put", local.toString(), remote).exit()).isEqualTo(ExitCodes.CONFLICT);
         assertThat(holon(cliHome, "", "files", "ls", remote.substring(0, remote.lastIndexOf('/'))).out()).contains("big.bin");
         assertThat(holon(cliHome, "", "files", "rm", "-r", remote.substring(0, remote.lastIndexOf('/'))).exit()).isZero();
-    }
-
-    private static boolean filesApiAnswers() {
-        // Until storage-service is merged the gateway serves nothing at /api/v1/files (the CLI says so).
-        Run ls = holon(cliHome, "", "files", "ls", "/");
-        return !cluster.skippedServices().contains("storage-service") && !ls.err().contains("files API is not available");
     }
 }

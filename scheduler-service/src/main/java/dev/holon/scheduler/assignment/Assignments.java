@@ -36,8 +36,8 @@ public class Assignments {
      */
     public static AssignTask command(JobRow job, TaskRow task, String nodeId, long fencingToken) {
         return new AssignTask(task.id(), task.attemptId(), job.id(), task.index(), job.count(), nodeId, fencingToken,
-                JobRequest.program(job.command(), job.script()), job.env(), job.cpuMillis(), job.memoryMiB(), job.gpus(), job.timeoutSeconds(),
-                job.tenant(), job.inputs(), job.outputDir());
+                JobRequest.program(job.command(), job.script()), job.env(), job.cpuMillis(), job.memoryMiB(), job.gpus(),
+                job.timeoutSeconds(), job.tenant(), job.inputs(), job.outputDir());
     }
 
     /** Every SCHEDULED or RUNNING attempt on the node, fenced by the newest epoch; one snapshot for both. */

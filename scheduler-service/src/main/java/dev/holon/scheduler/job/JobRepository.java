@@ -38,7 +38,8 @@ public class JobRepository {
 
     /** A job row; {@code command} is null when the job runs a {@code script}. */
     public record JobRow(String id, String name, String owner, String tenant, List<String> command, String script,
-            Map<String, String> env, List<String> constraints, List<JobRequest.Affinity> affinities, long cpuMillis, long memoryMiB, int gpus, int count,
+            Map<String, String> env, List<String> constraints, List<JobRequest.Affinity> affinities, long cpuMillis,
+            long memoryMiB, int gpus, int count,
             Strategy strategy, int maxRetries, int retryBackoffSeconds, long timeoutSeconds, int priority, String state,
             String pendingReason, boolean cancelRequested, String requestHash, Instant createdAt, Instant updatedAt,
             List<String> inputs, String outputDir, long inputBytes, Map<String, Long> inputBytesByNode) {

@@ -99,7 +99,8 @@ public class JobService {
         }
         String id = Ids.newId();
         JobRow row = new JobRow(id, job.name(), caller.username(), caller.tenant(), job.command(), job.script(),
-                job.env(), job.constraints(), job.affinities(), job.resources().cpuMillis(), job.resources().memoryMiB(), job.resources().gpus(),
+                job.env(), job.constraints(), job.affinities(), job.resources().cpuMillis(),
+                job.resources().memoryMiB(), job.resources().gpus(),
                 job.count(), job.strategy(), job.maxRetries(), job.retryBackoffSeconds(), job.timeoutSeconds(),
                 job.priority(), "PENDING", null, false, hash, now, now, inputs, outputDir, located.totalBytes(),
                 located.bytesByNode());

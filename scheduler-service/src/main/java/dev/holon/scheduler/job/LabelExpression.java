@@ -11,7 +11,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** A label condition as placement reads it ({@link LabelConstraint#parse}): {@code key=value}, {@code key!=value}, {@code key in (a,b)}. */
+/**
+ * A label condition as placement reads it ({@link LabelConstraint#parse}): {@code key=value}, {@code key!=value},
+ * {@code key in (a,b)}.
+ */
 @Target({ElementType.FIELD, ElementType.TYPE_USE, ElementType.PARAMETER, ElementType.RECORD_COMPONENT})
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = LabelExpression.Check.class)

@@ -174,7 +174,7 @@ export function jobPage(main, [id]) {
     const html = `<h1>${esc(job.name || 'Job')} <span id="job-state">${badge(job.state)}</span></h1>
       <div class="panel"><dl class="kv">
         <dt>Id</dt><dd class="mono">${esc(job.id)}</dd>
-        <dt>Command</dt><dd class="mono">${esc((job.command || []).join(' '))}</dd>
+        <dt>${job.script != null ? 'Script' : 'Command'}</dt><dd class="mono">${esc(job.script ?? (job.command || []).join(' '))}</dd>
         <dt>Tasks</dt><dd>${esc(job.count)} · ${esc(job.strategy || '')} · ${esc(job.resources?.cpuMillis)} m CPU,
           ${esc(job.resources?.memoryMiB)} MiB${job.resources?.gpus ? `, ${esc(job.resources.gpus)} GPU` : ''} each</dd>
         <dt>Owner</dt><dd>${esc(job.owner || '')}</dd>

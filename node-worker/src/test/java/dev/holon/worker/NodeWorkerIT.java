@@ -7,6 +7,8 @@ import dev.holon.contracts.task.AssignTask;
 import dev.holon.contracts.task.TaskEvent;
 import dev.holon.localcluster.infra.KeycloakServer;
 import dev.holon.support.kafka.EnvelopeDeserializer;
+import dev.holon.worker.execution.Isolation;
+import dev.holon.worker.execution.TaskRunner;
 import dev.holon.testsupport.KeycloakTokens;
 import dev.holon.testsupport.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -338,6 +340,30 @@ class NodeWorkerIT {
         TaskEvent.TaskExited exited = awaitExit("att-desired-2");
         assertThat(exited.reason()).isEqualTo("no longer assigned to this node");
         assertThat(exited.exitCode()).isNotZero();
+    }
+
+    @Test
+    @Order(10)
+    void reportsWhatAnAttemptUsedWhereItsSandboxCanMeasureIt() throws Exception {
+        Isolation isolation = worker.getBean(TaskRunner.class).isolation();
+        scheduler.desire(assignment("att-usage-1",
+                "python3 -c 'b = bytearray(16 * 1024 * 1024); sum(range(3000000))'"));
+
+        TaskEvent.TaskExited exited = awaitExit("att-usage-1");
+        System.out.printf("usage reported with %s: %s ms CPU, %s bytes peak memory%n", isolation,
+                exited.cpuMillisUsed(), exited.peakMemoryBytes());
+        assertThat(exited.exitCode()).as(exited.reason()).isZero();
+        if (isolation.memoryByCgroup()) {
+            assertThat(exited.peakMemoryBytes()).isGreaterThan(16L * 1024 * 1024);
+        } else {
+            assertThat(exited.peakMemoryBytes()).as("not measurable here: unknown, not 0").isNull();
+        }
+        if (isolation.cpu() != Isolation.CpuLimit.NONE) {
+            assertThat(exited.cpuMillisUsed()).isPositive();
+        } else {
+            assertThat(exited.cpuMillisUsed()).isNull();
+        }
+        scheduler.desire();
     }
 
     private static AssignTask assignment(String attemptId, String script) throws IOException {

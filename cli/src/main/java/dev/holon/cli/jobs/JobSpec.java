@@ -52,6 +52,27 @@ public final class JobSpec {
         }
     }
 
+    /**
+     * Makes the job run the script in {@code file} ({@code -} reads stdin) with {@code /bin/sh}, in place of any
+     * command the job file has; the job is named after the file unless something else names it.
+     */
+    public static ObjectNode script(ObjectNode body, Path file, InputStream stdin) {
+        boolean fromStdin = file.toString().equals("-");
+        try {
+            byte[] text = fromStdin ? stdin.readAllBytes() : Files.readAllBytes(file);
+            body.remove("command");
+            body.put("script", new String(text, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCodes.USAGE, "no such file: " + file);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read " + file + ": " + e.getMessage());
+        }
+        if (!body.has("name")) {
+            body.put("name", fromStdin ? "script" : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT));
+        }
+        return body;
+    }
+
     /** Flags given on the command line; nulls are left as the file (or the API's default) has them. */
     public record Flags(String name, Integer count, String cpu, String mem, Integer gpus, String strategy,
             List<String> constraints, List<String> env, Integer retries, String retryBackoff, String timeout,
@@ -114,18 +135,21 @@ public final class JobSpec {
             body.put("priority", flags.priority());
         }
         if (flags.command() != null && !flags.command().isEmpty()) {
+            body.remove("script");
             ArrayNode command = body.putArray("command");
             flags.command().forEach(command::add);
         }
         JsonNode command = body.get("command");
-        if (command == null || !command.isArray() || command.isEmpty()) {
+        if (body.hasNonNull("script")) {
+            command = null;
+        } else if (command == null || !command.isArray() || command.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "no command: holon jobs submit [options] -- PROGRAM [ARGS...]"
-                    + " (or a job file with -f)");
+                    + " (or --script FILE, or a job file with -f)");
         }
         if (!body.has("resources")) {
             body.putObject("resources").put("cpuMillis", DEFAULT_CPU_MILLIS).put("memoryMiB", DEFAULT_MEMORY_MIB);
         }
-        if (!body.has("name")) {
+        if (!body.has("name") && command != null) {
             body.put("name", Path.of(command.get(0).asText()).getFileName().toString());
         }
         return body;

@@ -52,12 +52,15 @@ public final class JobsCommand implements Runnable {
             description = {"Submit a job.", "",
                     "  holon jobs submit --count 12 --cpu 100m --mem 64Mi --wait -- sh -c 'echo task $HOLON_TASK_INDEX'",
                     "  holon jobs submit -f job.yaml --follow       # the REST body's shape, YAML or JSON",
+                    "  holon jobs submit --count 4 --script build.sh # a shell script, run with /bin/sh",
                     "",
                     "--wait and --follow exit with the job's end: 0 SUCCEEDED, 1 FAILED or CANCELLED."})
     public static final class Submit extends CliCommand {
         @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "A job in the REST body's shape (YAML or JSON; - reads stdin). Flags override its fields.")
         Path file;
-        @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Default: the program's name.")
+        @Option(names = "--script", paramLabel = "FILE", description = "Run this shell script (with /bin/sh; - reads stdin) instead of a COMMAND.")
+        Path script;
+        @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Default: the program's (or script's) name.")
         String name;
         @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Tasks (default 1).")
         Integer count;
@@ -98,6 +101,12 @@ public final class JobsCommand implements Runnable {
         @Override
         protected int execute() {
             ObjectNode body = file != null ? JobSpec.fromFile(file, ctx.in()) : ApiClient.JSON.createObjectNode();
+            if (script != null) {
+                if (!command.isEmpty()) {
+                    throw new CliException(ExitCodes.USAGE, "--script FILE or a COMMAND after --, not both");
+                }
+                JobSpec.script(body, script, ctx.in());
+            }
             JobSpec.apply(body, new JobSpec.Flags(name, count, cpu, mem, gpus, strategy, constraints, env, retries,
                     retryBackoff, timeout, priority, command));
             String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
@@ -249,9 +258,15 @@ public final class JobsCommand implements Runnable {
             if (job.hasNonNull("pendingReason")) {
                 out.println("pending   " + job.path("pendingReason").asText());
             }
-            List<String> command = new ArrayList<>();
-            job.path("command").forEach(a -> command.add(a.asText()));
-            out.println("command   " + String.join(" ", command));
+            if (job.hasNonNull("script")) {
+                List<String> lines = job.path("script").asText().strip().lines().toList();
+                out.println("script    " + (lines.isEmpty() ? "" : lines.getFirst())
+                        + (lines.size() > 1 ? "  (+" + (lines.size() - 1) + " lines)" : ""));
+            } else {
+                List<String> command = new ArrayList<>();
+                job.path("command").forEach(a -> command.add(a.asText()));
+                out.println("command   " + String.join(" ", command));
+            }
             JsonNode r = job.path("resources");
             out.printf("per task  %s cpu, %s memory%s; %s, retries %d, timeout %ds%n",
                     Units.cores(r.path("cpuMillis").asLong()), Units.mib(r.path("memoryMiB").asLong()),

@@ -72,4 +72,23 @@ class JobSpecTest {
         assertThatThrownBy(() -> JobSpec.apply(ApiClient.JSON.createObjectNode(), none(List.of())))
                 .isInstanceOf(CliException.class).hasMessageContaining("no command");
     }
+
+    @Test
+    void aScriptFileTakesThePlaceOfTheCommandAndNamesTheJob(@TempDir Path dir) throws IOException {
+        Path script = Files.writeString(dir.resolve("Build.sh"), "echo task $HOLON_TASK_INDEX\n");
+        Path file = Files.writeString(dir.resolve("job.yaml"), "command: [python3, render.py]\ncount: 2\n");
+        ObjectNode body = JobSpec.apply(JobSpec.script(JobSpec.fromFile(file, null), script, null), none(List.of()));
+        assertThat(body.has("command")).isFalse();
+        assertThat(body.path("script").asText()).isEqualTo("echo task $HOLON_TASK_INDEX\n");
+        assertThat(body.path("name").asText()).isEqualTo("build.sh");
+        assertThat(body.path("count").asInt()).isEqualTo(2);
+        ObjectNode stdin = JobSpec.script(ApiClient.JSON.createObjectNode(), Path.of("-"),
+                new ByteArrayInputStream("true".getBytes()));
+        assertThat(JobSpec.apply(stdin, none(List.of())).path("name").asText()).isEqualTo("script");
+        // a command after -- wins over a job file's script
+        ObjectNode fileScript = JobSpec.fromFile(Files.writeString(dir.resolve("s.yaml"), "script: exit 1\n"), null);
+        assertThat(JobSpec.apply(fileScript, none(List.of("true"))).has("script")).isFalse();
+        assertThatThrownBy(() -> JobSpec.script(ApiClient.JSON.createObjectNode(), dir.resolve("missing.sh"), null))
+                .isInstanceOf(CliException.class).hasMessageContaining("no such file");
+    }
 }

@@ -24,8 +24,19 @@ public sealed interface TaskEvent {
             implements TaskEvent {
     }
 
-    /** The attempt's process ended: exit code 0 is success; {@code reason} says why otherwise (killed, timeout). */
+    /**
+     * The attempt's process ended: exit code 0 is success; {@code reason} says why otherwise (killed, timeout).
+     * {@code cpuMillisUsed} (user + system CPU time) and {@code peakMemoryBytes} are what the worker measured of the
+     * attempt's sandbox; null when it could not measure them (no cgroup there, the process never started) or the
+     * report predates the fields.
+     */
     record TaskExited(String jobId, String taskId, String attemptId, String nodeId, int exitCode, String reason,
-            Instant finishedAt) implements TaskEvent {
+            Instant finishedAt, Long cpuMillisUsed, Long peakMemoryBytes) implements TaskEvent {
+
+        /** An end without measured usage. */
+        public TaskExited(String jobId, String taskId, String attemptId, String nodeId, int exitCode, String reason,
+                Instant finishedAt) {
+            this(jobId, taskId, attemptId, nodeId, exitCode, reason, finishedAt, null, null);
+        }
     }
 }

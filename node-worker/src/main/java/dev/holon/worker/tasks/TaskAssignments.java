@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  *   root (it ran here before, perhaps before a restart), is not started again, so redelivered records are
  *   harmless;</li>
  *   <li>{@code TaskStarted} is reported when the process started, {@code TaskExited} when it ended (exit code -1
- *   when it never started);</li>
+ *   when it never started) with the CPU time and peak memory its sandbox used, where measurable;</li>
  *   <li>{@link CancelTask} cancels the attempt if it runs here;</li>
  *   <li>{@link #converge} applies the scheduler's desired state for this node, the safety net under Kafka.</li>
  * </ul>
@@ -260,6 +260,8 @@ public final class TaskAssignments {
             exitCode = NO_EXIT_CODE;
         }
         return new TaskEvent.TaskExited(jobId, taskId, attemptId, nodeId, exitCode, result.reason(),
-                result.finishedAt() == null ? clock.instant() : result.finishedAt());
+                result.finishedAt() == null ? clock.instant() : result.finishedAt(),
+                result.usage().cpuTime() == null ? null : result.usage().cpuTime().toMillis(),
+                result.usage().peakMemoryBytes());
     }
 }

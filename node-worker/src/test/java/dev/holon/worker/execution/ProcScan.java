@@ -10,13 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Test-side check of the process table, independent of the code under test: who still carries an attempt id. */
-final class ProcScan {
+public final class ProcScan {
 
     private ProcScan() {
     }
 
     /** Pids of live (non-zombie) processes whose environment has {@code HOLON_ATTEMPT_ID=<attemptId>}. */
-    static List<Long> processesOf(String attemptId) {
+    public static List<Long> processesOf(String attemptId) {
         String wanted = "HOLON_ATTEMPT_ID=" + attemptId;
         List<Long> found = new ArrayList<>();
         try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"),

@@ -11,15 +11,28 @@ import java.util.concurrent.TimeUnit;
 /**
  * A worker-like JVM for tests that need a second process: its own environment, or a worker that dies.
  * {@code main(mode, root, attemptId)}: mode {@code env} runs {@code env -0} and exits when it ends; mode
- * {@code hang} starts {@code sh -c 'sleep 60 & sleep 60'} and waits until it is killed.
+ * {@code hang} starts {@code sh -c 'sleep 60 & sleep 60'} and waits until it is killed. {@code main("scripts", root,
+ * attemptId, script, attemptId, script, ...)} starts each {@code sh -c script} as attempt {@code i} of the job
+ * {@code j1}, prints {@value #ALL_STARTED} and waits until it is killed.
  */
-final class WorkerJvm {
+public final class WorkerJvm {
+
+    public static final String ALL_STARTED = "all attempts started";
 
     private WorkerJvm() {
     }
 
     public static void main(String[] args) throws Exception {
         TaskRunner runner = new TaskRunner(SandboxOptions.defaults(Path.of(args[1])));
+        if (args[0].equals("scripts")) {
+            for (int i = 2; i + 1 < args.length; i += 2) {
+                runner.start(new TaskSpec("task-" + args[i], args[i], "j1", 0, 1, List.of("sh", "-c", args[i + 1]),
+                        Map.of(), 100, 64, null, "tenant-a"));
+            }
+            System.out.println(ALL_STARTED);
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
         List<String> command = args[0].equals("env") ? List.of("env", "-0") : List.of("sh", "-c", "sleep 60 & sleep 60");
         TaskSpec spec = new TaskSpec("t1", args[2], "j1", 0, 1, command, Map.of("OWN", "mine"), 100, 64, null,
                 "tenant-a");
@@ -32,7 +45,7 @@ final class WorkerJvm {
         Thread.sleep(Long.MAX_VALUE);
     }
 
-    static ProcessBuilder builder(Path log, String... args) {
+    public static ProcessBuilder builder(Path log, String... args) {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -41,7 +54,7 @@ final class WorkerJvm {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     }
 
-    static String log(Path log) {
+    public static String log(Path log) {
         try {
             return Files.readString(log);
         } catch (IOException e) {

@@ -4,19 +4,25 @@ import dev.holon.contracts.task.AssignTask;
 import dev.holon.contracts.task.CancelTask;
 import dev.holon.contracts.task.NodeAssignments;
 import dev.holon.contracts.task.TaskEvent;
+import dev.holon.worker.execution.ProcScan;
 import dev.holon.worker.execution.SandboxOptions;
 import dev.holon.worker.execution.TaskRunner;
+import dev.holon.worker.execution.WorkerJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -199,5 +205,55 @@ class TaskAssignmentsTest {
         TaskEvent.TaskExited again = (TaskEvent.TaskExited) reports.get(2);
         assertThat(again).isEqualTo(reports.get(1));
         assertThat(again.exitCode()).isEqualTo(5);
+    }
+
+    /**
+     * The whole restart: a worker dies (SIGKILL) while two attempts run; the next worker process adopts both, goes on
+     * reporting the one the scheduler still lists here until it exits, and stops the one no longer listed.
+     */
+    @Test
+    void aRestartedWorkerAdoptsItsAttemptsReportsTheListedOnesEndAndKillsTheOther(@TempDir Path temp) throws Exception {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwx--x--x")); // task users pass through
+        Path root = temp.resolve("tasks");
+        Path log = temp.resolve("worker.log");
+        String kept = "att-kept-" + UUID.randomUUID().toString().substring(0, 8);
+        String dropped = "att-dropped-" + UUID.randomUUID().toString().substring(0, 8);
+        Process worker = WorkerJvm.builder(log, "scripts", root.toString(), kept, "sleep 4; exit 6", dropped,
+                "sleep 300").start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> WorkerJvm.log(log).contains(WorkerJvm.ALL_STARTED)
+                    && !ProcScan.processesOf(kept).isEmpty() && !ProcScan.processesOf(dropped).isEmpty());
+        } finally {
+            worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(ProcScan.processesOf(dropped)).as("outlives its worker: %s", WorkerJvm.log(log)).isNotEmpty();
+
+        try (TaskRunner next = new TaskRunner(SandboxOptions.defaults(root).withKillGrace(Duration.ofMillis(500)))) {
+            TaskAssignments restarted = new TaskAssignments(NODE, next, new FencingToken(temp.resolve("fencing-token")),
+                    (event, tenant) -> reports.add(event), Clock.systemUTC());
+            assertThat(restarted.adoptLeftovers()).isEqualTo(2);
+
+            // the scheduler lists only `kept` here now (`dropped` was moved elsewhere meanwhile)
+            AssignTask stillHere = new AssignTask("task-" + kept, kept, "j1", 0, 1, NODE, 1,
+                    List.of("sh", "-c", "sleep 4; exit 6"), Map.of(), 100, 64, 0, 0, "tenant-a", List.of(), null);
+            Convergence.Plan first = restarted.converge(desired(1, stillHere));
+            assertThat(first.start()).as("adopted, so not started again").isEmpty();
+            assertThat(first.stop()).as("one answer without it is no reason yet").isEmpty();
+            assertThat(restarted.converge(desired(1, stillHere)).stop()).containsExactly(dropped);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> exitOf(dropped) != null && exitOf(kept) != null);
+            assertThat(exitOf(dropped).reason()).isEqualTo(TaskAssignments.NO_LONGER_ASSIGNED);
+            assertThat(ProcScan.processesOf(dropped)).as("its whole tree is gone").isEmpty();
+            assertThat(exitOf(kept).exitCode()).as("its own exit status, read after the restart").isEqualTo(6);
+            assertThat(exitOf(kept).nodeId()).isEqualTo(NODE);
+            assertThat(reports).as("adopted attempts are not reported as started again")
+                    .noneMatch(TaskEvent.TaskStarted.class::isInstance);
+            assertThat(next.leftovers()).isEmpty();
+        }
+    }
+
+    private TaskEvent.TaskExited exitOf(String attemptId) {
+        return reports.stream().filter(e -> e instanceof TaskEvent.TaskExited && e.attemptId().equals(attemptId))
+                .map(TaskEvent.TaskExited.class::cast).findFirst().orElse(null);
     }
 }

@@ -3,6 +3,7 @@ package dev.holon.scheduler.assignment;
 import dev.holon.contracts.task.AssignTask;
 import dev.holon.contracts.task.NodeAssignments;
 import dev.holon.scheduler.job.JobRepository;
+import dev.holon.scheduler.job.JobRequest;
 import dev.holon.scheduler.job.JobRepository.JobRow;
 import dev.holon.scheduler.job.JobRepository.TaskRow;
 import org.springframework.stereotype.Service;
@@ -29,11 +30,14 @@ public class Assignments {
         this.clock = clock;
     }
 
-    /** The command for the task's attempt on the node, fenced by the epoch it was placed under. */
+    /**
+     * The command for the task's attempt on the node, fenced by the epoch it was placed under; a script job's
+     * program is {@code /bin/sh -c <script>}, so workers need not know scripts.
+     */
     public static AssignTask command(JobRow job, TaskRow task, String nodeId, long fencingToken) {
         return new AssignTask(task.id(), task.attemptId(), job.id(), task.index(), job.count(), nodeId, fencingToken,
-                job.command(), job.env(), job.cpuMillis(), job.memoryMiB(), job.gpus(), job.timeoutSeconds(),
-                job.tenant(), job.inputs(), job.outputDir());
+                JobRequest.program(job.command(), job.script()), job.env(), job.cpuMillis(), job.memoryMiB(), job.gpus(),
+                job.timeoutSeconds(), job.tenant(), job.inputs(), job.outputDir());
     }
 
     /** Every SCHEDULED or RUNNING attempt on the node, fenced by the newest epoch; one snapshot for both. */

@@ -55,15 +55,23 @@ public class JobController {
                 : ResponseEntity.ok().location(location).body(submitted.job());
     }
 
+    /**
+     * A page of the jobs the caller may see, filtered by {@code state} and {@code owner} (a user sees only their own
+     * jobs anyway, so for them another owner's name gives an empty page).
+     */
     @GetMapping
     public Page<JobView> list(@RequestParam(required = false) String state,
+            @RequestParam(required = false) String owner,
             @RequestParam(defaultValue = "50") int limit,
             @RequestParam(required = false) String cursor, Authentication who) {
         checkLimit(limit);
         if (state != null && !STATES.contains(state)) {
             throw ProblemException.invalid("state must be one of " + STATES + ", got '" + state + "'");
         }
-        Page<JobView> page = jobs.list(Caller.of(who), state, Cursors.decode(cursor), limit);
+        if (owner != null && (owner.isBlank() || owner.length() > 255)) {
+            throw ProblemException.invalid("owner must be a user name of 1-255 characters");
+        }
+        Page<JobView> page = jobs.list(Caller.of(who), state, owner, Cursors.decode(cursor), limit);
         return new Page<>(page.items(), Cursors.encode(page.nextCursor()));
     }
 

@@ -36,9 +36,10 @@ public class JobRepository {
         this.jdbc = jdbc;
     }
 
-    /** A job row. */
-    public record JobRow(String id, String name, String owner, String tenant, List<String> command,
-            Map<String, String> env, List<String> constraints, long cpuMillis, long memoryMiB, int gpus, int count,
+    /** A job row; {@code command} is null when the job runs a {@code script}. */
+    public record JobRow(String id, String name, String owner, String tenant, List<String> command, String script,
+            Map<String, String> env, List<String> constraints, List<JobRequest.Affinity> affinities, long cpuMillis,
+            long memoryMiB, int gpus, int count,
             Strategy strategy, int maxRetries, int retryBackoffSeconds, long timeoutSeconds, int priority, String state,
             String pendingReason, boolean cancelRequested, String requestHash, Instant createdAt, Instant updatedAt,
             List<String> inputs, String outputDir, long inputBytes, Map<String, Long> inputBytesByNode) {
@@ -50,10 +51,10 @@ public class JobRepository {
             Instant startedAt, Instant finishedAt, Instant notBefore) {
     }
 
-    /** One attempt of a task, as kept in {@code task_attempt}. */
+    /** One attempt of a task, as kept in {@code task_attempt}; usage as its worker reported it (null: unknown). */
     public record AttemptRow(String attemptId, String taskId, int attempt, TaskState state, String nodeId,
             Integer exitCode, String reason, Instant notBefore, Instant createdAt, Instant scheduledAt,
-            Instant startedAt, Instant finishedAt) {
+            Instant startedAt, Instant finishedAt, Long cpuMillisUsed, Long peakMemoryBytes) {
     }
 
     /** One state change of one attempt, as kept in {@code job_event}; {@code seq} orders a job's events. */
@@ -63,13 +64,15 @@ public class JobRepository {
 
     public void insertJob(JobRow job, String idempotencyKey) {
         jdbc.sql("""
-                INSERT INTO job (id, name, owner, tenant, command, env, constraints, cpu_millis, memory_mib, gpus,
-                                 task_count, strategy, max_retries, retry_backoff_seconds, timeout_seconds, priority, state,
-                                 idempotency_key, request_hash, created_at, updated_at, inputs, output_dir,
-                                 input_bytes, input_bytes_by_node)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(job.id(), job.name(), job.owner(), job.tenant(), JSON.writeValueAsString(job.command()),
-                        JSON.writeValueAsString(job.env()), JSON.writeValueAsString(job.constraints()), job.cpuMillis(),
+                INSERT INTO job (id, name, owner, tenant, command, script, env, constraints, affinities, cpu_millis,
+                                 memory_mib, gpus, task_count, strategy, max_retries, retry_backoff_seconds,
+                                 timeout_seconds, priority, state, idempotency_key, request_hash, created_at, updated_at,
+                                 inputs, output_dir, input_bytes, input_bytes_by_node)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(job.id(), job.name(), job.owner(), job.tenant(),
+                        job.command() == null ? null : JSON.writeValueAsString(job.command()), job.script(),
+                        JSON.writeValueAsString(job.env()), JSON.writeValueAsString(job.constraints()),
+                        JSON.writeValueAsString(job.affinities()), job.cpuMillis(),
                         job.memoryMiB(), job.gpus(), job.count(), job.strategy().name(), job.maxRetries(),
                         job.retryBackoffSeconds(), job.timeoutSeconds(), job.priority(), job.state(), idempotencyKey, job.requestHash(),
                         ts(job.createdAt()), ts(job.updatedAt()), JSON.writeValueAsString(job.inputs()), job.outputDir(),
@@ -105,6 +108,16 @@ public class JobRepository {
                 WHERE attempt_id = ?""")
                 .params(state.name(), nodeId, exitCode, reason, ts(scheduledAt), ts(startedAt), ts(finishedAt),
                         attemptId)
+                .update();
+    }
+
+    /** What the attempt used, as its worker measured it; a figure it could not measure stays null. */
+    public void recordUsage(String attemptId, Long cpuMillisUsed, Long peakMemoryBytes) {
+        jdbc.sql("""
+                UPDATE task_attempt SET cpu_millis_used = COALESCE(?, cpu_millis_used),
+                       peak_memory_bytes = COALESCE(?, peak_memory_bytes)
+                WHERE attempt_id = ?""")
+                .params(cpuMillisUsed, peakMemoryBytes, attemptId)
                 .update();
     }
 
@@ -173,15 +186,20 @@ public class JobRepository {
         return jdbc.sql("SELECT * FROM job WHERE id = ? FOR UPDATE").param(id).query(JobRepository::job).optional();
     }
 
-    /** One page in id order (ids are time-ordered). */
-    public List<JobRow> findPage(String owner, String tenant, boolean seesAll, String state, String afterId, int limit) {
+    /**
+     * One page in id order (ids are time-ordered) of what the reader ({@code owner} in {@code tenant}, or one who
+     * sees all) may see, optionally only jobs in {@code state} and of {@code ownerFilter}.
+     */
+    public List<JobRow> findPage(String owner, String tenant, boolean seesAll, String state, String ownerFilter,
+            String afterId, int limit) {
         return jdbc.sql("""
                 SELECT * FROM job
                 WHERE (? OR (owner = ? AND tenant = ?))
                   AND (CAST(? AS text) IS NULL OR state = CAST(? AS text))
+                  AND (CAST(? AS text) IS NULL OR owner = CAST(? AS text))
                   AND (CAST(? AS text) IS NULL OR id > CAST(? AS text))
                 ORDER BY id LIMIT ?""")
-                .params(seesAll, owner, tenant, state, state, afterId, afterId, limit)
+                .params(seesAll, owner, tenant, state, state, ownerFilter, ownerFilter, afterId, afterId, limit)
                 .query(JobRepository::job).list();
     }
 
@@ -258,6 +276,22 @@ public class JobRepository {
                 .params(ts(now), limit).query(JobRepository::task).list();
     }
 
+    /** The nodes the earlier attempts of these tasks were placed on (they failed or were lost there), by task id. */
+    public Map<String, Set<String>> earlierNodes(List<String> taskIds) {
+        Map<String, Set<String>> nodes = new HashMap<>();
+        if (taskIds.isEmpty()) {
+            return nodes;
+        }
+        jdbc.sql("""
+                SELECT a.task_id, a.node_id FROM task_attempt a JOIN task t ON t.id = a.task_id
+                WHERE a.task_id = ANY(?) AND a.attempt < t.attempt AND a.node_id IS NOT NULL""")
+                .param(taskIds.toArray(String[]::new))
+                .query(rs -> {
+                    nodes.computeIfAbsent(rs.getString("task_id"), id -> new TreeSet<>()).add(rs.getString("node_id"));
+                });
+        return nodes;
+    }
+
     /** What tasks already hold per node and job (SCHEDULED or RUNNING). */
     public record Held(String nodeId, String jobId, int tasks, long cpuMillis, long memoryMiB, int gpus) {
     }
@@ -306,10 +340,13 @@ public class JobRepository {
     }
 
     private static JobRow job(ResultSet rs, int row) throws SQLException {
+        String command = rs.getString("command");
         return new JobRow(rs.getString("id"), rs.getString("name"), rs.getString("owner"), rs.getString("tenant"),
-                JSON.readValue(rs.getString("command"), new TypeReference<List<String>>() { }),
+                command == null ? null : JSON.readValue(command, new TypeReference<List<String>>() { }),
+                rs.getString("script"),
                 JSON.readValue(rs.getString("env"), new TypeReference<Map<String, String>>() { }),
                 JSON.readValue(rs.getString("constraints"), new TypeReference<List<String>>() { }),
+                JSON.readValue(rs.getString("affinities"), new TypeReference<List<JobRequest.Affinity>>() { }),
                 rs.getLong("cpu_millis"), rs.getLong("memory_mib"), rs.getInt("gpus"), rs.getInt("task_count"),
                 Strategy.valueOf(rs.getString("strategy")), rs.getInt("max_retries"), rs.getInt("retry_backoff_seconds"), rs.getLong("timeout_seconds"),
                 rs.getInt("priority"), rs.getString("state"), rs.getString("pending_reason"),
@@ -331,7 +368,8 @@ public class JobRepository {
         return new AttemptRow(rs.getString("attempt_id"), rs.getString("task_id"), rs.getInt("attempt"),
                 TaskState.valueOf(rs.getString("state")), rs.getString("node_id"), (Integer) rs.getObject("exit_code"),
                 rs.getString("reason"), instant(rs, "not_before"), instant(rs, "created_at"),
-                instant(rs, "scheduled_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
+                instant(rs, "scheduled_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                (Long) rs.getObject("cpu_millis_used"), (Long) rs.getObject("peak_memory_bytes"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

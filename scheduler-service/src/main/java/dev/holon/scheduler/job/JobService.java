@@ -10,7 +10,6 @@ import dev.holon.scheduler.SchedulerProperties;
 import dev.holon.scheduler.job.JobRepository.AttemptRow;
 import dev.holon.scheduler.job.JobRepository.JobRow;
 import dev.holon.scheduler.job.JobRepository.TaskRow;
-import dev.holon.scheduler.placement.LabelConstraint;
 import dev.holon.scheduler.staging.StagingPath;
 import dev.holon.scheduler.staging.InputLocations;
 import dev.holon.scheduler.placement.InputLocalityScorer;
@@ -99,8 +98,9 @@ public class JobService {
             }
         }
         String id = Ids.newId();
-        JobRow row = new JobRow(id, job.name(), caller.username(), caller.tenant(), job.command(), job.env(),
-                job.constraints(), job.resources().cpuMillis(), job.resources().memoryMiB(), job.resources().gpus(),
+        JobRow row = new JobRow(id, job.name(), caller.username(), caller.tenant(), job.command(), job.script(),
+                job.env(), job.constraints(), job.affinities(), job.resources().cpuMillis(),
+                job.resources().memoryMiB(), job.resources().gpus(),
                 job.count(), job.strategy(), job.maxRetries(), job.retryBackoffSeconds(), job.timeoutSeconds(),
                 job.priority(), "PENDING", null, false, hash, now, now, inputs, outputDir, located.totalBytes(),
                 located.bytesByNode());
@@ -149,9 +149,9 @@ public class JobService {
     }
 
     @Transactional(readOnly = true)
-    public Page<JobView> list(Caller caller, String state, String afterId, int limit) {
-        List<JobRow> page = jobs.findPage(caller.username(), readerTenant(caller), caller.seesAll(), state, afterId,
-                limit + 1);
+    public Page<JobView> list(Caller caller, String state, String owner, String afterId, int limit) {
+        List<JobRow> page = jobs.findPage(caller.username(), readerTenant(caller), caller.seesAll(), state, owner,
+                afterId, limit + 1);
         boolean more = page.size() > limit;
         List<JobView> items = page.stream().limit(limit).map(j -> view(j, null, null)).toList();
         return new Page<>(items, more ? items.getLast().id() : null);
@@ -204,14 +204,6 @@ public class JobService {
         if (job.count() > properties.maxTasksPerJob()) {
             throw ProblemException.invalid("count must be at most " + properties.maxTasksPerJob() + ", got " + job.count());
         }
-        for (String constraint : job.constraints()) {
-            try {
-                LabelConstraint.parse(constraint);
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.invalid("constraint '" + constraint
-                        + "' must look like key=value, key!=value or key in (a,b)");
-            }
-        }
     }
 
     /**
@@ -248,15 +240,17 @@ public class JobService {
 
     static JobView view(JobRow job, List<TaskRow> tasks, Map<String, List<AttemptRow>> attempts) {
         return new JobView(job.id(), job.name(), job.owner(), job.tenant(), job.state(), job.pendingReason(),
-                job.command(), job.env(), new JobRequest.Resources(job.cpuMillis(), job.memoryMiB(), job.gpus()),
-                job.count(), job.constraints(), job.strategy(), job.maxRetries(), job.retryBackoffSeconds(),
+                job.command(), job.script(), job.env(),
+                new JobRequest.Resources(job.cpuMillis(), job.memoryMiB(), job.gpus()), job.count(), job.constraints(),
+                job.affinities(), job.strategy(), job.maxRetries(), job.retryBackoffSeconds(),
                 job.timeoutSeconds(), job.priority(), job.inputs(), job.outputDir(), job.createdAt(), job.updatedAt(),
                 tasks == null ? null : tasks.stream().map(t -> new JobView.TaskView(
                         t.id(), t.index(), t.state().name(), t.nodeId(), t.attempt(), t.attemptId(), t.exitCode(),
                         t.startedAt(), t.finishedAt(), t.reason(), t.notBefore(),
                         attempts.getOrDefault(t.id(), List.of()).stream().map(a -> new JobView.AttemptView(a.attempt(),
                                 a.attemptId(), a.state().name(), a.nodeId(), a.exitCode(), a.reason(), a.notBefore(),
-                                a.createdAt(), a.scheduledAt(), a.startedAt(), a.finishedAt())).toList())).toList());
+                                a.createdAt(), a.scheduledAt(), a.startedAt(), a.finishedAt(), a.cpuMillisUsed(),
+                                a.peakMemoryBytes())).toList())).toList());
     }
 
     private static String hash(JobRequest job) {

@@ -2,7 +2,8 @@ package dev.holon.scheduler.placement;
 
 /**
  * Scores a feasible node for a task: resource fit (binpack or spread) always, plus job anti-affinity when the node
- * already holds tasks of the job, affinities when the task has some, and data locality when the hook applies. The
+ * already holds tasks of the job, affinities when the task has some, the reschedule penalty on a node an earlier
+ * attempt of the task failed or was lost on, and data locality when the hook applies. The
  * final score is the average of the scores that apply (Nomad's score normalisation). Allocation-free. Not
  * thread-safe.
  */
@@ -34,6 +35,10 @@ final class NodeRanker {
         }
         if (!task.affinities().isEmpty()) {
             sum += shape.eligibility.affinityScore(snapshot.classOf(node));
+            scores++;
+        }
+        if (!task.previousNodes().isEmpty() && ReschedulePenaltyScorer.penalises(task, snapshot.node(node).id())) {
+            sum += ReschedulePenaltyScorer.PENALTY;
             scores++;
         }
         if (shape.locality) {

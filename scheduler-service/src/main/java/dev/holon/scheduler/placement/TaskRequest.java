@@ -3,11 +3,14 @@ package dev.holon.scheduler.placement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One task to place: task {@code taskIndex} of the {@code taskCount} tasks of job {@code jobId} (an array), what it
- * needs, where it may run (hard label constraints) and where it would rather run (affinities). Tasks of one array
- * differ only in their index, and placement takes advantage of that (see {@link PlacementSession}).
+ * needs, where it may run (hard label constraints) and where it would rather run (affinities). A retried task names
+ * the nodes its earlier attempts failed or were lost on ({@code previousNodes}), which placement avoids where it can
+ * ({@link ReschedulePenaltyScorer}). Tasks of one array differ only in their index, and placement takes advantage of
+ * that (see {@link PlacementSession}).
  */
 public record TaskRequest(
         String jobId,
@@ -19,7 +22,8 @@ public record TaskRequest(
         int gpus,
         List<LabelConstraint> constraints,
         List<Affinity> affinities,
-        Strategy strategy) {
+        Strategy strategy,
+        Set<String> previousNodes) {
 
     public TaskRequest {
         if (jobId == null || jobId.isBlank()) {
@@ -38,6 +42,13 @@ public record TaskRequest(
         constraints = List.copyOf(constraints);
         affinities = List.copyOf(affinities);
         strategy = strategy == null ? Strategy.BINPACK : strategy;
+        previousNodes = previousNodes == null ? Set.of() : Set.copyOf(previousNodes);
+    }
+
+    /** A first attempt: no earlier nodes to avoid. */
+    public TaskRequest(String jobId, int taskIndex, int taskCount, String tenant, long cpuMillis, long memoryMiB,
+            int gpus, List<LabelConstraint> constraints, List<Affinity> affinities, Strategy strategy) {
+        this(jobId, taskIndex, taskCount, tenant, cpuMillis, memoryMiB, gpus, constraints, affinities, strategy, Set.of());
     }
 
     public static Builder builder(String jobId) {
@@ -45,7 +56,14 @@ public record TaskRequest(
     }
 
     public TaskRequest withTaskIndex(int index) {
-        return new TaskRequest(jobId, index, taskCount, tenant, cpuMillis, memoryMiB, gpus, constraints, affinities, strategy);
+        return new TaskRequest(jobId, index, taskCount, tenant, cpuMillis, memoryMiB, gpus, constraints, affinities,
+                strategy, previousNodes);
+    }
+
+    /** The same task, retried after attempts on these nodes. */
+    public TaskRequest withPreviousNodes(Set<String> nodes) {
+        return new TaskRequest(jobId, taskIndex, taskCount, tenant, cpuMillis, memoryMiB, gpus, constraints, affinities,
+                strategy, nodes);
     }
 
     /** Whether the two tasks ask for the same thing in the same job, so that one may reuse the other's work. */
@@ -55,7 +73,8 @@ public record TaskRequest(
                 && taskCount == other.taskCount && strategy == other.strategy
                 && jobId.equals(other.jobId) && tenant.equals(other.tenant)
                 && (constraints == other.constraints || constraints.equals(other.constraints))
-                && (affinities == other.affinities || affinities.equals(other.affinities));
+                && (affinities == other.affinities || affinities.equals(other.affinities))
+                && previousNodes.equals(other.previousNodes);
     }
 
     /** Builds one task or a whole array; defaults: one task, tenant "default", no constraints, BINPACK. */

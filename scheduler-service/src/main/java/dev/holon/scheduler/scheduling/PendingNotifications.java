@@ -1,5 +1,6 @@
 package dev.holon.scheduler.scheduling;
 
+import dev.holon.scheduler.task.CapacityFreed;
 import dev.holon.scheduler.task.NodesChanged;
 import dev.holon.scheduler.task.TasksPending;
 import org.postgresql.PGConnection;
@@ -20,7 +21,7 @@ import java.util.Arrays;
 
 /**
  * Tells every scheduler replica, through PostgreSQL LISTEN/NOTIFY, that a transaction left tasks pending (a submit
- * on any replica, a LOST attempt) or learned of a node change: the leader places at once (with a fresh view of the
+ * on any replica, a LOST attempt), freed room on a node (an attempt ended) or learned of a node change: the leader places at once (with a fresh view of the
  * nodes after a change) instead of at its next pass, wherever the request or event landed. The notification is sent by the committing transaction itself, so it arrives only if the change committed;
  * the periodic pass stays the safety net for a notification lost while a listener reconnects.
  */
@@ -45,6 +46,12 @@ public class PendingNotifications implements SmartLifecycle {
     /** In the transaction, before it commits: PostgreSQL delivers the notification on commit, one per transaction. */
     @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
     void onTasksPending(TasksPending pending) {
+        notify(PENDING);
+    }
+
+    /** An attempt left its node: tasks pending for lack of room may fit now. */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void onCapacityFreed(CapacityFreed freed) {
         notify(PENDING);
     }
 

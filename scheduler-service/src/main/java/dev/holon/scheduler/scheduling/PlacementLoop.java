@@ -9,6 +9,7 @@ import dev.holon.scheduler.assignment.Assignments;
 import dev.holon.scheduler.job.JobRepository;
 import dev.holon.scheduler.job.JobRepository.JobRow;
 import dev.holon.scheduler.job.JobRepository.TaskRow;
+import dev.holon.scheduler.placement.Affinity;
 import dev.holon.scheduler.placement.ClusterSnapshot;
 import dev.holon.scheduler.placement.InputLocalityScorer;
 import dev.holon.scheduler.placement.LocalityScorer;
@@ -41,6 +42,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -199,6 +201,9 @@ public class PlacementLoop {
         }
         Map<String, TaskRow> tasks = new LinkedHashMap<>();
         List<TaskRequest> requests = new ArrayList<>();
+        // retries go elsewhere where they can: the nodes of their earlier attempts are penalised
+        Map<String, Set<String>> earlierNodes = jobs.earlierNodes(pending.stream().filter(t -> t.attempt() > 1)
+                .map(TaskRow::id).toList());
         for (TaskRow seen : pending) {
             JobRow job = byId.get(seen.jobId());
             TaskRow task = jobs.findTask(seen.id()).orElse(null);
@@ -209,7 +214,7 @@ public class PlacementLoop {
                 continue; // submitted after the quotas were read: the next pass places it
             }
             tasks.put(key(job.id(), task.index()), task);
-            requests.add(request(job, task));
+            requests.add(request(job, task, earlierNodes.getOrDefault(task.id(), Set.of())));
         }
         Map<String, InputLocalityScorer.JobInputs> inputs = new HashMap<>();
         byId.values().stream().filter(job -> job.inputBytes() > 0).forEach(job -> inputs.put(job.id(),
@@ -264,9 +269,11 @@ public class PlacementLoop {
         return ClusterSnapshot.of(snapshots);
     }
 
-    private static TaskRequest request(JobRow job, TaskRow task) {
+    private static TaskRequest request(JobRow job, TaskRow task, Set<String> earlierNodes) {
         return new TaskRequest(job.id(), task.index(), job.count(), job.tenant(), job.cpuMillis(), job.memoryMiB(),
-                job.gpus(), job.constraints().stream().map(LabelConstraint::parse).toList(), List.of(), job.strategy());
+                job.gpus(), job.constraints().stream().map(LabelConstraint::parse).toList(),
+                job.affinities().stream().map(a -> Affinity.parse(a.match(), a.weight())).toList(), job.strategy(),
+                earlierNodes);
     }
 
     private static String key(String jobId, int index) {

@@ -20,8 +20,9 @@ import java.time.Instant;
 
 /**
  * What the rest of Holon tells the scheduler about tasks: worker reports on {@code holon.task.events}
- * (TaskStarted -> RUNNING, TaskExited -> SUCCEEDED/FAILED) and NodeDown or NodeDrainRequested on
- * {@code holon.node.events} (its tasks become LOST and get a new attempt, see {@link NodeEvacuation}). Idempotent:
+ * (TaskStarted -> RUNNING, TaskExited -> SUCCEEDED/FAILED, with the attempt's resource usage) and NodeDown or
+ * NodeDrainRequested on {@code holon.node.events} (its tasks become LOST and get a new attempt, see
+ * {@link NodeEvacuation}). Idempotent:
  * each envelope is handled once ({@link ProcessedEvents}), in the transaction of its change, under the job's row
  * lock; reports about an old attempt are recorded and ignored.
  */
@@ -79,6 +80,9 @@ public class TaskReports {
         boolean applied = after != task;
         jobs.recordReport(envelope.id(), task.id(), report.attemptId(), envelope.type(), applied, now);
         if (applied) {
+            if (report instanceof TaskEvent.TaskExited exited) {
+                jobs.recordUsage(exited.attemptId(), exited.cpuMillisUsed(), exited.peakMemoryBytes());
+            }
             jobs.refreshState(job.id(), now);
         } else {
             log.debug("Ignored {} for attempt {} of task {} (current attempt {} is {})", envelope.type(),

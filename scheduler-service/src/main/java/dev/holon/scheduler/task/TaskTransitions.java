@@ -82,6 +82,8 @@ public class TaskTransitions {
         }
         if (updated.state() == TaskState.PENDING && notBefore == null) {
             events.publishEvent(new TasksPending(job.id()));
+        } else if (task.state().onNode() && !updated.state().onNode()) {
+            events.publishEvent(new CapacityFreed(task.nodeId())); // (a due new attempt above wakes placement too)
         }
         return updated;
     }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -63,12 +64,17 @@ class SchedulerIT {
     static final String NODE_A = Ids.newId(), NODE_B = Ids.newId(), NODE_C = Ids.newId();
     /** Alone in their zones, so a job constrained to the zone lands there. */
     static final String NODE_D = Ids.newId(), NODE_E = Ids.newId(), NODE_F = Ids.newId();
+    /** The two nodes of zone g, for the reconcile pass's DOWN case. */
+    static final String NODE_G1 = Ids.newId(), NODE_G2 = Ids.newId();
+    /** Zone h: nodes that join while a test runs. */
+    static final String NODE_H1 = Ids.newId(), NODE_H2 = Ids.newId();
     static final Envelopes ENVELOPES = new Envelopes("/it/worker", Clock.systemUTC());
     /** auth-service's JWTs for personal access tokens (issuer holon-auth), really signed; its keys served over HTTP. */
     static final TestJwtIssuer AUTH = new TestJwtIssuer(TokenExchange.ISSUER);
 
     static KeycloakTokens tokens;
     static TopicRecorder<EventEnvelope<Object>> assignments;
+    static TopicRecorder<EventEnvelope<Object>> taskEvents;
     static KafkaProducer<String, EventEnvelope<?>> producer;
 
     @LocalServerPort
@@ -76,6 +82,9 @@ class SchedulerIT {
 
     @Autowired
     LeaderElection leadership;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -94,8 +103,12 @@ class SchedulerIT {
         REGISTRY.node(NODE_D, NodeState.UP, "d", null, false);
         REGISTRY.node(NODE_E, NodeState.UP, "e", null, false);
         REGISTRY.node(NODE_F, NodeState.UP, "f", null, false);
+        REGISTRY.node(NODE_G1, NodeState.UP, "g", null, false);
+        REGISTRY.node(NODE_G2, NodeState.UP, "g", null, false);
         tokens = TestInfrastructure.tokens();
         assignments = new TopicRecorder<>(TestInfrastructure.kafka().bootstrapServers(), Topics.TASK_ASSIGNMENTS,
+                new EnvelopeDeserializer());
+        taskEvents = new TopicRecorder<>(TestInfrastructure.kafka().bootstrapServers(), Topics.TASK_EVENTS,
                 new EnvelopeDeserializer());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestInfrastructure.kafka().bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 0),
@@ -105,6 +118,7 @@ class SchedulerIT {
     @AfterAll
     static void stop() throws InterruptedException {
         assignments.close();
+        taskEvents.close();
         producer.close();
         REGISTRY.close();
         AUTH.close();
@@ -163,10 +177,21 @@ class SchedulerIT {
             assertThat(attempts.get(1).path("nodeId").asString()).isIn(NODE_A, NODE_B);
         }
 
-        // a late report about a lost attempt changes nothing
+        // a late report about a lost attempt is recorded as not applied and changes nothing
         JsonNode firstLost = onC.getFirst();
+        String lostAttempt = firstLost.path("attemptId").asString();
+        JsonNode lostBefore = task(api, jobId, user, firstLost.path("index").asInt()).path("attempts").get(0);
         publish(Topics.TASK_EVENTS, jobId, new TaskEvent.TaskExited(jobId, firstLost.path("id").asString(),
-                firstLost.path("attemptId").asString(), NODE_C, 137, "killed", Instant.now()));
+                lostAttempt, NODE_C, 137, "killed", Instant.now(), 900L, 64L << 20));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !reportsAbout(lostAttempt).isEmpty());
+        assertThat(reportsAbout(lostAttempt)).singleElement().satisfies(report -> {
+            assertThat(report.get("applied")).isEqualTo(false);
+            assertThat(report.get("type")).isEqualTo("holon.task.TaskExited");
+        });
+        JsonNode lostAfter = task(api, jobId, user, firstLost.path("index").asInt()).path("attempts").get(0);
+        assertThat(lostAfter).as("still LOST, without the late exit code or usage").isEqualTo(lostBefore);
+        assertThat(lostAfter.path("exitCode").isNull()).isTrue();
+        assertThat(lostAfter.path("cpuMillisUsed").isNull()).isTrue();
 
         // the workers report: RUNNING, then SUCCEEDED, and the job with them
         for (JsonNode t : tasks(api, jobId, user)) {
@@ -175,16 +200,21 @@ class SchedulerIT {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> tasks(api, jobId, user).stream()
                 .allMatch(t -> t.path("state").asString().equals("RUNNING") && !t.path("startedAt").isNull()));
+        // with what each attempt used, as its worker measured it
         for (JsonNode t : tasks(api, jobId, user)) {
             publish(Topics.TASK_EVENTS, jobId, new TaskEvent.TaskExited(jobId, t.path("id").asString(),
-                    t.path("attemptId").asString(), t.path("nodeId").asString(), 0, null, Instant.now()));
+                    t.path("attemptId").asString(), t.path("nodeId").asString(), 0, null, Instant.now(),
+                    1000L + t.path("index").asInt(), 48L << 20));
         }
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 api.get("/api/v1/jobs/" + jobId, user).json().path("state").asString().equals("SUCCEEDED"));
         assertThat(tasks(api, jobId, user)).allSatisfy(t -> {
             assertThat(t.path("state").asString()).isEqualTo("SUCCEEDED");
             assertThat(t.path("exitCode").asInt()).isZero();
-            assertThat(t.path("attempts").get(t.path("attempts").size() - 1).path("state").asString()).isEqualTo("SUCCEEDED");
+            JsonNode last = t.path("attempts").get(t.path("attempts").size() - 1);
+            assertThat(last.path("state").asString()).isEqualTo("SUCCEEDED");
+            assertThat(last.path("cpuMillisUsed").asLong()).isEqualTo(1000L + t.path("index").asInt());
+            assertThat(last.path("peakMemoryBytes").asLong()).isEqualTo(48L << 20);
         });
     }
 
@@ -240,6 +270,18 @@ class SchedulerIT {
         assertThat(events.get(3).path("attemptId").asString()).isEqualTo(attempts.get(1).path("attemptId").asString());
         assertThat(events.getFirst().path("nodeId").asString()).isEqualTo(NODE_F);
         assertThat(events).allSatisfy(e -> assertThat(e.path("taskIndex").asInt()).isZero());
+
+        // each step is also a fact on holon.task.events (through the outbox): exactly one per step, in order
+        List<String> steps = events.stream().map(e -> e.path("attemptId").asString() + " " + e.path("from").asString()
+                + ">" + e.path("to").asString()).toList();
+        await().atMost(Duration.ofSeconds(10)).until(() -> stateChanges(jobId).size() >= steps.size());
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> stateChanges(jobId).size() == steps.size());
+        assertThat(stateChanges(jobId).stream().map(c -> c.attemptId() + " " + c.from() + ">" + c.to()))
+                .containsExactlyElementsOf(steps);
+        assertThat(stateChanges(jobId)).allSatisfy(c -> {
+            assertThat(c.taskId()).isEqualTo(task.path("id").asString());
+            assertThat(c.index()).isZero();
+        });
 
         // followed live: the job has finished, so the stream sends everything and ends; it resumes after Last-Event-ID
         ApiClient.Response stream = api.send("GET", "/api/v1/jobs/" + jobId + "/events", user, null,
@@ -578,6 +620,196 @@ class SchedulerIT {
         api.send("POST", "/api/v1/jobs/" + first.json().path("id").asString() + "/cancel", user, null);
     }
 
+    @Test
+    void aScriptJobRunsItsScriptWithBinShOnTheNodeItsAffinityPrefers() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String script = "echo task $HOLON_TASK_INDEX of $HOLON_TASK_COUNT\nexit 0\n";
+        ApiClient.Response submitted = api.send("POST", "/api/v1/jobs", user, """
+                {"name": "scripted", "script": %s, "resources": {"cpuMillis": 100, "memoryMiB": 64},
+                 "affinities": [{"match": "zone=e", "weight": 100}, {"match": "zone in (a,b)", "weight": -50}]}"""
+                .formatted(ApiClient.JSON.writeValueAsString(script)));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String jobId = submitted.json().path("id").asString();
+        assertThat(submitted.json().path("script").asString()).isEqualTo(script);
+        assertThat(submitted.json().path("command").isNull()).isTrue();
+        assertThat(submitted.json().path("affinities").findValuesAsString("match")).containsExactly("zone=e", "zone in (a,b)");
+        assertThat(submitted.json().path("affinities").get(1).path("weight").asInt()).isEqualTo(-50);
+
+        // no constraint: every node could take it; the affinity picks E
+        await().atMost(Duration.ofSeconds(20)).until(() -> assigned(jobId, NODE_E).size() == 1);
+        assertThat(task(api, jobId, user, 0).path("nodeId").asString()).isEqualTo(NODE_E);
+        assertThat(assigned(jobId, NODE_E).getFirst().command()).containsExactly("/bin/sh", "-c", script);
+        assertThat(api.get("/api/v1/jobs/" + jobId, user).json().path("script").asString()).isEqualTo(script);
+        api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+    }
+
+    @Test
+    void aJobNamesItsProgramOnceAndItsAffinitiesAreCheckedFieldByField() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        int before = allJobs(api, user).size();
+        String resources = "\"resources\": {\"cpuMillis\": 100, \"memoryMiB\": 64}";
+
+        ApiClient.Response both = api.send("POST", "/api/v1/jobs", user, "{\"name\": \"both\", \"command\": [\"true\"], "
+                + "\"script\": \"true\", " + resources + "}");
+        assertProblem(both, 400, "/problems/validation");
+        assertThat(both.json().path("errors").findValuesAsString("field")).containsExactly("script");
+        assertThat(both.json().path("detail").asString()).contains("script cannot be given together with command");
+
+        ApiClient.Response neither = api.send("POST", "/api/v1/jobs", user, "{\"name\": \"neither\", " + resources + "}");
+        assertProblem(neither, 400, "/problems/validation");
+        assertThat(neither.json().path("errors").findValuesAsString("field")).containsExactly("command");
+        assertThat(neither.json().path("detail").asString()).contains("or give a script");
+
+        ApiClient.Response huge = api.send("POST", "/api/v1/jobs", user, "{\"name\": \"huge\", \"script\": \""
+                + "#".repeat(70_000) + "\", " + resources + "}");
+        assertProblem(huge, 400, "/problems/validation");
+        assertThat(huge.json().path("detail").asString()).contains("script must be at most 65536 bytes");
+
+        ApiClient.Response affinities = api.send("POST", "/api/v1/jobs", user, "{\"name\": \"prefers\", "
+                + "\"command\": [\"true\"], " + resources + ", \"constraints\": [\"zone\"], \"affinities\": "
+                + "[{\"match\": \"zone=a\", \"weight\": 0}, {\"match\": \"zone==\", \"weight\": 10}, {\"match\": \"gpu=a100\"}]}");
+        assertProblem(affinities, 400, "/problems/validation");
+        assertThat(affinities.json().path("errors").findValuesAsString("field")).containsExactlyInAnyOrder(
+                "constraints[0]", "affinities[0].weight", "affinities[1].match", "affinities[2].weight");
+        assertThat(affinities.json().path("detail").asString())
+                .contains("affinities[0].weight must be between -100 and 100 and not 0")
+                .contains("affinities[1].match must look like key=value, key!=value or key in (a,b)");
+        assertThat(allJobs(api, user)).hasSize(before);
+    }
+
+    @Test
+    void jobsCanBeListedByOwnerBesideState() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String operator = tokens.operator();
+        ApiClient.Response mineResponse = api.send("POST", "/api/v1/jobs", user, job("owned", 1, 64, "BINPACK"));
+        String mine = mineResponse.json().path("id").asString();
+        String me = mineResponse.json().path("owner").asString();
+        ApiClient.Response theirsResponse = api.send("POST", "/api/v1/jobs", operator, job("owned", 1, 64, "BINPACK"));
+        String theirs = theirsResponse.json().path("id").asString();
+        String them = theirsResponse.json().path("owner").asString();
+        try {
+            // operators and admins see everyone's jobs and may narrow them to one owner's
+            assertThat(jobIds(api, operator, "owner=" + me)).contains(mine).doesNotContain(theirs);
+            assertThat(jobIds(api, tokens.admin(), "owner=" + them)).contains(theirs).doesNotContain(mine);
+            assertThat(jobIds(api, operator, "owner=" + me + "&state=PENDING")).contains(mine);
+            assertThat(jobIds(api, operator, "owner=" + me + "&state=SUCCEEDED")).doesNotContain(mine);
+            assertThat(jobIds(api, operator, "owner=nobody-" + Ids.newId())).isEmpty();
+            // a user sees only their own jobs, filter or not
+            assertThat(jobIds(api, user, "owner=" + me)).contains(mine);
+            assertThat(jobIds(api, user, "owner=" + them)).isEmpty();
+            assertProblem(api.get("/api/v1/jobs?owner=", operator), 400, "/problems/validation");
+            assertProblem(api.get("/api/v1/jobs?owner=" + "x".repeat(256), operator), 400, "/problems/validation");
+        } finally {
+            api.send("POST", "/api/v1/jobs/" + mine + "/cancel", user, null);
+            api.send("POST", "/api/v1/jobs/" + theirs + "/cancel", operator, null);
+        }
+    }
+
+    @Test
+    void aJobWaitingForRoomIsPlacedWhenANodeJoinsAndWhenAnotherTaskEnds() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        REGISTRY.node(NODE_H1, NodeState.UP, "h", null, false);
+        // 3 of a node's 4 CPUs each: one per node
+        String first = api.send("POST", "/api/v1/jobs", user, bigJob("room-1")).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> NODE_H1.equals(task(api, first, user, 0).path("nodeId").asString()));
+        String second = api.send("POST", "/api/v1/jobs", user, bigJob("room-2")).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                !api.get("/api/v1/jobs/" + second, user).json().path("pendingReason").isNull());
+        assertThat(api.get("/api/v1/jobs/" + second, user).json().path("pendingReason").asString())
+                .contains("3000m free CPU");
+        String third = null;
+        try {
+            // a worker enrols: the registry lists it and announces it
+            REGISTRY.node(NODE_H2, NodeState.UP, "h", null, false);
+            publish(Topics.NODE_EVENTS, NODE_H2, new NodeEvent.NodeJoined(NODE_H2, "host-h2",
+                    new dev.holon.contracts.node.NodeResources(4000, 8192, 0, 100_000), Map.of("zone", "h")));
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    NODE_H2.equals(task(api, second, user, 0).path("nodeId").asString()));
+            assertThat(api.get("/api/v1/jobs/" + second, user).json().path("pendingReason").isNull()).isTrue();
+
+            String waiting = api.send("POST", "/api/v1/jobs", user, bigJob("room-3")).json().path("id").asString();
+            third = waiting;
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    !api.get("/api/v1/jobs/" + waiting, user).json().path("pendingReason").isNull());
+            assertThat(task(api, waiting, user, 0).path("state").asString()).isEqualTo("PENDING");
+
+            // the first job's task ends: its room goes to the waiting one
+            JsonNode done = task(api, first, user, 0);
+            publish(Topics.TASK_EVENTS, first, new TaskEvent.TaskExited(first, done.path("id").asString(),
+                    done.path("attemptId").asString(), NODE_H1, 0, null, Instant.now()));
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    NODE_H1.equals(task(api, waiting, user, 0).path("nodeId").asString()));
+            assertThat(task(api, waiting, user, 0).path("state").asString()).isEqualTo("SCHEDULED");
+            assertThat(api.get("/api/v1/jobs/" + first, user).json().path("state").asString()).isEqualTo("SUCCEEDED");
+        } finally {
+            for (String jobId : new String[] {first, second, third}) {
+                if (jobId != null) {
+                    api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theReconcilePassMovesTasksOffANodeTheRegistryShowsDownWithoutAnyEvent() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String jobId = api.send("POST", "/api/v1/jobs", user, job("down-unannounced", "g", 0, 1)).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("state").asString().equals("SCHEDULED"));
+        JsonNode first = task(api, jobId, user, 0);
+        String down = first.path("nodeId").asString();
+        String other = down.equals(NODE_G1) ? NODE_G2 : NODE_G1;
+        assertThat(down).isIn(NODE_G1, NODE_G2);
+        REGISTRY.node(down, NodeState.DOWN, "g", null, false); // no NodeDown on the topic
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("attempt").asInt() == 2
+                    && task(api, jobId, user, 0).path("state").asString().equals("SCHEDULED"));
+            JsonNode task = task(api, jobId, user, 0);
+            assertThat(task.path("attempts").get(0).path("state").asString()).isEqualTo("LOST");
+            assertThat(task.path("attempts").get(0).path("reason").asString()).isEqualTo("node " + down + " is DOWN");
+            assertThat(task.path("nodeId").asString()).as("re-placed on the zone's other node").isEqualTo(other);
+            assertThat(assigned(jobId, other)).singleElement().satisfies(a ->
+                    assertThat(a.attemptId()).isEqualTo(task.path("attemptId").asString()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> cancelled(down).stream()
+                    .anyMatch(c -> c.attemptId().equals(first.path("attemptId").asString())));
+        } finally {
+            REGISTRY.node(down, NodeState.UP, "g", null, false);
+            api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+        }
+    }
+
+    @Test
+    void aFailedTaskIsRetriedOnAnotherNodeWhenOneCanTakeIt() {
+        ApiClient api = new ApiClient(port);
+        String user = tokens.demo();
+        String jobId = api.send("POST", "/api/v1/jobs", user, job("retried-elsewhere", "g", 1, 0)).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("state").asString().equals("SCHEDULED"));
+        JsonNode first = task(api, jobId, user, 0);
+        publish(Topics.TASK_EVENTS, jobId, new TaskEvent.TaskExited(jobId, first.path("id").asString(),
+                first.path("attemptId").asString(), first.path("nodeId").asString(), 3, null, Instant.now()));
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> task(api, jobId, user, 0).path("attempt").asInt() == 2
+                    && task(api, jobId, user, 0).path("state").asString().equals("SCHEDULED"));
+            JsonNode retry = task(api, jobId, user, 0);
+            assertThat(retry.path("attempts").get(0).path("state").asString()).isEqualTo("FAILED");
+            assertThat(retry.path("nodeId").asString()).as("zone g has two nodes: the retry runs on the other")
+                    .isIn(NODE_G1, NODE_G2).isNotEqualTo(first.path("nodeId").asString());
+        } finally {
+            api.send("POST", "/api/v1/jobs/" + jobId + "/cancel", user, null);
+        }
+    }
+
+    /** One task in zone h needing 3 of a node's 4 CPUs. */
+    private static String bigJob(String name) {
+        return """
+                {"name": "%s", "command": ["sleep", "60"], "resources": {"cpuMillis": 3000, "memoryMiB": 256},
+                 "constraints": ["zone=h"]}""".formatted(name);
+    }
+
     private static String job(String name, int count, int gpus, String strategy) {
         return """
                 {"name": "%s", "command": ["echo", "hello"], "env": {"GREETING": "hi"},
@@ -605,6 +837,33 @@ class SchedulerIT {
     private static List<CancelTask> cancelled(String node) {
         return assignments.valuesFor(node).stream().map(EventEnvelope::data)
                 .filter(d -> d instanceof CancelTask).map(d -> (CancelTask) d).toList();
+    }
+
+    /** The scheduler's TaskStateChanged facts about the job, in the order of the topic (keyed by job id). */
+    private static List<TaskEvent.TaskStateChanged> stateChanges(String jobId) {
+        return taskEvents.valuesFor(jobId).stream().map(EventEnvelope::data)
+                .filter(d -> d instanceof TaskEvent.TaskStateChanged).map(d -> (TaskEvent.TaskStateChanged) d).toList();
+    }
+
+    /** The worker reports recorded about the attempt ({@code task_report}), oldest first. */
+    private List<Map<String, Object>> reportsAbout(String attemptId) {
+        return jdbc.sql("SELECT type, applied FROM task_report WHERE attempt_id = ? ORDER BY received_at")
+                .param(attemptId).query().listOfRows();
+    }
+
+    /** The ids of every job the caller sees with the query ({@code state=...&owner=...}), through all pages. */
+    private static List<String> jobIds(ApiClient api, String token, String query) {
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        do {
+            ApiClient.Response response = api.get("/api/v1/jobs?limit=500&" + query
+                    + (cursor == null ? "" : "&cursor=" + cursor), token);
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            response.json().path("items").forEach(j -> ids.add(j.path("id").asString()));
+            JsonNode next = response.json().path("nextCursor");
+            cursor = next.isNull() || next.isMissingNode() ? null : next.asString();
+        } while (cursor != null);
+        return ids;
     }
 
     private static void publish(String topic, String key, Object data) {

@@ -215,4 +215,36 @@ class PlacementPlannerTest {
         assertThat(more.placedCount()).isEqualTo(1000);
         assertThat(more.pending().getFirst().reason().explanation()).isEqualTo("no node has 1000m free CPU; largest free is 0m");
     }
+
+    @Test
+    void aRetryGoesElsewhereThanItsEarlierAttemptsWhileAnotherNodeCanTakeIt() {
+        ClusterSnapshot snapshot = ClusterSnapshot.of(node("empty", 8000, 16384, 0, "zone=a"),
+                used(node("half", 8000, 16384, 0, "zone=a"), 4000, 8192, 0), node("other-zone", 8000, 16384, 0, "zone=b"));
+        TaskRequest first = TaskRequest.builder("job").cpuMillis(1000).memoryMiB(1024).constraint("zone=a").build();
+        assertThat(nodeOf(planner.begin(snapshot).place(first))).as("binpack's choice").isEqualTo("half");
+
+        assertThat(nodeOf(planner.begin(snapshot).place(first.withPreviousNodes(java.util.Set.of("half")))))
+                .isEqualTo("empty");
+        // the penalty is soft: when every feasible node ran an earlier attempt, the retry still runs
+        assertThat(nodeOf(planner.begin(snapshot).place(first.withPreviousNodes(java.util.Set.of("half", "empty")))))
+                .isEqualTo("half");
+        assertThat(first.withPreviousNodes(java.util.Set.of("half")).sameShapeAs(first)).isFalse();
+    }
+
+    @Test
+    void aRetryAvoidsItsEarlierNodeAlsoWhenTheLimitStopsTheScanEarly() {
+        // 40 identical nodes: only 2 feasible candidates are scored, so the penalised node must not count as one
+        List<NodeSnapshot> nodes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            nodes.add(used(node("n%02d".formatted(i), 4000, 8192, 0), 1000, 1024, 0));
+        }
+        ClusterSnapshot snapshot = ClusterSnapshot.of(nodes);
+        PlacementPlanner limited = new PlacementPlanner(PlacementOptions.DEFAULTS);
+        for (int job = 0; job < 20; job++) {
+            TaskRequest task = TaskRequest.builder("job-" + job).cpuMillis(500).memoryMiB(512).build();
+            String chosen = nodeOf(limited.begin(snapshot).place(task));
+            assertThat(nodeOf(limited.begin(snapshot).place(task.withPreviousNodes(java.util.Set.of(chosen)))))
+                    .as("job-" + job).isNotEqualTo(chosen);
+        }
+    }
 }

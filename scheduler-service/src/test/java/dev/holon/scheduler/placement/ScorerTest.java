@@ -53,4 +53,13 @@ class ScorerTest {
         assertThat(AffinityScorer.score(affinities, Map.of("zone", "a"))).isCloseTo(-0.5, within(1e-12));
         assertThat(AffinityScorer.score(List.of(), Map.of())).isZero();
     }
+
+    @Test
+    void theReschedulePenaltyHitsOnlyTheNodesOfEarlierAttempts() {
+        TaskRequest retry = TaskRequest.builder("job").build().withPreviousNodes(java.util.Set.of("n1", "n2"));
+        assertThat(ReschedulePenaltyScorer.penalises(retry, "n1")).isTrue();
+        assertThat(ReschedulePenaltyScorer.penalises(retry, "n3")).isFalse();
+        assertThat(ReschedulePenaltyScorer.penalises(TaskRequest.builder("job").build(), "n1")).isFalse();
+        assertThat(ReschedulePenaltyScorer.PENALTY).isEqualTo(-1.0);
+    }
 }

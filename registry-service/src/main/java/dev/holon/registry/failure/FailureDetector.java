@@ -14,11 +14,6 @@ import java.util.Optional;
  *
  * <p>{@code watchingSince} covers the detector's own blind spot: after a registry (re)start it has not been
  * listening long enough to call anyone silent, so silence is counted from whichever is later.
- *
- * <p>When every live node falls silent at once, the heartbeat channel (the broker, or the registry's own database)
- * has failed far more likely than every machine: like Kubernetes' node controller in a full disruption, the detector
- * then suspects but never declares DOWN, so no work is moved off machines that are still running it. With a single
- * live node the two cannot be told apart and silence is judged as usual.
  */
 public final class FailureDetector {
 
@@ -48,29 +43,9 @@ public final class FailureDetector {
         return target.ordinal() > current.ordinal() ? Optional.of(target) : Optional.empty();
     }
 
-    /**
-     * True when {@code quiet} (silent past the suspect threshold) is every one of {@code live} nodes (UP or SUSPECT)
-     * and there are at least two: the channel is silent, not the nodes.
-     */
-    public boolean channelSilent(long quiet, long live) {
-        return live >= 2 && quiet >= live;
-    }
-
-    /** What silence may do while the channel is silent: suspect, never DOWN. */
-    public Optional<NodeState> onChannelSilence(NodeState current, Instant lastHeartbeat, Instant watchingSince,
-                                                Instant now) {
-        return onSilence(current, lastHeartbeat, watchingSince, now)
-                .map(next -> next == NodeState.DOWN ? NodeState.SUSPECT : next)
-                .filter(next -> next.ordinal() > current.ordinal());
-    }
-
     /** A heartbeat arrived: the node is UP, whatever it was, unless it was removed (that is final). */
     public Optional<NodeState> onHeartbeat(NodeState current) {
         return current == NodeState.UP || current == NodeState.REMOVED ? Optional.empty() : Optional.of(NodeState.UP);
-    }
-
-    public Duration suspectAfter() {
-        return suspectAfter;
     }
 
     /** The oldest heartbeat that can still leave a node short of SUSPECT; older ones need a look. */

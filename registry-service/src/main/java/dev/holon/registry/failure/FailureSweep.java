@@ -5,20 +5,21 @@ import dev.holon.registry.node.NodeRepository;
 import dev.holon.registry.node.NodeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Periodically judges the nodes that have gone quiet. Every replica sweeps; the compare-and-set on the node's
  * state makes each transition happen once, so a second replica adds safety, not duplicate facts.
  *
- * <p>While every live node is silent (a broker or database outage, see {@link FailureDetector}) nodes are only
- * suspected, and once heartbeats flow again each still-silent node gets a full window, counted from the end of the
- * outage, before it is declared DOWN.
+ * <p>While the registry cannot use its database it records no heartbeat either, so it is as blind as a registry that
+ * was not running: once it can again, every node gets a full window (counted from the last failed sweep) before its
+ * silence counts, as after a restart. A database restart must not look like the death of every machine.
  */
 @Component
 public class FailureSweep {
@@ -27,9 +28,10 @@ public class FailureSweep {
     private final NodeService service;
     private final FailureDetector detector;
     private final Clock clock;
-    private final Logger log = LoggerFactory.getLogger(FailureSweep.class);
+    private static final Logger log = LoggerFactory.getLogger(FailureSweep.class);
+
     private volatile Instant watchingSince;
-    private volatile boolean channelSilent;
+    private volatile boolean blind;
 
     public FailureSweep(NodeRepository nodes, NodeService service, FailureDetector detector, Clock clock) {
         this.nodes = nodes;
@@ -41,24 +43,22 @@ public class FailureSweep {
 
     @Scheduled(fixedDelayString = "${holon.registry.sweep-interval:PT0.25S}")
     public void sweep() {
-        Instant now = clock.instant();
-        List<Node> quiet = nodes.findQuietSince(detector.suspectCutoff(now));
-        boolean silent = !quiet.isEmpty() && detector.channelSilent(quiet.size(), nodes.countLive());
-        if (silent != channelSilent) {
-            channelSilent = silent;
-            if (silent) {
-                log.warn("No heartbeat from any of the {} live nodes for {}: the heartbeat channel (Kafka, or this "
-                        + "registry's database) is failing, not every machine; nodes are suspected, none is declared "
-                        + "DOWN until heartbeats arrive again", quiet.size(), detector.suspectAfter());
-            } else {
-                log.info("Heartbeats arrive again; a node still silent is judged from {}", watchingSince);
+        try {
+            for (Node quiet : nodes.findQuietSince(detector.suspectCutoff(clock.instant()))) {
+                service.judgeSilence(quiet.id(), watchingSince);
             }
+        } catch (DataAccessException | TransactionException e) {
+            watchingSince = clock.instant();
+            if (!blind) {
+                blind = true;
+                log.warn("The registry cannot use its database ({}): no node is judged until it can, and then each"
+                        + " gets a full window", e.getMessage());
+            }
+            return;
         }
-        if (silent) {
-            watchingSince = now;
-        }
-        for (Node node : quiet) {
-            service.judgeSilence(node.id(), watchingSince, silent);
+        if (blind) {
+            blind = false;
+            log.info("The registry reaches its database again; silence counts from {}", watchingSince);
         }
     }
 }

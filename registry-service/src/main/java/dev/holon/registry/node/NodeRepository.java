@@ -86,10 +86,4 @@ public interface NodeRepository extends JpaRepository<Node, String> {
             WHERE n.state NOT IN (dev.holon.contracts.node.NodeState.DOWN, dev.holon.contracts.node.NodeState.REMOVED)
               AND n.lastHeartbeatAt < :cutoff""")
     List<Node> findQuietSince(@Param("cutoff") Instant cutoff);
-
-    /** Nodes the failure detector watches (UP or SUSPECT). */
-    @Query("""
-            SELECT count(n) FROM Node n
-            WHERE n.state NOT IN (dev.holon.contracts.node.NodeState.DOWN, dev.holon.contracts.node.NodeState.REMOVED)""")
-    long countLive();
 }

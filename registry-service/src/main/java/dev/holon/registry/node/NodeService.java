@@ -145,15 +145,11 @@ public class NodeService {
         log.info("Node {} ({}) removed by {}", id, node.hostname(), by);
     }
 
-    /**
-     * Moves one quiet node along UP -> SUSPECT -> DOWN if its silence says so; no further than SUSPECT while the
-     * whole heartbeat channel is silent.
-     */
-    public void judgeSilence(String id, Instant watchingSince, boolean channelSilent) {
+    /** Moves one quiet node along UP -> SUSPECT -> DOWN if its silence says so. */
+    public void judgeSilence(String id, Instant watchingSince) {
         Instant now = clock.instant();
-        nodes.findById(id).ifPresent(node -> (channelSilent
-                ? detector.onChannelSilence(node.state(), node.lastHeartbeatAt(), watchingSince, now)
-                : detector.onSilence(node.state(), node.lastHeartbeatAt(), watchingSince, now))
+        nodes.findById(id).ifPresent(node -> detector
+                .onSilence(node.state(), node.lastHeartbeatAt(), watchingSince, now)
                 .ifPresent(next -> {
                     // Only if nothing moved it meanwhile: no heartbeat arrived, no other replica got there first.
                     if (nodes.transition(id, node.state().name(), next.name(), node.lastHeartbeatAt(), now) == 1) {

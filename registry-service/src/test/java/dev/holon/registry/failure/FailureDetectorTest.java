@@ -57,21 +57,6 @@ class FailureDetectorTest {
     }
 
     @Test
-    void everyLiveNodeSilentAtOnceIsTheChannelNotTheNodes() {
-        assertThat(detector.channelSilent(3, 3)).isTrue();
-        assertThat(detector.channelSilent(2, 3)).as("one node still heard").isFalse();
-        assertThat(detector.channelSilent(1, 1)).as("a lone node's silence cannot be told from its death").isFalse();
-        assertThat(detector.channelSilent(0, 0)).isFalse();
-    }
-
-    @Test
-    void aSilentChannelMakesNodesSuspectButNeverDown() {
-        assertThat(detector.onChannelSilence(NodeState.UP, T0, T0, T0.plusSeconds(30))).contains(NodeState.SUSPECT);
-        assertThat(detector.onChannelSilence(NodeState.SUSPECT, T0, T0, T0.plusSeconds(30))).isEmpty();
-        assertThat(detector.onChannelSilence(NodeState.UP, T0, T0, T0.plusSeconds(1))).isEmpty();
-    }
-
-    @Test
     void replayedHeartbeatsOlderThanTheDownWindowAreStale() {
         assertThat(detector.isStale(T0, T0.plusSeconds(6))).isTrue();
         assertThat(detector.isStale(T0, T0.plusSeconds(1))).isFalse();

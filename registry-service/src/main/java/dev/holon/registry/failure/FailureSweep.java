@@ -11,7 +11,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Periodically judges the nodes that have gone quiet. Every replica sweeps; the compare-and-set on the node's
@@ -30,6 +32,9 @@ public class FailureSweep {
     private final Clock clock;
     private static final Logger log = LoggerFactory.getLogger(FailureSweep.class);
 
+    /** A read of the quiet nodes this slow means the database made the registry wait, blind meanwhile. */
+    private static final Duration SLOW_READ = Duration.ofSeconds(1);
+
     private volatile Instant watchingSince;
     private volatile boolean blind;
 
@@ -43,9 +48,22 @@ public class FailureSweep {
 
     @Scheduled(fixedDelayString = "${holon.registry.sweep-interval:PT0.25S}")
     public void sweep() {
+        Instant began = clock.instant();
         try {
-            for (Node quiet : nodes.findQuietSince(detector.suspectCutoff(clock.instant()))) {
-                service.judgeSilence(quiet.id(), watchingSince);
+            List<Node> quiet = nodes.findQuietSince(detector.suspectCutoff(began));
+            Instant read = clock.instant();
+            if (blind || Duration.between(began, read).compareTo(SLOW_READ) > 0) {
+                // Sight is back (or the read itself waited long for the database): heartbeats of that time were
+                // not recorded, so every node gets a full window from now.
+                watchingSince = read;
+                if (blind) {
+                    blind = false;
+                    log.info("The registry reaches its database again; silence counts from {}", read);
+                }
+                return;
+            }
+            for (Node node : quiet) {
+                service.judgeSilence(node.id(), watchingSince);
             }
         } catch (DataAccessException | TransactionException e) {
             watchingSince = clock.instant();
@@ -54,11 +72,6 @@ public class FailureSweep {
                 log.warn("The registry cannot use its database ({}): no node is judged until it can, and then each"
                         + " gets a full window", e.getMessage());
             }
-            return;
-        }
-        if (blind) {
-            blind = false;
-            log.info("The registry reaches its database again; silence counts from {}", watchingSince);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -49,10 +50,29 @@ class FailureSweepTest {
         clock.now = lastFailure;
         sweep.sweep();
         clock.now = lastFailure.plusSeconds(1);
+        sweep.sweep();
+        verify(service, never()).judgeSilence(any(), any());
+        clock.now = lastFailure.plusSeconds(2);
 
         sweep.sweep();
 
-        verify(service).judgeSilence("n1", lastFailure);
+        verify(service).judgeSilence("n1", lastFailure.plusSeconds(1));
+    }
+
+    @Test
+    void aReadThatWaitedLongForTheDatabaseJudgesNobodyAndStartsAFreshWindow() {
+        Instant waitedUntil = STARTED.plusSeconds(90);
+        when(nodes.findQuietSince(any())).thenAnswer(call -> {
+            clock.now = waitedUntil;
+            return List.of(new Node("n1", STARTED));
+        }).thenReturn(List.of(new Node("n1", STARTED)));
+        clock.now = STARTED.plusSeconds(80);
+        sweep.sweep();
+        verify(service, never()).judgeSilence(any(), any());
+
+        sweep.sweep();
+
+        verify(service).judgeSilence("n1", waitedUntil);
     }
 
     private static final class MutableClock extends Clock {

@@ -41,6 +41,11 @@ public class EnrolmentService {
 
     public static final String PREFIX = "hne_";
     static final int MAX_USES = 1000;
+    /**
+     * How long after its enrolment a node may redeem the same token again and get fresh credentials for the same
+     * client: the answer to its first redemption may have been lost (a timeout while Keycloak was slow).
+     */
+    static final Duration RETRY_GRACE = Duration.ofMinutes(10);
 
     private static final Logger log = LoggerFactory.getLogger(EnrolmentService.class);
 
@@ -136,11 +141,16 @@ public class EnrolmentService {
                 .orElseThrow(() -> refuse(ProblemType.UNAUTHORIZED, actor, id, "unknown enrolment token"));
         Instant now = clock.instant();
         String state = EnrolmentView.state(row, now);
+        Optional<EnrolmentRepository.NodeRow> enrolled = enrolments.findNode(nodeName);
+        if (enrolled.isPresent() && enrolled.get().tokenId().equals(id) && !state.equals("revoked")
+                && !state.equals("expired") && enrolled.get().enrolledAt().isAfter(now.minus(RETRY_GRACE))) {
+            return redeemAgain(enrolled.get(), actor, id);
+        }
         if (!state.equals("active")) {
             throw refuse(ProblemType.FORBIDDEN, actor, id, "the enrolment token is " + state);
         }
         String clientId = NodeClients.ownClientId(nodeName);
-        if (enrolments.findNode(nodeName).isPresent() || keycloak.findClient(clientId).isPresent()) {
+        if (enrolled.isPresent() || keycloak.findClient(clientId).isPresent()) {
             throw refuse(ProblemType.CONFLICT, actor, id, "node '" + nodeName
                     + "' is enrolled already; an operator must remove it first (DELETE /api/v1/tokens/enrolments/nodes/"
                     + nodeName + ")");
@@ -173,6 +183,22 @@ public class EnrolmentService {
                 "client " + clientId));
         log.info("Node {} enrolled with token {}: Keycloak client {}", nodeName, id, clientId);
         return new Redeemed(nodeName, clientId, secret, properties.effectiveNodeTokenUrl());
+    }
+
+    /**
+     * The same node redeems the same token again soon after its enrolment: it never got the first answer. Its client
+     * gets a new secret (the old one was never kept) and the node gets it; no use of the token is spent.
+     */
+    private Redeemed redeemAgain(EnrolmentRepository.NodeRow node, String actor, String tokenId) {
+        KeycloakAdmin.Client client = keycloak.findClient(node.clientId()).orElseThrow(() -> refuse(
+                ProblemType.CONFLICT, actor, tokenId, "node '" + node.nodeName() + "' is being enrolled right now;"
+                        + " try again in a few seconds"));
+        String secret = keycloak.regenerateSecret(client);
+        transaction.executeWithoutResult(status -> audit.success(actor, null, "enrolment.redeemed-again", tokenId,
+                201, "client " + client.clientId() + " has a new secret (the first answer was lost)"));
+        log.info("Node {} redeemed token {} again: client {} has a new secret", node.nodeName(), tokenId,
+                client.clientId());
+        return new Redeemed(node.nodeName(), client.clientId(), secret, properties.effectiveNodeTokenUrl());
     }
 
     @Transactional(readOnly = true)

@@ -268,6 +268,13 @@ public class KeycloakAdmin {
         });
     }
 
+    /** Gives the confidential client a new random secret (the old one stops working) and returns it. */
+    public String regenerateSecret(Client client) {
+        return call("new secret for " + client.clientId(), () -> json(http.post()
+                .uri("/clients/{id}/client-secret", client.id())
+                .retrieve().body(String.class)).path("value").asString());
+    }
+
     /** Deletes the client (its service account goes with it); gone already is fine. */
     public void deleteClient(Client client) {
         call("delete client " + client.clientId(), () -> {

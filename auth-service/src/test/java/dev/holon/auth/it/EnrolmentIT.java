@@ -53,13 +53,24 @@ class EnrolmentIT extends AuthServiceIT {
         assertThat(api.get("/api/v1/tokens/enrolments/nodes?limit=500", operator).json().path("items"))
                 .anySatisfy(n -> assertThat(n.path("nodeName").asString()).isEqualTo(node));
 
-        // used up: refused and audited
+        // the same node again (its first answer lost): a new secret for the same client, no use spent
+        ApiClient.Response again = post("/api/v1/tokens/enrolments/redeem", null,
+                "{\"token\":\"" + token + "\",\"nodeName\":\"" + node + "\"}");
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        assertThat(again.json().path("clientId").asString()).isEqualTo("holon-node-" + node);
+        String newSecret = again.json().path("clientSecret").asString();
+        assertThat(newSecret).isNotEqualTo(clientSecret);
+        assertThatThrownBy(() -> tokens.client("holon-node-" + node, clientSecret)).hasMessageContaining("401");
+        assertThat(claims(tokens.client("holon-node-" + node, newSecret)).path("azp").asString())
+                .isEqualTo("holon-node-" + node);
+
+        // used up: another node is refused and audited
         assertProblem(post("/api/v1/tokens/enrolments/redeem", null,
                 "{\"token\":\"" + token + "\",\"nodeName\":\"" + node + "-2\"}"), 403, "/problems/forbidden");
 
         // the node is removed: its client is gone, so are its tokens
         assertThat(delete("/api/v1/tokens/enrolments/nodes/" + node, operator).status()).isEqualTo(204);
-        assertThatThrownBy(() -> tokens.client("holon-node-" + node, clientSecret)).hasMessageContaining("401");
+        assertThatThrownBy(() -> tokens.client("holon-node-" + node, newSecret)).hasMessageContaining("401");
         assertProblem(delete("/api/v1/tokens/enrolments/nodes/" + node, operator), 404, "/problems/not-found");
 
         String admin = tokens.admin();
@@ -82,10 +93,13 @@ class EnrolmentIT extends AuthServiceIT {
         String token = twice.json().path("token").asString();
         String node = unique("m");
         assertThat(post("/api/v1/tokens/enrolments/redeem", null, redeem(token, node)).status()).isEqualTo(201);
-        assertProblem(post("/api/v1/tokens/enrolments/redeem", null, redeem(token, node)), 409, "/problems/conflict");
+        assertThat(post("/api/v1/tokens/enrolments/redeem", null, redeem(token, node)).status())
+                .as("the same node again: a lost answer, answered again").isEqualTo(201);
+        assertThat(api.get("/api/v1/tokens/enrolments/" + id, operator).json().path("used").asInt()).isEqualTo(1);
         assertProblem(post("/api/v1/tokens/enrolments/redeem", null, redeem(token, "Bad_Name")), 400, "/problems/validation");
         assertThat(delete("/api/v1/tokens/enrolments/" + id, operator).status()).isEqualTo(204);
         assertProblem(post("/api/v1/tokens/enrolments/redeem", null, redeem(token, node + "-b")), 403, "/problems/forbidden");
+        assertProblem(post("/api/v1/tokens/enrolments/redeem", null, redeem(token, node)), 403, "/problems/forbidden");
         assertThat(api.get("/api/v1/tokens/enrolments/" + id, operator).json().path("state").asString()).isEqualTo("revoked");
 
         String forged = token.substring(0, token.length() - 1) + (token.endsWith("0") ? "1" : "0");

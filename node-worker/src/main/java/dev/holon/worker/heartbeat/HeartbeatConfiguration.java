@@ -6,6 +6,7 @@ import dev.holon.worker.WorkerProperties;
 import dev.holon.worker.identity.NodeIdentity;
 import dev.holon.worker.metrics.MachineProbe;
 import dev.holon.worker.registration.EnrolmentStatus;
+import dev.holon.worker.registration.RegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,8 +24,9 @@ class HeartbeatConfiguration {
     @Bean
     HeartbeatPublisher heartbeatPublisher(KafkaTemplate<String, EventEnvelope<?>> kafkaTemplate, NodeIdentity identity,
                                           MachineProbe probe, EnrolmentStatus enrolment, Envelopes envelopes,
-                                          WorkerProperties properties, Clock clock, MeterRegistry meters) {
+                                          WorkerProperties properties, Clock clock, MeterRegistry meters,
+                                          RegistryClient registry) {
         return new HeartbeatPublisher(kafkaTemplate, identity, probe, enrolment, envelopes,
-                properties.heartbeatInterval(), clock, meters);
+                properties.heartbeatInterval(), clock, meters, registry::heartbeat);
     }
 }

@@ -20,12 +20,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes a {@link NodeHeartbeat} with fresh usage figures every heartbeat-interval on
  * {@code holon.node.heartbeats}, key = node id, while the node is enrolled. Fire and forget: a heartbeat the broker
  * does not take in time is dropped and counted, never queued, because the next one carries fresher news.
+ * <p>
+ * While the broker lags (the previous heartbeat is still not delivered when the next is due) each heartbeat also goes
+ * to the registry over REST ({@link HeartbeatFallback}), one call at a time: a broker restart must not make the
+ * registry believe the machines died.
  * <p>
  * {@code sequence} starts at this process's start time in epoch milliseconds and counts up by one, so it keeps
  * increasing across restarts of the worker (one heartbeat a second never catches up with the clock) and a consumer
@@ -46,11 +51,15 @@ public class HeartbeatPublisher extends BackgroundLoop {
     private final Counter sent;
     private final Counter dropped;
     private final AtomicLong droppedInARow = new AtomicLong();
-
+    private final HeartbeatFallback fallback;
+    private final Counter sentOverRest;
+    private final AtomicBoolean previousDelivered = new AtomicBoolean(true);
+    private final AtomicBoolean fallbackBusy = new AtomicBoolean();
+    private final AtomicBoolean fallbackFailing = new AtomicBoolean();
 
     public HeartbeatPublisher(KafkaTemplate<String, EventEnvelope<?>> kafka, NodeIdentity identity, MachineProbe probe,
                               EnrolmentStatus enrolment, Envelopes envelopes, Duration interval, Clock clock,
-                              MeterRegistry meters) {
+                              MeterRegistry meters, HeartbeatFallback fallback) {
         super("node-heartbeat");
         this.kafka = kafka;
         this.identity = identity;
@@ -62,6 +71,8 @@ public class HeartbeatPublisher extends BackgroundLoop {
         this.sequence = new AtomicLong(clock.millis());
         this.sent = meters.counter("holon.worker.heartbeats", "result", "sent");
         this.dropped = meters.counter("holon.worker.heartbeats", "result", "dropped");
+        this.sentOverRest = meters.counter("holon.worker.heartbeats", "result", "sent-over-rest");
+        this.fallback = fallback;
     }
 
     @Override
@@ -93,11 +104,42 @@ public class HeartbeatPublisher extends BackgroundLoop {
         NodeHeartbeat heartbeat = new NodeHeartbeat(identity.nodeId(), sequence.incrementAndGet(), clock.instant(),
                 inventory.capacity(), probe.sampleUsage(), identity.labels().asMap(), inventory.gpus());
         EventEnvelope<NodeHeartbeat> envelope = envelopes.wrap(identity.nodeId(), null, heartbeat);
-        kafka.send(Topics.NODE_HEARTBEATS, identity.nodeId(), envelope).whenComplete((result, error) -> {
-            if (error == null) {
-                delivered();
-            } else {
-                failed(error);
+        boolean brokerLags = !previousDelivered.getAndSet(false);
+        try {
+            kafka.send(Topics.NODE_HEARTBEATS, identity.nodeId(), envelope).whenComplete((result, error) -> {
+                if (error == null) {
+                    previousDelivered.set(true);
+                    delivered();
+                } else {
+                    failed(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(e);
+            brokerLags = true;
+        }
+        if (brokerLags) {
+            sendOverRest(heartbeat);
+        }
+    }
+
+    private void sendOverRest(NodeHeartbeat heartbeat) {
+        if (!fallbackBusy.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("node-heartbeat-rest").start(() -> {
+            try {
+                fallback.send(heartbeat);
+                sentOverRest.increment();
+                if (fallbackFailing.getAndSet(false) || sentOverRest.count() == 1) {
+                    log.info("The broker lags: heartbeats go to the registry over REST until it takes them again");
+                }
+            } catch (RuntimeException e) {
+                if (!fallbackFailing.getAndSet(true)) {
+                    log.warn("Neither the broker nor the registry takes heartbeats: {}", e.toString());
+                }
+            } finally {
+                fallbackBusy.set(false);
             }
         });
     }

@@ -31,6 +31,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Wires the registry client with the node's OAuth2 client credentials: Spring Security obtains and caches the
@@ -105,6 +106,8 @@ public class RegistrationConfiguration {
         return new EnrolmentHealthIndicator(status, identity);
     }
 
+    private static final Duration REDEEM_TIMEOUT = Duration.ofSeconds(30);
+
     static ClientHttpRequestFactory requestFactory(WorkerProperties properties) {
         return ClientHttpRequestFactoryBuilder.jdk().build(
                 HttpClientSettings.defaults().withTimeouts(properties.registryTimeout(), properties.registryTimeout()));
@@ -114,8 +117,14 @@ public class RegistrationConfiguration {
     @Bean
     ClientRegistrationRepository nodeClientRegistrations(WorkerProperties properties, NodeIdentity identity) {
         URI authUrl = properties.credentials().authUrl();
+        // A redemption creates a Keycloak client, which takes seconds on a loaded machine: wait for it rather than
+        // time out and redeem again (auth-service answers a repeat, but with a new secret).
+        Duration redeemTimeout = properties.registryTimeout().compareTo(REDEEM_TIMEOUT) > 0
+                ? properties.registryTimeout() : REDEEM_TIMEOUT;
         EnrolmentTokenRedeemer redeemer = properties.credentials().hasEnrolmentToken()
-                ? new EnrolmentTokenRedeemer(RestClient.builder().requestFactory(requestFactory(properties)), authUrl)
+                ? new EnrolmentTokenRedeemer(RestClient.builder().requestFactory(ClientHttpRequestFactoryBuilder.jdk()
+                        .build(HttpClientSettings.defaults().withTimeouts(properties.registryTimeout(), redeemTimeout))),
+                        authUrl)
                 : null;
         return new NodeClientRegistrations(properties, identity.nodeId(), redeemer);
     }

@@ -1,6 +1,7 @@
 package dev.holon.worker.registration;
 
 import dev.holon.contracts.node.NodeEnrolment;
+import dev.holon.contracts.node.NodeHeartbeat;
 import dev.holon.worker.resilience.ResilientCall;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -43,6 +44,16 @@ public class RegistryClient {
                 .toBodilessEntity()
                 .getStatusCode()
                 .isSameCodeAs(HttpStatus.CREATED);
+    }
+
+    /** {@code POST /api/v1/nodes/{id}/heartbeats}: the heartbeat the broker did not take. */
+    public void heartbeat(NodeHeartbeat heartbeat) {
+        restClient.post()
+                .uri(NODE + "/heartbeats", heartbeat.nodeId())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(heartbeat)
+                .retrieve()
+                .toBodilessEntity();
     }
 
     /** {@code GET /api/v1/nodes/{id}}: true when the registry knows the node, false on 404; other errors throw. */

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -47,6 +48,7 @@ class HeartbeatPublisherTest {
     private final EnrolmentStatus enrolment = mock(EnrolmentStatus.class);
     private final MachineProbe probe = mock(MachineProbe.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<NodeHeartbeat> overRest = new java.util.concurrent.CopyOnWriteArrayList<>();
     private HeartbeatPublisher publisher;
 
     @BeforeEach
@@ -54,7 +56,7 @@ class HeartbeatPublisherTest {
         when(probe.inventory()).thenReturn(new NodeInventory(new NodeResources(4000, 8192, 0, 100_000), List.of()));
         when(probe.sampleUsage()).thenReturn(new NodeUsage(0.25, 1.5, 4096, 50_000));
         publisher = new HeartbeatPublisher(kafka, new NodeIdentity(NODE, "host-1", NodeLabels.parse("zone=a")), probe,
-                enrolment, new Envelopes("/node-worker/42", CLOCK), Duration.ofSeconds(1), CLOCK, meters);
+                enrolment, new Envelopes("/node-worker/42", CLOCK), Duration.ofSeconds(1), CLOCK, meters, overRest::add);
     }
 
     @Test
@@ -106,5 +108,30 @@ class HeartbeatPublisherTest {
         }).doesNotThrowAnyException();
 
         assertThat(meters.counter("holon.worker.heartbeats", "result", "dropped").count()).isEqualTo(2);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void whileTheBrokerLagsHeartbeatsAlsoGoToTheRegistryOverRest() {
+        when(enrolment.isEnrolled()).thenReturn(true);
+        CompletableFuture<SendResult<String, EventEnvelope<?>>> stuck = new CompletableFuture<>();
+        when(kafka.send(anyString(), anyString(), any()))
+                .thenReturn(stuck)
+                .thenReturn(new CompletableFuture<>())
+                .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)))
+                .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)));
+
+        publisher.beatSafely();
+        assertThat(overRest).as("the first heartbeat: nothing known to lag yet").isEmpty();
+        publisher.beatSafely();
+        await().atMost(Duration.ofSeconds(5)).until(() -> overRest.size() == 1);
+        assertThat(overRest.getFirst().nodeId()).isEqualTo(NODE);
+        assertThat(overRest.getFirst().sequence()).isEqualTo(CLOCK.millis() + 2);
+
+        stuck.complete(mock(SendResult.class));
+        publisher.beatSafely();
+        publisher.beatSafely();
+        assertThat(overRest).as("the broker took them again").hasSize(1);
+        assertThat(meters.counter("holon.worker.heartbeats", "result", "sent-over-rest").count()).isEqualTo(1);
     }
 }

@@ -3,6 +3,7 @@ package dev.holon.registry.api;
 import dev.holon.contracts.Page;
 import dev.holon.contracts.node.ClusterSummary;
 import dev.holon.contracts.node.NodeEnrolment;
+import dev.holon.contracts.node.NodeHeartbeat;
 import dev.holon.contracts.node.NodeState;
 import dev.holon.contracts.node.NodeView;
 import dev.holon.registry.node.NodeService;
@@ -75,6 +76,25 @@ public class NodeController {
                 ? ResponseEntity.created(URI.create("/api/v1/nodes/" + id))
                 : ResponseEntity.ok();
         return withETag(response, enrolled.node());
+    }
+
+    /**
+     * A heartbeat the broker did not take, sent by the worker itself (the usual way is {@code holon.node.heartbeats}):
+     * recorded exactly like one from Kafka. 204; 404 when the node is not enrolled (it should enrol again).
+     */
+    @PostMapping("/nodes/{id}/heartbeats")
+    @PreAuthorize("hasRole('node')")
+    public ResponseEntity<Void> heartbeat(@PathVariable String id, @Valid @RequestBody NodeHeartbeat heartbeat,
+            Authentication who) {
+        requireUuid(id);
+        NodeClients.requireMayActFor(who, id);
+        if (!id.equals(heartbeat.nodeId())) {
+            throw ProblemException.invalid("nodeId " + heartbeat.nodeId() + " is not the node of the path, " + id);
+        }
+        if (!nodes.recordHeartbeat(heartbeat)) {
+            nodes.get(id);
+        }
+        return ResponseEntity.noContent().build();
     }
 
     @PatchMapping(path = "/nodes/{id}", consumes = {"application/merge-patch+json", "application/json"})

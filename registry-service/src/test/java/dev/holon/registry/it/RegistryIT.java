@@ -10,6 +10,9 @@ import dev.holon.contracts.event.EventEnvelope;
 import dev.holon.support.kafka.EnvelopeDeserializer;
 import dev.holon.contracts.Topics;
 import dev.holon.contracts.audit.AuditFact;
+import dev.holon.contracts.node.NodeHeartbeat;
+import dev.holon.contracts.node.NodeResources;
+import dev.holon.contracts.node.NodeUsage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,11 +23,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -104,6 +110,37 @@ class RegistryIT {
         }
         assertThat(types(id)).containsSubsequence("holon.node.NodeJoined", "holon.node.NodeSuspect",
                 "holon.node.NodeDown", "holon.node.NodeUp");
+    }
+
+    @Test
+    void aHeartbeatTheBrokerDidNotTakeComesOverRest() {
+        ApiClient api = new ApiClient(port);
+        String id = Ids.newId();
+        assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(), enrolment("host-rest", "{}")).status())
+                .isEqualTo(201);
+        String user = tokens.demo();
+        await().atMost(Duration.ofSeconds(15)).until(() -> "DOWN".equals(api.get("/api/v1/nodes/" + id, user).json().path("state").asString()));
+
+        ApiClient.Response beat = api.send("POST", "/api/v1/nodes/" + id + "/heartbeats", tokens.node(), heartbeat(id));
+        assertThat(beat.status()).as(beat.body()).isEqualTo(204);
+        JsonNode node = api.get("/api/v1/nodes/" + id, user).json();
+        assertThat(node.path("state").asString()).isEqualTo("UP");
+        assertThat(node.path("usage").path("memoryAvailableMiB").asLong()).isEqualTo(6000);
+
+        assertProblem(api.send("POST", "/api/v1/nodes/" + id + "/heartbeats", tokens.node(), heartbeat(Ids.newId())),
+                400, "/problems/validation");
+        String stranger = Ids.newId();
+        assertProblem(api.send("POST", "/api/v1/nodes/" + stranger + "/heartbeats", tokens.node(), heartbeat(stranger)),
+                404, "/problems/not-found");
+        assertProblem(api.send("POST", "/api/v1/nodes/" + id + "/heartbeats", user, heartbeat(id)),
+                403, "/problems/forbidden");
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static String heartbeat(String nodeId) {
+        return JSON.writeValueAsString(new NodeHeartbeat(nodeId, System.currentTimeMillis(), Instant.now(),
+                new NodeResources(4000, 8192, 0, 100_000), new NodeUsage(0.5, 0.5, 6000, 90_000), Map.of(), List.of()));
     }
 
     @Test

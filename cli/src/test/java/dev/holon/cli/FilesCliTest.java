@@ -1,6 +1,5 @@
 package dev.holon.cli;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,23 +18,14 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** holon files against a JDK HttpServer in the shape of storage-service's API. */
-class FilesCliTest {
+class FilesCliTest extends InProcessCliTest {
 
-    @TempDir
-    Path home;
     @TempDir
     Path work;
-    TestCli cli;
 
     @BeforeEach
-    void start() throws IOException {
-        cli = new TestCli(home);
+    void logIn() {
         cli.loggedInAs("demo", "user");
-    }
-
-    @AfterEach
-    void stop() {
-        cli.close();
     }
 
     @Test

@@ -1,12 +1,8 @@
 package dev.holon.cli;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,21 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** holon jobs logs -f: waits for the start, resumes a broken stream with Last-Event-ID, stops at the end. */
-class FollowLogsCliTest {
-
-    @TempDir
-    Path home;
-    TestCli cli;
+class FollowLogsCliTest extends InProcessCliTest {
 
     @BeforeEach
-    void start() throws IOException {
-        cli = new TestCli(home);
+    void logIn() {
         cli.loggedInAs("demo", "user");
-    }
-
-    @AfterEach
-    void stop() {
-        cli.close();
     }
 
     @Test

@@ -2,10 +2,7 @@ package dev.holon.cli;
 
 import dev.holon.cli.config.Credentials;
 import dev.holon.cli.config.CredentialsStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,21 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line end to end in-process, against a JDK HttpServer standing in for the gateway and Keycloak. */
-class HolonCliTest {
-
-    @TempDir
-    Path home;
-    TestCli cli;
-
-    @BeforeEach
-    void start() throws IOException {
-        cli = new TestCli(home);
-    }
-
-    @AfterEach
-    void stop() {
-        cli.close();
-    }
+class HolonCliTest extends InProcessCliTest {
 
     @Test
     void withoutCredentialsSaysToLogInAndExits3() {

@@ -1,9 +1,6 @@
 package dev.holon.cli;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,24 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The node actions an operator uses (drain, uncordon) and the job commands other than submit-from-flags (ls, cancel,
  * submit from a YAML or JSON file), in-process against a JDK HttpServer standing in for the gateway.
  */
-class OperatorAndJobsCliTest {
+class OperatorAndJobsCliTest extends InProcessCliTest {
 
     static final String NODE = "0193a000-0000-7000-8000-000000000001";
     static final String OTHER = "0193b000-0000-7000-8000-000000000002";
-
-    @TempDir
-    Path home;
-    TestCli cli;
-
-    @BeforeEach
-    void start() throws IOException {
-        cli = new TestCli(home);
-    }
-
-    @AfterEach
-    void stop() {
-        cli.close();
-    }
 
     /** The registry's node list, and each node's actions answered with the node as they leave it. */
     void registryWithTwoNodes() {

@@ -133,23 +133,12 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void everyConfigurationKeyAServiceReadsIsProvided(String overlay) {
         List<Map<String, Object>> objects = rendered(overlay);
-        Map<String, Repository.ImageModule> modules = Repository.imageModules();
         List<String> problems = new ArrayList<>();
-        for (Map<String, Object> workload : objects) {
-            if (!WORKLOADS.contains(workload.get("kind"))) {
-                continue;
-            }
-            for (Map<String, Object> c : containers(workload, "containers")) {
-                Repository.ImageModule module = modules.get(moduleOf(String.valueOf(c.get("image"))));
-                if (module == null) {
-                    continue;
-                }
-                Map<String, String> env = environment(objects, c);
-                Set<String> missing = new TreeSet<>(ConfigKeys.required(module, env));
-                missing.removeAll(env.keySet());
-                if (!missing.isEmpty()) {
-                    problems.add(name(workload) + " lacks " + missing);
-                }
+        for (HolonContainer h : holonContainers(objects)) {
+            Set<String> missing = new TreeSet<>(ConfigKeys.required(h.module(), h.env()));
+            missing.removeAll(h.env().keySet());
+            if (!missing.isEmpty()) {
+                problems.add(name(h.workload()) + " lacks " + missing);
             }
         }
         assertThat(problems).isEmpty();
@@ -185,30 +174,24 @@ class KubernetesManifestsTest {
         Map<String, Repository.ImageModule> modules = Repository.imageModules();
         List<String> problems = new ArrayList<>();
         Set<String> checked = new TreeSet<>();
-        for (Map<String, Object> workload : objects) {
-            if (!WORKLOADS.contains(workload.get("kind"))) {
+        for (HolonContainer h : holonContainers(objects)) {
+            if (!h.module().usesKafka()) {
                 continue;
             }
-            for (Map<String, Object> c : containers(workload, "containers")) {
-                Repository.ImageModule module = modules.get(moduleOf(String.valueOf(c.get("image"))));
-                if (module == null || !module.usesKafka()) {
-                    continue;
+            String module = h.module().name();
+            checked.add(module);
+            if (!"SSL".equals(h.env().get("SPRING_KAFKA_SECURITY_PROTOCOL"))) {
+                problems.add(module + " does not talk to Kafka over SSL");
+            }
+            for (String key : List.of("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "SPRING_KAFKA_SSL_TRUST_STORE_TYPE",
+                    "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD")) {
+                if (!h.env().containsKey(key)) {
+                    problems.add(module + " lacks " + key);
                 }
-                checked.add(module.name());
-                Map<String, String> env = environment(objects, c);
-                if (!"SSL".equals(env.get("SPRING_KAFKA_SECURITY_PROTOCOL"))) {
-                    problems.add(module.name() + " does not talk to Kafka over SSL");
-                }
-                for (String key : List.of("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "SPRING_KAFKA_SSL_TRUST_STORE_TYPE",
-                        "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD")) {
-                    if (!env.containsKey(key)) {
-                        problems.add(module.name() + " lacks " + key);
-                    }
-                }
-                String store = env.getOrDefault("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "").replaceFirst("^file:", "");
-                if (!store.isEmpty() && !mounted(workload, c, store)) {
-                    problems.add(module.name() + " reads its Kafka trust store at " + store + ", which no volume provides");
-                }
+            }
+            String store = h.env().getOrDefault("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "").replaceFirst("^file:", "");
+            if (!store.isEmpty() && !mounted(h.workload(), h.container(), store)) {
+                problems.add(module + " reads its Kafka trust store at " + store + ", which no volume provides");
             }
         }
         assertThat(problems).isEmpty();
@@ -221,31 +204,43 @@ class KubernetesManifestsTest {
     void everyFileASettingNamesIsMounted(String overlay) {
         // e.g. the PostgreSQL CA of HOLON_DB_URL (sslrootcert=...) for the modules with a database
         List<Map<String, Object>> objects = rendered(overlay);
-        Map<String, Repository.ImageModule> modules = Repository.imageModules();
         Pattern file = Pattern.compile("(?:file:|sslrootcert=)(/tls/[^&\\s,]+)");
         List<String> problems = new ArrayList<>();
+        for (HolonContainer h : holonContainers(objects)) {
+            for (ConfigKeys.Placeholder p : ConfigKeys.placeholders(h.module())) {
+                String value = ConfigKeys.applies(h.module(), p) ? ServiceAddresses.resolve(p, h.env()) : null;
+                Matcher m = file.matcher(value == null ? "" : value);
+                while (m.find()) {
+                    if (!mounted(h.workload(), h.container(), m.group(1))) {
+                        problems.add(h.module().name() + ": " + p.variable() + " names " + m.group(1)
+                                + ", which no volume provides");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    /** A container that runs one of Holon's images, with its workload, module and environment. */
+    record HolonContainer(Map<String, Object> workload, Map<String, Object> container, Repository.ImageModule module,
+                          Map<String, String> env) {
+    }
+
+    static List<HolonContainer> holonContainers(List<Map<String, Object>> objects) {
+        Map<String, Repository.ImageModule> modules = Repository.imageModules();
+        List<HolonContainer> found = new ArrayList<>();
         for (Map<String, Object> workload : objects) {
             if (!WORKLOADS.contains(workload.get("kind"))) {
                 continue;
             }
             for (Map<String, Object> c : containers(workload, "containers")) {
                 Repository.ImageModule module = modules.get(moduleOf(String.valueOf(c.get("image"))));
-                if (module == null) {
-                    continue;
-                }
-                Map<String, String> env = environment(objects, c);
-                for (ConfigKeys.Placeholder p : ConfigKeys.placeholders(module)) {
-                    String value = ConfigKeys.applies(module, p) ? ServiceAddresses.resolve(p, env) : null;
-                    Matcher m = file.matcher(value == null ? "" : value);
-                    while (m.find()) {
-                        if (!mounted(workload, c, m.group(1))) {
-                            problems.add(module.name() + ": " + p.variable() + " names " + m.group(1) + ", which no volume provides");
-                        }
-                    }
+                if (module != null) {
+                    found.add(new HolonContainer(workload, c, module, environment(objects, c)));
                 }
             }
         }
-        assertThat(problems).isEmpty();
+        return found;
     }
 
     /**

@@ -3,13 +3,13 @@ package dev.holon.registry.failure;
 import dev.holon.registry.node.Node;
 import dev.holon.registry.node.NodeRepository;
 import dev.holon.registry.node.NodeService;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.mockito.ArgumentMatchers.any;
@@ -24,14 +24,20 @@ class FailureSweepTest {
 
     private final NodeRepository nodes = mock(NodeRepository.class);
     private final NodeService service = mock(NodeService.class);
-    private final MutableClock clock = new MutableClock(STARTED);
-    private final FailureSweep sweep = new FailureSweep(nodes, service,
-            new FailureDetector(Duration.ofSeconds(2), Duration.ofSeconds(4)), clock);
+    private final Clock clock = mock(Clock.class);
+    private Instant now = STARTED;
+    private FailureSweep sweep;
+
+    @BeforeEach
+    void start() {
+        when(clock.instant()).thenAnswer(call -> now);
+        sweep = new FailureSweep(nodes, service, new FailureDetector(Duration.ofSeconds(2), Duration.ofSeconds(4)), clock);
+    }
 
     @Test
     void judgesSilenceFromTheRegistrysStartUntilItLosesItsDatabase() {
         when(nodes.findQuietSince(any())).thenReturn(List.of(new Node("n1", STARTED)));
-        clock.now = STARTED.plusSeconds(60);
+        now = STARTED.plusSeconds(60);
 
         sweep.sweep();
 
@@ -45,14 +51,14 @@ class FailureSweepTest {
                 .thenThrow(new DataAccessResourceFailureException("connection refused"))
                 .thenThrow(new DataAccessResourceFailureException("connection refused"))
                 .thenReturn(List.of(new Node("n1", STARTED)));
-        clock.now = STARTED.plusSeconds(60);
+        now = STARTED.plusSeconds(60);
         sweep.sweep();
-        clock.now = lastFailure;
+        now = lastFailure;
         sweep.sweep();
-        clock.now = lastFailure.plusSeconds(1);
+        now = lastFailure.plusSeconds(1);
         sweep.sweep();
         verify(service, never()).judgeSilence(any(), any());
-        clock.now = lastFailure.plusSeconds(2);
+        now = lastFailure.plusSeconds(2);
 
         sweep.sweep();
 
@@ -63,38 +69,15 @@ class FailureSweepTest {
     void aReadThatWaitedLongForTheDatabaseJudgesNobodyAndStartsAFreshWindow() {
         Instant waitedUntil = STARTED.plusSeconds(90);
         when(nodes.findQuietSince(any())).thenAnswer(call -> {
-            clock.now = waitedUntil;
+            now = waitedUntil;
             return List.of(new Node("n1", STARTED));
         }).thenReturn(List.of(new Node("n1", STARTED)));
-        clock.now = STARTED.plusSeconds(80);
+        now = STARTED.plusSeconds(80);
         sweep.sweep();
         verify(service, never()).judgeSilence(any(), any());
 
         sweep.sweep();
 
         verify(service).judgeSilence("n1", waitedUntil);
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

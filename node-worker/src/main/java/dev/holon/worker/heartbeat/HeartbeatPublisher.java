@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Publishes a {@link NodeHeartbeat} with fresh usage figures every heartbeat-interval on
@@ -55,7 +56,8 @@ public class HeartbeatPublisher extends BackgroundLoop {
     private final Counter sentOverRest;
     private final AtomicBoolean previousDelivered = new AtomicBoolean(true);
     private final AtomicBoolean fallbackBusy = new AtomicBoolean();
-    private final AtomicBoolean fallbackFailing = new AtomicBoolean();
+    /** How the last REST heartbeat of this outage went (null: none yet): only a change is logged. */
+    private final AtomicReference<Boolean> restTaken = new AtomicReference<>();
 
     public HeartbeatPublisher(KafkaTemplate<String, EventEnvelope<?>> kafka, NodeIdentity identity, MachineProbe probe,
                               EnrolmentStatus enrolment, Envelopes envelopes, Duration interval, Clock clock,
@@ -131,11 +133,11 @@ public class HeartbeatPublisher extends BackgroundLoop {
             try {
                 fallback.send(heartbeat);
                 sentOverRest.increment();
-                if (fallbackFailing.getAndSet(false) || sentOverRest.count() == 1) {
+                if (!Boolean.TRUE.equals(restTaken.getAndSet(true))) {
                     log.info("The broker lags: heartbeats go to the registry over REST until it takes them again");
                 }
             } catch (RuntimeException e) {
-                if (!fallbackFailing.getAndSet(true)) {
+                if (!Boolean.FALSE.equals(restTaken.getAndSet(false))) {
                     log.warn("Neither the broker nor the registry takes heartbeats: {}", e.toString());
                 }
             } finally {
@@ -147,6 +149,7 @@ public class HeartbeatPublisher extends BackgroundLoop {
     private void delivered() {
         sent.increment();
         long lost = droppedInARow.getAndSet(0);
+        restTaken.set(null);
         if (lost > 0) {
             log.info("Heartbeats reach the broker again after {} dropped", lost);
         }

@@ -109,8 +109,12 @@ public class RegistrationConfiguration {
     private static final Duration REDEEM_TIMEOUT = Duration.ofSeconds(30);
 
     static ClientHttpRequestFactory requestFactory(WorkerProperties properties) {
+        return requestFactory(properties.registryTimeout(), properties.registryTimeout());
+    }
+
+    private static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
         return ClientHttpRequestFactoryBuilder.jdk().build(
-                HttpClientSettings.defaults().withTimeouts(properties.registryTimeout(), properties.registryTimeout()));
+                HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout));
     }
 
     /** The node's OAuth2 client: its own from enrolment, or the shared one ({@link NodeClientRegistrations}). */
@@ -122,9 +126,8 @@ public class RegistrationConfiguration {
         Duration redeemTimeout = properties.registryTimeout().compareTo(REDEEM_TIMEOUT) > 0
                 ? properties.registryTimeout() : REDEEM_TIMEOUT;
         EnrolmentTokenRedeemer redeemer = properties.credentials().hasEnrolmentToken()
-                ? new EnrolmentTokenRedeemer(RestClient.builder().requestFactory(ClientHttpRequestFactoryBuilder.jdk()
-                        .build(HttpClientSettings.defaults().withTimeouts(properties.registryTimeout(), redeemTimeout))),
-                        authUrl)
+                ? new EnrolmentTokenRedeemer(RestClient.builder()
+                        .requestFactory(requestFactory(properties.registryTimeout(), redeemTimeout)), authUrl)
                 : null;
         return new NodeClientRegistrations(properties, identity.nodeId(), redeemer);
     }

@@ -20,21 +20,20 @@ import java.util.List;
  * state makes each transition happen once, so a second replica adds safety, not duplicate facts.
  *
  * <p>While the registry cannot use its database it records no heartbeat either, so it is as blind as a registry that
- * was not running: once it can again, every node gets a full window (counted from the last failed sweep) before its
+ * was not running: once it can again, every node gets a full window (counted from that moment) before its
  * silence counts, as after a restart. A database restart must not look like the death of every machine.
  */
 @Component
 public class FailureSweep {
 
+    private static final Logger log = LoggerFactory.getLogger(FailureSweep.class);
+    /** A read of the quiet nodes this slow means the database made the registry wait, blind meanwhile. */
+    private static final Duration SLOW_READ = Duration.ofSeconds(1);
+
     private final NodeRepository nodes;
     private final NodeService service;
     private final FailureDetector detector;
     private final Clock clock;
-    private static final Logger log = LoggerFactory.getLogger(FailureSweep.class);
-
-    /** A read of the quiet nodes this slow means the database made the registry wait, blind meanwhile. */
-    private static final Duration SLOW_READ = Duration.ofSeconds(1);
-
     private volatile Instant watchingSince;
     private volatile boolean blind;
 

@@ -52,7 +52,7 @@ public final class Benchmarks {
         Path home = Path.of("target", "bench-cluster").toAbsolutePath();
         deleteRecursively(home); // cold: no data, no worker ids
         long startNanos = System.nanoTime();
-        try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(Integer.getInteger("benchmark.port-base", 38080))
+        try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(Integer.getInteger("benchmark.port-base", 11080))
                 .workers(modes.contains("storage") ? StorageBenchmark.WORKERS : 3)
                 .repository(repositoryRoot()).stopOnExit(true).build())) {
             double startSeconds = (System.nanoTime() - startNanos) / 1e9;

@@ -75,7 +75,8 @@ public final class HolonCommand implements Runnable {
 
         @Option(names = "--port-base", paramLabel = "N", defaultValue = "8080",
                 description = "Shift every port by N - 8080 (default ${DEFAULT-VALUE}: gateway 8080, registry 8081, "
-                        + "storage 8889, auth 8890, config 8888, keycloak 8180, postgres 15432, kafka 19092-19093, workers 8091-8093).")
+                        + "storage 8889, auth 8890, config 8888, keycloak 8180, postgres 15432, kafka 19092-19093, workers 8091-8093). "
+                        + "Up to 21080 every port stays below the kernel's ephemeral range (32768 up).")
         int portBase;
 
         @Option(names = "--workers", paramLabel = "N", defaultValue = "3", description = "Node-workers (default ${DEFAULT-VALUE}).")

@@ -60,7 +60,7 @@ class ApiSurfaceSystemIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-api-surface", 31080).workers(2).build());
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-api-surface", 21080).workers(2).build());
         String token = cluster.accessToken("demo", "holon-demo");
         await("the workers UP (two: a chunk's write quorum)").atMost(Duration.ofSeconds(90)).until(() -> ClusterApi.send("GET",
                 cluster.gatewayUrl() + "/api/v1/nodes?state=UP", token, null).json().path("items").size() == 2);

@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * The {@code holon} command line against a real local cluster (as {@code ./holon up} starts it), run in-process
  * exactly as the script runs it, with its own credentials home: login (password from stdin, and the device grant
  * approved in Keycloak's real pages), whoami, nodes, an operator cordoning and uncordoning a node, a followed task
- * array, a failing job, errors and exit codes, and files put/get with progress. Port base 26080, home target/cluster-cli.
+ * array, a failing job, errors and exit codes, and files put/get with progress. Port base 16080, home target/cluster-cli.
  */
 class CliSystemIT {
 
@@ -48,7 +48,7 @@ class CliSystemIT {
 
     @BeforeAll
     static void startCluster() throws IOException {
-        cluster = LocalCluster.start(ClusterApi.options("cluster-cli", 26080).replaceRunning(true).build());
+        cluster = LocalCluster.start(ClusterApi.options("cluster-cli", 16080).replaceRunning(true).build());
         cliHome = Files.createTempDirectory("holon-cli-it");
         Run login = holon(cliHome, "holon-demo\n", "login", "--username", "demo", "--password-stdin");
         assertThat(login.exit()).as(login.err()).isZero();

@@ -44,7 +44,7 @@ class ClusterSystemIT {
     @BeforeAll
     static void startCluster() {
         // fresh: the last test removes a node for good
-        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster", 28080).build());
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster", 18080).build());
         userToken = cluster.accessToken("demo", "holon-demo");
         nodeEvents = new TopicRecorder<>(cluster.kafkaBootstrapServers(), Topics.NODE_EVENTS, new EnvelopeDeserializer());
     }

@@ -62,7 +62,7 @@ class DashboardSystemIT {
     @BeforeAll
     static void startClusterAndBrowser() throws Exception {
         Browser.require();
-        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-dashboard", 27080).replaceRunning(true).build());
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-dashboard", 17080).replaceRunning(true).build());
         api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
         downloads = Files.createDirectories(Path.of("target", "downloads").toAbsolutePath());
         try (Stream<Path> earlier = Files.list(downloads)) { // an earlier run's download must not pass for this one's

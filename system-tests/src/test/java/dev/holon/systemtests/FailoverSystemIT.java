@@ -40,7 +40,7 @@ class FailoverSystemIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-failover", 24080).schedulerReplicas(2).build());
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-failover", 14080).schedulerReplicas(2).build());
         api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
         admin = new ClusterApi(cluster, cluster.accessToken("admin", "holon-admin"));
     }

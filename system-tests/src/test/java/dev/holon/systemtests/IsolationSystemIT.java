@@ -35,7 +35,7 @@ class IsolationSystemIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-isolation", 32080).workers(2).build());
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-isolation", 10080).workers(2).build());
         admin = cluster.accessToken("admin", "holon-admin");
         await("the workers UP").atMost(Duration.ofSeconds(90)).until(() -> ClusterApi.send("GET",
                 cluster.gatewayUrl() + "/api/v1/nodes?state=UP", admin, null).json().path("items").size() == 2);

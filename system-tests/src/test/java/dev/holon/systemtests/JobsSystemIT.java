@@ -32,7 +32,7 @@ class JobsSystemIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.start(ClusterApi.options("cluster-jobs", 29080).build());
+        cluster = LocalCluster.start(ClusterApi.options("cluster-jobs", 12080).build());
         api = ClusterApi.demoOnceThreeNodesAreUp(cluster);
     }
 

@@ -38,7 +38,7 @@ class StagingSystemIT {
     @BeforeAll
     static void startCluster() {
         // Four workers, so that an input kept twice leaves two nodes without it.
-        cluster = LocalCluster.start(ClusterApi.options("cluster-staging", 23080).workers(4).build());
+        cluster = LocalCluster.start(ClusterApi.options("cluster-staging", 13080).workers(4).build());
         api = ClusterApi.demoOnceNodesAreUp(cluster, 4);
     }
 

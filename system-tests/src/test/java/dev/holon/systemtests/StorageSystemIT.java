@@ -87,7 +87,7 @@ class StorageSystemIT {
         List<String> jvm = new ArrayList<>(ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS);
         // System properties win over what config-service serves: only storage-service reads these.
         jvm.add("-Dholon.storage.max-upload-bytes=" + MAX_UPLOAD);
-        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-storage", 25080).workers(WORKERS)
+        cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-storage", 15080).workers(WORKERS)
                 .serviceJvmOptions(jvm).build());
         api = ClusterApi.demoOnceNodesAreUp(cluster, WORKERS);
         // the small tenant and its 1 MiB quota, set where every quota lives: auth-service

@@ -9,7 +9,8 @@ import java.util.function.IntPredicate;
 
 /**
  * Every TCP port a cluster listens on. The defaults suit one developer machine; a port base N shifts
- * each of them by N - 8080, so a second cluster (system tests use 28080) never meets the first.
+ * each of them by N - 8080, so a second cluster (system tests use 10080 to 21080) never meets the first.
+ * Bases up to {@link #HIGHEST_SAFE_BASE} keep every port below the kernel's ephemeral range.
  */
 public record PortPlan(int portBase, int gateway, int registry, List<Integer> schedulers, int config, int keycloak, int postgres,
                        int kafka, int kafkaController, List<Integer> workers, int storage, int auth) {
@@ -29,6 +30,8 @@ public record PortPlan(int portBase, int gateway, int registry, List<Integer> sc
     static final int DEFAULT_AUTH = 8890;
     /** Highest default port: the Kafka controller. */
     private static final int HIGHEST_DEFAULT = DEFAULT_KAFKA + 1;
+    /** The highest base (in steps of 1000 from 8080) whose ports all stay below 32768, where Linux's ephemeral range starts. */
+    public static final int HIGHEST_SAFE_BASE = 21080;
 
     /** Scheduler replicas take 8082, 8083, ... up to the port below the first worker's. */
     static final int MAX_SCHEDULERS = DEFAULT_FIRST_WORKER - DEFAULT_SCHEDULER;
@@ -118,17 +121,26 @@ public record PortPlan(int portBase, int gateway, int registry, List<Integer> sc
         return owners().entrySet().stream().filter(e -> !isFree.test(e.getKey())).findFirst();
     }
 
-    /** A port base, from 20080 upwards in steps of 1000, whose every port is free (or 20080 if none is). */
+    /** The highest port this plan listens on: the Kafka controller. */
+    public int highestPort() {
+        return kafkaController;
+    }
+
+    /**
+     * A port base whose every port is free, from {@link #HIGHEST_SAFE_BASE} down in steps of 1000 (or that base if
+     * none is). Only bases whose ports stay below Linux's ephemeral range (32768 up): there the kernel hands ports
+     * to outgoing connections, so a port free when checked can be taken a moment later by any client.
+     */
     public static int suggestBase(int currentBase, int workers, IntPredicate isFree) {
         return suggestBase(currentBase, workers, 1, isFree);
     }
 
     public static int suggestBase(int currentBase, int workers, int schedulers, IntPredicate isFree) {
-        for (int base = 20080; base <= 40080; base += 1000) {
+        for (int base = HIGHEST_SAFE_BASE; base >= 9080; base -= 1000) {
             if (base != currentBase && forBase(base, workers, schedulers).firstBusy(isFree).isEmpty()) {
                 return base;
             }
         }
-        return currentBase == 20080 ? 21080 : 20080;
+        return currentBase == HIGHEST_SAFE_BASE ? HIGHEST_SAFE_BASE - 1000 : HIGHEST_SAFE_BASE;
     }
 }

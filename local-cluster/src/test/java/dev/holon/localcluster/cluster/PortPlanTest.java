@@ -1,7 +1,9 @@
 package dev.holon.localcluster.cluster;
 
+import dev.holon.localcluster.infra.KeycloakServer;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -87,10 +89,25 @@ class PortPlanTest {
 
     @Test
     void suggestsAPortBaseWhosePortsAreFree() {
-        Set<Integer> busy = Set.of(20180); // 20080's keycloak
+        Set<Integer> busy = Set.of(21180); // 21080's keycloak
 
-        assertThat(PortPlan.suggestBase(8080, 3, port -> !busy.contains(port))).isEqualTo(21080);
-        assertThat(PortPlan.suggestBase(8080, 3, port -> true)).isEqualTo(20080);
+        assertThat(PortPlan.suggestBase(8080, 3, port -> !busy.contains(port))).isEqualTo(20080);
+        assertThat(PortPlan.suggestBase(8080, 3, port -> true)).isEqualTo(21080);
+    }
+
+    @Test
+    void suggestedBasesKeepEveryPortBelowTheEphemeralRange() {
+        Set<Integer> busy = new HashSet<>();
+        // Ten clusters side by side (from 10080 down, one's Kafka would be on another's worker ports).
+        for (int i = 0; i < 10; i++) {
+            int base = PortPlan.suggestBase(8080, 3, 2, port -> !busy.contains(port));
+            PortPlan plan = PortPlan.forBase(base, 3, 2);
+
+            assertThat(plan.highestPort()).as("base %d", base).isLessThan(32768);
+            assertThat(KeycloakServer.managementPort(plan.keycloak())).as("base %d", base).isLessThan(32768);
+            assertThat(busy).as("base %d suggested again", base).doesNotContainAnyElementsOf(plan.owners().keySet());
+            busy.addAll(plan.owners().keySet());
+        }
     }
 
     @Test

@@ -100,7 +100,8 @@ class ChunkStoreIT {
     }
 
     static Worker startWorker(int number) throws IOException {
-        // -Dchunks.it.dir=/dev/shm puts the replicas in memory (to tell the data path from the disk's fsync speed).
+        // -Dchunks.it.dir=/dev/shm puts the replicas in memory (to tell the data path from the disk's speed);
+        // -Dchunks.it.sync=true fsyncs every replica (holon.worker.chunks.sync-on-close).
         String parent = System.getProperty("chunks.it.dir");
         Path dataDir = parent == null ? Files.createTempDirectory("chunk-it-w" + number)
                 : Files.createTempDirectory(Path.of(parent), "chunk-it-w" + number);
@@ -118,6 +119,7 @@ class ChunkStoreIT {
                 "--holon.worker.chunks.scrub-interval=PT1S",
                 "--holon.worker.chunks.scrub-bytes-per-second=256MB",
                 "--holon.worker.chunks.pipeline-timeout=PT10S",
+                "--holon.worker.chunks.sync-on-close=" + Boolean.getBoolean("chunks.it.sync"),
                 "--holon.worker.credentials.token-uri=" + keycloak.issuerUri() + "/protocol/openid-connect/token",
                 "--holon.worker.credentials.client-id=" + KeycloakTokens.NODE_CLIENT,
                 "--holon.worker.credentials.client-secret=" + KeycloakTokens.NODE_SECRET);

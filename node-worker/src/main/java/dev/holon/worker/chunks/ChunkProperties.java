@@ -18,11 +18,15 @@ import java.time.Duration;
  * @param scrubBytesPerSecond how fast a scrub may read
  * @param pipelineTimeout     longest time a downstream worker of a pipeline (or a replicate target) may take
  * @param connectTimeout      connect timeout to a downstream worker
+ * @param syncOnClose         fsync every replica before answering a write (HDFS's {@code dfs.datanode.synconclose});
+ *                            off by default, as in HDFS: the other replicas, not one disk's cache, keep a chunk
+ *                            through a crash, and checksums find a replica that lost its bytes
  */
 @Validated
 @ConfigurationProperties("holon.worker.chunks")
 public record ChunkProperties(String tokenSecret, DataSize maxChunkBytes, Duration scrubInterval,
-                              DataSize scrubBytesPerSecond, Duration pipelineTimeout, Duration connectTimeout) {
+                              DataSize scrubBytesPerSecond, Duration pipelineTimeout, Duration connectTimeout,
+                              boolean syncOnClose) {
 
     public ChunkProperties {
         maxChunkBytes = maxChunkBytes != null ? maxChunkBytes : DataSize.ofMegabytes(64);
@@ -52,6 +56,7 @@ public record ChunkProperties(String tokenSecret, DataSize maxChunkBytes, Durati
     @Override
     public String toString() {
         return "ChunkProperties[tokenSecret=***, maxChunkBytes=" + maxChunkBytes + ", scrubInterval=" + scrubInterval
-                + ", scrubBytesPerSecond=" + scrubBytesPerSecond + ", pipelineTimeout=" + pipelineTimeout + "]";
+                + ", scrubBytesPerSecond=" + scrubBytesPerSecond + ", pipelineTimeout=" + pipelineTimeout
+                + ", connectTimeout=" + connectTimeout + ", syncOnClose=" + syncOnClose + "]";
     }
 }

@@ -29,8 +29,10 @@ import java.util.zip.CRC32C;
  * The replicas this worker holds, under {@code <root>/<first 2 chars>/<chunkId>} with the checksum and size in the
  * sidecar {@code <chunkId>.crc} ({@code "<crc32c> <size>\n"}). The root is 0700 and files 0600, owned by the worker,
  * so tasks (other uids) cannot read them. A write streams into {@code <root>/.tmp}, computing CRC32C on the way,
- * is checked, fsynced and renamed into place; the sidecar is renamed last, so a replica exists exactly when its
- * sidecar does. Replicas are immutable: writing one again with the same checksum replaces it with identical bytes.
+ * is checked, fsynced when {@code syncOnClose} and renamed into place; the sidecar is renamed last, so a replica
+ * exists exactly when its sidecar does. Without the fsyncs (like HDFS's {@code dfs.datanode.synconclose=false}, its
+ * default) a power loss can leave a replica whose bytes never reached the disk: every read and scrub checks the
+ * CRC32C, so it is found, reported and replaced from another replica like any corrupt one. Replicas are immutable: writing one again with the same checksum replaces it with identical bytes.
  * Plain Java, thread-safe (commits and deletes of one id are serialised).
  */
 public final class ChunkStore {
@@ -43,12 +45,19 @@ public final class ChunkStore {
 
     private final Path root;
     private final Path tmp;
+    private final boolean syncOnClose;
     private final Object[] locks = new Object[64];
     private final AtomicLong usedBytes = new AtomicLong();
     private final AtomicLong count = new AtomicLong();
 
+    /** A store that fsyncs every replica before it answers. */
     public ChunkStore(Path root) throws IOException {
+        this(root, true);
+    }
+
+    public ChunkStore(Path root, boolean syncOnClose) throws IOException {
         this.root = root;
+        this.syncOnClose = syncOnClose;
         this.tmp = root.resolve(".tmp");
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
@@ -96,7 +105,8 @@ public final class ChunkStore {
 
     /**
      * Streams {@code in} to a temporary file while computing its CRC32C and copying every buffer to {@code tee}
-     * (may be null; it must not throw), then checks size and checksum, fsyncs and moves the replica into place.
+     * (may be null; it must not throw), then checks size and checksum, fsyncs (when {@code syncOnClose}) and moves
+     * the replica into place.
      * On a rejection nothing is left behind.
      */
     public StoredChunk write(String chunkId, String expectedChecksum, InputStream in, long maxBytes, OutputStream tee)
@@ -132,7 +142,9 @@ public final class ChunkStore {
                             "chunk " + chunkId + " arrived with checksum " + actual + ", not " + expectedChecksum
                                     + " as announced; nothing was stored");
                 }
-                channel.force(true);
+                if (syncOnClose) {
+                    channel.force(true);
+                }
             }
             StoredChunk chunk = new StoredChunk(chunkId, size, expectedChecksum);
             commit(chunk, part);
@@ -173,11 +185,15 @@ public final class ChunkStore {
                         StandardOpenOption.WRITE), OWNER_ONLY_FILE)) {
                     channel.write(ByteBuffer.wrap((chunk.checksum() + " " + chunk.size() + "\n")
                             .getBytes(StandardCharsets.US_ASCII)));
-                    channel.force(true);
+                    if (syncOnClose) {
+                        channel.force(true);
+                    }
                 }
                 Files.move(sidecarPart, sidecar(chunk.chunkId()), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
-                fsyncDirectory(dir);
+                if (syncOnClose) {
+                    fsyncDirectory(dir);
+                }
                 if (existing.isPresent()) {
                     usedBytes.addAndGet(chunk.size() - existing.get().size());
                 } else {

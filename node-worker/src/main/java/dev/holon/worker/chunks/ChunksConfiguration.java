@@ -24,8 +24,8 @@ import java.time.Clock;
 class ChunksConfiguration {
 
     @Bean
-    ChunkStore chunkStore(WorkerProperties worker, MeterRegistry meters) throws IOException {
-        ChunkStore store = new ChunkStore(worker.dataDir().resolve("chunks"));
+    ChunkStore chunkStore(WorkerProperties worker, ChunkProperties properties, MeterRegistry meters) throws IOException {
+        ChunkStore store = new ChunkStore(worker.dataDir().resolve("chunks"), properties.syncOnClose());
         Gauge.builder("holon.worker.chunks.bytes", store, ChunkStore::usedBytes)
                 .description("bytes of the chunk replicas held by this worker").baseUnit("bytes").register(meters);
         Gauge.builder("holon.worker.chunks", store, ChunkStore::count)

@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,19 @@ public class ChunkRepository {
                 WHERE c.content_id = ? ORDER BY c.seq, r.node_id""").param(contentId));
     }
 
+    /** The chunks of each of {@code contentIds}, in file order: one query for a page of files. */
+    public Map<String, List<Chunk>> chunksOf(Collection<String> contentIds) {
+        Map<String, String> contentOf = new HashMap<>();
+        List<Chunk> rows = chunks(jdbc.sql("""
+                SELECT c.id, c.content_id, c.seq, c.size, c.checksum, c.replication, r.node_id, r.corrupt
+                FROM chunk c LEFT JOIN replica r ON r.chunk_id = c.id
+                WHERE c.content_id = ANY(?) ORDER BY c.content_id, c.seq, r.node_id""")
+                .param(contentIds.toArray(String[]::new)), contentOf);
+        Map<String, List<Chunk>> byContent = new HashMap<>();
+        rows.forEach(chunk -> byContent.computeIfAbsent(contentOf.get(chunk.id()), k -> new ArrayList<>()).add(chunk));
+        return byContent;
+    }
+
     /**
      * Chunks of live contents that may need work: fewer or more good replicas on healthy nodes than wanted, or a
      * corrupt replica or one on a draining node that is still readable.
@@ -145,9 +159,17 @@ public class ChunkRepository {
     }
 
     private static List<Chunk> chunks(JdbcClient.StatementSpec query) {
+        return chunks(query, null);
+    }
+
+    /** {@code contentOf}, when given, learns each chunk's content (the query then selects {@code c.content_id}). */
+    private static List<Chunk> chunks(JdbcClient.StatementSpec query, Map<String, String> contentOf) {
         Map<String, Chunk> byId = new LinkedHashMap<>();
         query.query(rs -> {
             String id = rs.getString("id");
+            if (contentOf != null) {
+                contentOf.put(id, rs.getString("content_id"));
+            }
             Chunk chunk = byId.computeIfAbsent(id, k -> {
                 try {
                     return new Chunk(k, rs.getInt("seq"), rs.getInt("size"), rs.getString("checksum"),

@@ -1,6 +1,7 @@
 package dev.holon.storage.namespace;
 
 import dev.holon.contracts.Ids;
+import dev.holon.contracts.Page;
 import dev.holon.contracts.problem.ProblemType;
 import dev.holon.contracts.storage.ChunkOp;
 import dev.holon.contracts.storage.ChunkToken;
@@ -13,6 +14,7 @@ import dev.holon.storage.node.NodeDirectory;
 import dev.holon.storage.placement.ChunkPlacement;
 import dev.holon.storage.placement.StorageNode;
 import dev.holon.support.problem.ProblemException;
+import dev.holon.support.web.Cursors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -192,14 +194,42 @@ public class DirectTransfers {
     public Located locate(FilePath path) {
         Entry entry = files.get(path);
         if (!entry.isFile()) {
-            throw ProblemException.invalid("'" + path + "' is a directory; list it with ?op=list");
+            throw ProblemException.invalid("'" + path + "' is a directory");
         }
-        Map<String, StorageNode> nodes = directory.nodes().stream()
-                .collect(Collectors.toMap(StorageNode::id, Function.identity(), (a, b) -> a));
+        return located(path.toString(), entry, chunks.chunksOf(entry.contentId()), nodesById(),
+                clock.instant().plus(properties.directUploadTtl()));
+    }
+
+    /**
+     * The files among a page of the directory's children (by name, paged as {@code ?op=list} pages them), each located
+     * as {@link #locate(FilePath)} does: one call and two queries for up to {@code limit} files, so a client reading
+     * many small files does not make a namespace call per file. Subdirectories take their place in the page but are
+     * not entered.
+     */
+    public Page<Located> locateChildren(FilePath dir, String cursor, int limit) {
+        List<Entry> page = entries.children(dir.tenant(), dir.path(), Cursors.decode(cursor), limit + 1);
+        String next = page.size() > limit ? Cursors.encode(page.get(limit - 1).name()) : null;
+        List<Entry> filesOnPage = page.stream().limit(limit).filter(Entry::isFile).toList();
+        Map<String, List<ChunkRepository.Chunk>> chunksByContent = filesOnPage.isEmpty() ? Map.of()
+                : chunks.chunksOf(filesOnPage.stream().map(Entry::contentId).toList());
+        Map<String, StorageNode> nodes = nodesById();
         Instant expiresAt = clock.instant().plus(properties.directUploadTtl());
+        List<Located> located = filesOnPage.stream()
+                .map(file -> located(file.path(), file,
+                        chunksByContent.getOrDefault(file.contentId(), List.of()), nodes, expiresAt))
+                .toList();
+        return new Page<>(located, next);
+    }
+
+    private Map<String, StorageNode> nodesById() {
+        return directory.nodes().stream().collect(Collectors.toMap(StorageNode::id, Function.identity(), (a, b) -> a));
+    }
+
+    private Located located(String path, Entry entry, List<ChunkRepository.Chunk> fileChunks,
+                            Map<String, StorageNode> nodes, Instant expiresAt) {
         List<LocatedChunk> located = new ArrayList<>();
         long offset = 0;
-        for (ChunkRepository.Chunk chunk : chunks.chunksOf(entry.contentId())) {
+        for (ChunkRepository.Chunk chunk : fileChunks) {
             List<String> replicas = chunk.replicas().stream().filter(r -> !r.corrupt())
                     .map(r -> nodes.get(r.nodeId())).filter(n -> n != null && n.apiUrl() != null && n.alive())
                     .sorted(ChunkReader.readOrder(chunk.id()))
@@ -208,6 +238,6 @@ public class DirectTransfers {
                     client.token(ChunkOp.READ, chunk.id(), expiresAt), replicas));
             offset += chunk.size();
         }
-        return new Located(path.toString(), entry.size(), entry.checksum(), entry.version(), expiresAt, located);
+        return new Located(path, entry.size(), entry.checksum(), entry.version(), expiresAt, located);
     }
 }

@@ -109,7 +109,9 @@ public class FileController {
                 Page<FileView> page = files.list(path, cursor, limit);
                 yield ResponseEntity.ok(page);
             }
-            case "locate" -> ResponseEntity.ok(direct.locate(path));
+            // a file: its chunks; a directory: a page of its files, each with its chunks
+            case "locate" -> ResponseEntity.ok(path.isRoot() || !files.get(path).isFile()
+                    ? direct.locateChildren(path, cursor, limit) : direct.locate(path));
             default -> throw ProblemException.invalid("op must be stat, list or locate for GET (or none, for the bytes)");
         };
     }

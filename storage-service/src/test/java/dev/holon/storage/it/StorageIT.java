@@ -32,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -265,6 +267,51 @@ class StorageIT {
         assertThat(post("/api/v1/files/default/direct/neg.bin?op=upload", user, "{\"size\": -1}").statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void aDirectoryIsLocatedAPageOfFilesAtATimeEachReadableFromItsWorkers() throws Exception {
+        String user = tokens.demo();
+        Map<String, byte[]> contents = new TreeMap<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] data = randomBytes(70_000 + i * 1000, 50 + i); // 2 chunks each
+            contents.put("f" + i + ".bin", data);
+            assertThat(put("/api/v1/files/default/many/f" + i + ".bin", user, data, "If-None-Match", "*").statusCode())
+                    .isEqualTo(201);
+        }
+        assertThat(post("/api/v1/files/default/many/sub?op=mkdir", user, "").statusCode()).isEqualTo(201);
+
+        Map<String, byte[]> read = new TreeMap<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        String cursor = null;
+        do {
+            HttpResponse<byte[]> answer = get("/api/v1/files/default/many?op=locate&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor), user);
+            assertThat(answer.statusCode()).as(new String(answer.body())).isEqualTo(200);
+            JsonNode page = ApiClient.JSON.readTree(new String(answer.body()));
+            pageSizes.add(page.path("items").size());
+            for (JsonNode file : page.path("items")) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                for (JsonNode chunk : file.path("chunks")) {
+                    assertThat(chunk.path("replicas")).hasSize(3);
+                    bytes.write(HTTP.send(HttpRequest.newBuilder(URI.create(chunk.path("replicas").get(0).asString()
+                                    + "/api/v1/chunks/" + chunk.path("chunkId").asString()))
+                            .header("X-Holon-Chunk-Token", chunk.path("token").asString()).GET().build(),
+                            HttpResponse.BodyHandlers.ofByteArray()).body());
+                }
+                assertThat(file.path("size").asLong()).isEqualTo(bytes.size());
+                read.put(file.path("path").asString().substring("/default/many/".length()), bytes.toByteArray());
+            }
+            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asString();
+        } while (cursor != null);
+
+        assertThat(read.keySet()).containsExactlyElementsOf(contents.keySet());
+        contents.forEach((name, data) -> assertThat(read.get(name)).as(name).isEqualTo(data));
+        assertThat(pageSizes).as("the subdirectory holds a place in its page, unlocated").containsExactly(2, 2, 1);
+        assertThat(ApiClient.JSON.readTree(new String(get("/api/v1/files/default/many/f1.bin?op=locate", user).body()))
+                .path("chunks")).as("a file is located alone, as before").hasSize(2);
+        assertThat(get("/api/v1/files/default/many?op=locate&limit=501", user).statusCode()).isEqualTo(400);
+        assertThat(get("/api/v1/files/default/nowhere?op=locate", user).statusCode()).isEqualTo(404);
+    }
+
     private static String storedChunk(int index, String checksum, String receipts) {
         return "{\"index\": " + index + ", \"checksum\": \"" + checksum + "\", \"receipts\": " + receipts + "}";
     }
@@ -424,6 +471,8 @@ class StorageIT {
                 api.get("/api/v1/files/acme/secret/plan.txt?op=stat", user),
                 api.get("/api/v1/files/acme/secret?op=list", user),
                 api.get("/api/v1/files/acme?op=list", user),
+                api.get("/api/v1/files/acme/secret?op=locate", user),
+                api.get("/api/v1/files/acme?op=locate&limit=10", user),
                 api.send("POST", "/api/v1/files/acme/secret/plan.txt?op=move", user, "{\"destination\": \"/default/stolen.txt\"}"),
                 api.send("POST", "/api/v1/files/default/mine?op=move", user, "{\"destination\": \"/acme/secret/x\"}"),
                 api.send("DELETE", "/api/v1/files/acme/secret?recursive=true", user, null));

@@ -224,7 +224,32 @@ class CliSystemIT {
         }
         assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(HexFormat.of().formatHex(sent.digest()));
         assertThat(holon(cliHome, "", "files", "put", local.toString(), remote).exit()).isEqualTo(ExitCodes.CONFLICT);
-        assertThat(holon(cliHome, "", "files", "ls", remote.substring(0, remote.lastIndexOf('/'))).out()).contains("big.bin");
-        assertThat(holon(cliHome, "", "files", "rm", "-r", remote.substring(0, remote.lastIndexOf('/'))).exit()).isZero();
+        String remoteDir = remote.substring(0, remote.lastIndexOf('/'));
+        assertThat(holon(cliHome, "", "files", "ls", remoteDir).out()).contains("big.bin");
+
+        // a tree: small files beside the big one, one of them empty, and a subdirectory
+        Map<String, String> small = Map.of("a.txt", "alpha\n", "empty.txt", "", "sub/b.txt", "beta\n", "sub/deeper/c.txt", "gamma\n");
+        for (Map.Entry<String, String> file : small.entrySet()) {
+            Path source = Files.writeString(dir.resolve(file.getKey().replace('/', '_')), file.getValue());
+            Run stored = holon(cliHome, "", "files", "put", "--no-progress", source.toString(), remoteDir + "/" + file.getKey());
+            assertThat(stored.exit()).as(stored.err()).isZero();
+        }
+        Run refused = holon(cliHome, "", "files", "get", remoteDir, dir.resolve("tree").toString());
+        assertThat(refused.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.err()).contains("is a directory: holon files get -r downloads it");
+        Run tree = holon(cliHome, "", "files", "get", "-r", "--no-progress", remoteDir, dir.resolve("tree").toString());
+        assertThat(tree.exit()).as(tree.err()).isZero();
+        assertThat(tree.out()).contains("saved 5 files in " + dir.resolve("tree"));
+        for (Map.Entry<String, String> file : small.entrySet()) {
+            assertThat(Files.readString(dir.resolve("tree").resolve(file.getKey()))).isEqualTo(file.getValue());
+        }
+        assertThat(Files.mismatch(dir.resolve("tree/big.bin"), local)).isEqualTo(-1);
+        try (var left = Files.walk(dir.resolve("tree"))) {
+            assertThat(left.map(Path::toString)).noneMatch(path -> path.endsWith(".holon-part"));
+        }
+        assertThat(holon(cliHome, "", "files", "get", "-r", remoteDir, dir.resolve("tree").toString()).exit())
+                .as("into an existing directory: tree/<name>, which is new").isZero();
+        assertThat(Files.mismatch(dir.resolve("tree").resolve(remoteDir.substring(1)).resolve("big.bin"), local)).isEqualTo(-1);
+        assertThat(holon(cliHome, "", "files", "rm", "-r", remoteDir).exit()).isZero();
     }
 }

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
+import java.util.stream.StreamSupport;
 import java.util.zip.CRC32C;
 
 /**
@@ -152,28 +156,92 @@ public final class DirectTransfer {
         throw new WorkersUnreachable("no worker took chunk " + chunk.path("index").asInt() + ": " + failure);
     }
 
+    /** Where the files of a directory go, one stream per file. */
+    public interface FileSink {
+        /** The stream for {@code file} (its located view: path, size, checksum, version, chunks); closed by the caller. */
+        OutputStream open(JsonNode file) throws IOException;
+
+        /** Every byte of {@code file} was written to its stream, which is closed. */
+        default void complete(JsonNode file) throws IOException {
+        }
+    }
+
+    /** Files located per call when a directory is read. */
+    static final int LOCATE_PAGE = 500;
+
     /** Writes the whole file at {@code apiPath} to {@code out}, chunk by verified chunk; answers the bytes written. */
     public long download(String apiPath, OutputStream out, LongConsumer progress) throws IOException {
         JsonNode located = namespace.get(apiPath + "?op=locate");
-        long written = 0;
+        if (!located.has("chunks")) {
+            throw new IOException(apiPath + " is a directory");
+        }
+        long[] written = {0};
+        readInOrder(List.of(located), file -> keepOpen(out), n -> {
+            written[0] += n;
+            progress.accept(n);
+        });
+        out.flush();
+        return written[0];
+    }
+
+    /**
+     * Reads every file directly in the directory at {@code apiDir} (not its subdirectories) into {@code sink}, in name
+     * order: the files are located {@value #LOCATE_PAGE} per namespace call, and the next chunks, also of the next
+     * files, are fetched while one is written, so many small files cost one call to the workers each. Answers the
+     * number of files read.
+     */
+    public int downloadDirectory(String apiDir, FileSink sink, LongConsumer progress) throws IOException {
+        int files = 0;
+        String cursor = null;
+        do {
+            JsonNode page = namespace.get(apiDir + "?op=locate&limit=" + LOCATE_PAGE
+                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+            List<JsonNode> located = new ArrayList<>();
+            page.path("items").forEach(located::add);
+            readInOrder(located, sink, progress);
+            files += located.size();
+            JsonNode next = page.path("nextCursor");
+            cursor = next.isTextual() ? next.asText() : null;
+        } while (cursor != null);
+        return files;
+    }
+
+    /** {@code out}, left open when a file's stream is closed. */
+    private static OutputStream keepOpen(OutputStream out) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+        };
+    }
+
+    /** The chunks of {@code files}, one file after another, {@code inFlight} chunks fetched ahead. */
+    private void readInOrder(List<JsonNode> files, FileSink sink, LongConsumer progress) throws IOException {
+        Iterator<JsonNode> ahead = files.stream().flatMap(file -> StreamSupport.stream(file.path("chunks").spliterator(), false))
+                .iterator();
         try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
             ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
-            List<JsonNode> chunks = new ArrayList<>();
-            located.path("chunks").forEach(chunks::add);
-            int next = 0;
-            for (int i = 0; i < chunks.size(); i++) {
-                while (next < chunks.size() && window.size() < inFlight) {
-                    JsonNode chunk = chunks.get(next++);
-                    window.add(readers.submit(() -> fetch(chunk)));
+            for (JsonNode file : files) {
+                try (OutputStream out = sink.open(file)) {
+                    for (int i = 0; i < file.path("chunks").size(); i++) {
+                        while (window.size() < inFlight && ahead.hasNext()) {
+                            JsonNode chunk = ahead.next();
+                            window.add(readers.submit(() -> fetch(chunk)));
+                        }
+                        byte[] bytes = await(window.removeFirst());
+                        out.write(bytes);
+                        progress.accept(bytes.length);
+                    }
                 }
-                byte[] bytes = await(window.removeFirst());
-                out.write(bytes);
-                written += bytes.length;
-                progress.accept(bytes.length);
+                sink.complete(file);
             }
         }
-        out.flush();
-        return written;
     }
 
     /** A chunk's bytes from the first replica whose bytes match its checksum. */

@@ -17,11 +17,15 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -83,6 +87,20 @@ public final class FilesCommand implements Runnable {
         abstract int transfer() throws Exception;
 
         /** Progress on stderr: a redrawn bar on a terminal, plain lines otherwise; none with --no-progress. */
+        /** Up to {@code limit} entries of {@code dir}, by name, a page (at most 500) per call. */
+        ArrayNode list(RemotePath dir, int limit) {
+            ArrayNode items = ApiClient.JSON.createArrayNode();
+            String cursor = null;
+            do {
+                String query = dir.apiPath() + "?op=list&limit=" + Math.min(500, limit - items.size())
+                        + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+                JsonNode page = api().getJson(query, dir.full());
+                page.path("items").forEach(items::add);
+                cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+            } while (cursor != null && items.size() < limit);
+            return items;
+        }
+
         Progress progress(String label, long total, boolean off) {
             return off ? Progress.silent() : new Progress(label, total, ctx.err(), ctx.terminal(), System::nanoTime);
         }
@@ -98,15 +116,7 @@ public final class FilesCommand implements Runnable {
         @Override
         int transfer() {
             RemotePath dir = remote(path);
-            ArrayNode items = ApiClient.JSON.createArrayNode();
-            String cursor = null;
-            do {
-                String query = dir.apiPath() + "?op=list&limit=" + Math.min(500, limit - items.size())
-                        + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8));
-                JsonNode page = api().getJson(query, dir.full());
-                page.path("items").forEach(items::add);
-                cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
-            } while (cursor != null && items.size() < limit);
+            ArrayNode items = list(dir, limit);
             ObjectNode result = ApiClient.JSON.createObjectNode();
             result.set("items", items);
             printer().print(result, out -> {
@@ -276,7 +286,8 @@ public final class FilesCommand implements Runnable {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true,
-            description = "Download a file (streamed to disk). LOCAL defaults to its name here; - writes to stdout.")
+            description = {"Download a file (streamed to disk). LOCAL defaults to its name here; - writes to stdout.",
+                    "-r: a directory with everything in it, into LOCAL (or LOCAL/<its name> when LOCAL is a directory)."})
     public static final class Get extends FileCommand {
         @Parameters(index = "0", paramLabel = "REMOTE")
         String remotePath;
@@ -288,10 +299,15 @@ public final class FilesCommand implements Runnable {
         boolean noProgress;
         @Option(names = "--via-gateway", description = "Read the bytes through the gateway instead of straight from the workers.")
         boolean viaGateway;
+        @Option(names = {"-r", "--recursive"}, description = "Download a directory with everything in it.")
+        boolean recursive;
 
         @Override
         int transfer() throws IOException {
             RemotePath source = remote(remotePath);
+            if (recursive) {
+                return tree(source);
+            }
             boolean stdout = local != null && local.toString().equals("-");
             Path target = local == null ? Path.of(source.name()) : local;
             if (!stdout && Files.isDirectory(target)) {
@@ -303,7 +319,12 @@ public final class FilesCommand implements Runnable {
             Path absolute = target.toAbsolutePath();
             Path part = absolute.resolveSibling("." + absolute.getFileName() + ".holon-part");
             if (!stdout && !viaGateway) {
-                long size = stat(source, false).path("size").asLong(-1);
+                JsonNode view = stat(source, false);
+                if ("DIRECTORY".equals(view.path("type").asText())) {
+                    throw new CliException(ExitCodes.USAGE, source.full() + " is a directory: holon files get -r "
+                            + "downloads it with everything in it");
+                }
+                long size = view.path("size").asLong(-1);
                 Progress progress = progress(source.name(), size, noProgress);
                 try (OutputStream out = Files.newOutputStream(part)) {
                     direct(source).download(source.apiPath(), out, progress::advance);
@@ -345,6 +366,97 @@ public final class FilesCommand implements Runnable {
                         + progress.bytes() + " of " + total + " bytes");
             }
             return saved(part, absolute, target, progress);
+        }
+
+        /**
+         * The directory and its subdirectories, one level after another: each level's files are located a page at a
+         * time and read straight from the workers ({@link DirectTransfer#downloadDirectory}); each file appears under
+         * its name only once all of it is on disk.
+         */
+        private int tree(RemotePath source) throws IOException {
+            if (local != null && local.toString().equals("-") || viaGateway) {
+                throw new CliException(ExitCodes.USAGE, "holon files get -r writes files to a local directory, read "
+                        + "straight from the workers (not to stdout, not --via-gateway)");
+            }
+            if (!source.isRoot() && !"DIRECTORY".equals(stat(source, false).path("type").asText())) {
+                throw new CliException(ExitCodes.USAGE, source.full() + " is a file: holon files get without -r "
+                        + "downloads it");
+            }
+            String name = source.isRoot() ? source.tenant() : source.name();
+            Path target = local == null ? Path.of(name) : Files.isDirectory(local) ? local.resolve(name) : local;
+            if (Files.exists(target) && !force) {
+                throw new CliException(ExitCodes.CONFLICT, target + " exists here: --force writes into it");
+            }
+            Progress progress = progress(name, -1, noProgress);
+            DirectTransfer direct = direct(source);
+            ArrayDeque<Map.Entry<RemotePath, Path>> levels = new ArrayDeque<>(List.of(Map.entry(source, target)));
+            int files = 0;
+            while (!levels.isEmpty()) {
+                Map.Entry<RemotePath, Path> level = levels.removeFirst();
+                Files.createDirectories(level.getValue());
+                PartFiles parts = new PartFiles(level.getValue());
+                try {
+                    files += direct.downloadDirectory(level.getKey().apiPath(), parts, progress::advance);
+                } catch (DirectTransfer.WorkersUnreachable | IOException e) {
+                    parts.discard();
+                    throw new CliException(ExitCodes.UNREACHABLE, "the download of " + level.getKey().full()
+                            + " broke off: " + e.getMessage() + (e instanceof DirectTransfer.WorkersUnreachable
+                            ? " (get its files one by one with --via-gateway)" : ""));
+                }
+                for (JsonNode entry : list(level.getKey(), Integer.MAX_VALUE)) {
+                    if ("DIRECTORY".equals(entry.path("type").asText())) {
+                        String child = lastSegment(entry.path("path").asText());
+                        levels.add(Map.entry(level.getKey().child(child), PartFiles.inside(level.getValue(), child)));
+                    }
+                }
+            }
+            progress.done();
+            if (printer().table()) {
+                ctx.out().println("saved " + files + " files in " + target + " (" + Units.bytes(progress.bytes()) + ")");
+            }
+            return ExitCodes.OK;
+        }
+
+        private static String lastSegment(String path) {
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
+
+        /** Each file goes to {@code .<name>.holon-part} in {@code dir} and is renamed to its name once complete. */
+        private static final class PartFiles implements DirectTransfer.FileSink {
+            private final Path dir;
+            private Path part;
+
+            PartFiles(Path dir) {
+                this.dir = dir;
+            }
+
+            /** {@code dir/name}, refusing a name that would lead out of {@code dir}. */
+            static Path inside(Path dir, String name) {
+                Path path = dir.resolve(name).normalize();
+                if (name.isEmpty() || !dir.normalize().equals(path.getParent())) {
+                    throw new CliException(ExitCodes.FAILED, "refusing to write '" + name + "' outside " + dir);
+                }
+                return path;
+            }
+
+            @Override
+            public OutputStream open(JsonNode file) throws IOException {
+                part = inside(dir, "." + lastSegment(file.path("path").asText()) + ".holon-part");
+                return Files.newOutputStream(part);
+            }
+
+            @Override
+            public void complete(JsonNode file) throws IOException {
+                Files.move(part, inside(dir, lastSegment(file.path("path").asText())),
+                        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                part = null;
+            }
+
+            void discard() throws IOException {
+                if (part != null) {
+                    Files.deleteIfExists(part);
+                }
+            }
         }
 
         private int saved(Path part, Path absolute, Path target, Progress progress) throws IOException {

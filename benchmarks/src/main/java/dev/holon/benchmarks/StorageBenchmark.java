@@ -38,7 +38,9 @@ import java.util.zip.CRC32C;
  *       (SHA-256 checked) over the direct data path ({@link DirectTransfer}, what {@code holon files put/get} use:
  *       the bytes go between the client and the workers, storage-service plans and commits) and, for comparison,
  *       through the gateway (every byte through gateway and storage-service); MiB/s, and the CPU seconds of every
- *       process. Then 1,000 files of 1 MiB written and read back one after another, both ways: MiB/s and files/s.
+ *       process. Then 1,000 files of 1 MiB written one after another, both ways, and read back: directly as
+ *       {@code holon files get -r} reads a directory (a page of files located per call, chunks fetched ahead across
+ *       files), directly one file after another, and through the gateway: MiB/s and files/s.
  *       Then repair: the worker holding the most bytes (the 1 GiB file and the 1,000 small ones, over 1 GiB on each
  *       node) is SIGKILLed: seconds until the registry says DOWN and until every chunk has 3 replicas on live nodes
  *       ({@code ?op=stat&replicas=true} of every file not yet whole, polled). A 64 MiB file is written and read once
@@ -84,7 +86,7 @@ final class StorageBenchmark {
         }
         Thread.sleep(10_000); // let the freshly started cluster settle
         String token = cluster.accessToken("demo", "holon-demo");
-        DirectTransfer direct = new DirectTransfer(namespace(cluster, token), HTTP, 4);
+        DirectTransfer direct = new DirectTransfer(namespace(cluster, token), 4);
 
         // warm-up (untimed), as on HDFS's side: 64 MiB written and read once, both ways
         direct.upload(DIR + "/warm-up.bin", warm, 3, Map.of("If-None-Match", "*"), n -> { });
@@ -128,7 +130,19 @@ final class StorageBenchmark {
         for (int i = 0; i < SMALL_FILES; i++) {
             smallCrcs[i] = crc32c(Files.readAllBytes(smallDir.resolve(smallName(i))));
         }
-        timed(cluster, "small files read, direct", "smallRead", () -> {
+        timed(cluster, "small files read, direct, the directory at once (holon files get -r)", "smallRead", () -> {
+            Map<String, CrcStream> read = new HashMap<>();
+            int files = direct.downloadDirectory(DIR + "/small",
+                    file -> read.computeIfAbsent(file.path("path").asText(), path -> new CrcStream()), n -> { });
+            if (files != SMALL_FILES) {
+                throw new IllegalStateException(files + " files read, not " + SMALL_FILES);
+            }
+            for (int i = 0; i < SMALL_FILES; i++) {
+                read.get("/default/bench/small/" + smallName(i)).check(SMALL_BYTES, smallCrcs[i]);
+            }
+            return null;
+        }, smallTotal);
+        timed(cluster, "small files read, direct, one file after another", "smallReadEach", () -> {
             for (int i = 0; i < SMALL_FILES; i++) {
                 CrcStream out = new CrcStream();
                 direct.download(DIR + "/small/" + smallName(i), out, n -> { });
@@ -408,16 +422,16 @@ final class StorageBenchmark {
             int exit = process.waitFor();
             System.out.printf("  load average after: %s%s%n", loadAverage(), exit == 0 ? "" : "; exit " + exit + ", see " + log);
         }
-        System.out.printf("%nstorage, replication 3, one client, same bytes, same machine (MiB/s; Holon / HDFS):%n");
+        System.out.printf("%nstorage, replication 3, one client, same bytes, same machine, neither fsyncing on close"
+                + " (MiB/s; Holon / HDFS):%n");
         System.out.printf("  %-44s %9s %9s %9s%n", "", "Holon", "HDFS", "ratio");
-        row("1 GiB write (direct | HDFS default)", "write", "write", hdfs);
-        row("1 GiB read (direct | HDFS default)", "read", "read", hdfs);
-        row("1 GiB write (direct | HDFS SYNC_BLOCK)", "write", "writeSync", hdfs);
-        row("1 GiB read (direct | HDFS SYNC_BLOCK)", "read", "readSync", hdfs);
+        row("1 GiB write (direct)", "write", "write", hdfs);
+        row("1 GiB read (direct)", "read", "read", hdfs);
         row("1 GiB write through the gateway", "writeGateway", "write", hdfs);
         row("1 GiB read through the gateway", "readGateway", "read", hdfs);
         row("1,000 x 1 MiB write (direct)", "smallWrite", "smallWrite", hdfs);
-        row("1,000 x 1 MiB read (direct)", "smallRead", "smallRead", hdfs);
+        row("1,000 x 1 MiB read (direct, get -r)", "smallRead", "smallRead", hdfs);
+        row("1,000 x 1 MiB read (direct, file by file)", "smallReadEach", "smallRead", hdfs);
         row("1,000 x 1 MiB write through the gateway", "smallWriteGateway", "smallWrite", hdfs);
         row("1,000 x 1 MiB read through the gateway", "smallReadGateway", "smallRead", hdfs);
         System.out.printf("%nrepair after losing a node (4 nodes, replication 3; seconds from the kill, lower is better):%n");

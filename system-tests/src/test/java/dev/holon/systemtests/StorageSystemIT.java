@@ -500,7 +500,7 @@ class StorageSystemIT {
                 return clientJson(send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + pathAndQuery))
                         .header("Authorization", "Bearer " + api.token()).build(), HttpResponse.BodyHandlers.ofString()));
             }
-        }, HTTP, 4);
+        }, 4);
 
         com.fasterxml.jackson.databind.JsonNode view = direct.upload(file, local, null, Map.of("If-None-Match", "*"), n -> { });
         assertThat(view.path("size").asLong()).isEqualTo(content.length);

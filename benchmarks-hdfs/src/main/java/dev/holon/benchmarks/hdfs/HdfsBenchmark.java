@@ -43,7 +43,7 @@ import java.util.zip.CRC32C;
  *   <li><b>Big file</b>: a {@link MiniDFSCluster} with 3 DataNodes; the given local file written with replication 3
  *   (128 MiB blocks, the default), then read back with its SHA-256 checked; MiB/s for each. Written twice: as HDFS
  *   does by default (DataNodes do not fsync a block on close) and with {@link CreateFlag#SYNC_BLOCK} (fsync of each
- *   block on close, what a Holon worker does for each chunk). The first 64 MiB are written and read once before,
+ *   block on close, what a Holon worker does for each chunk with {@code sync-on-close}). The first 64 MiB are written and read once before,
  *   untimed (JIT warm-up; the Holon side does the same).</li>
  *   <li><b>Small files</b>, same cluster: every {@code small-*.bin} of the small files dir (1,000 of 1 MiB in the real
  *   run) written, one {@code create} each with replication 3 (HDFS's default, no SYNC_BLOCK), then all read back, each

@@ -64,7 +64,7 @@ public final class FilesCommand implements Runnable {
                 public JsonNode get(String pathAndQuery) {
                     return api().getJson(pathAndQuery, file.full());
                 }
-            }, api().http(), 4);
+            }, 4);
         }
 
         JsonNode stat(RemotePath path, boolean replicas) {

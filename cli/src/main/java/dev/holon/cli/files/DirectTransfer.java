@@ -41,8 +41,9 @@ import java.util.zip.CRC32C;
  * workers, as an HDFS client writes to DataNodes, and storage-service only plans and commits. An upload asks for a
  * plan ({@code ?op=upload}), sends every chunk once to its first target with the others as its pipeline and keeps
  * the workers' receipts, then commits ({@code ?op=commit}); a download locates the chunks ({@code ?op=locate}) and
- * reads each from its best replica, verifying its CRC32C and falling back to the next replica. A few chunks are in
- * flight at once, so memory is that many chunks.
+ * reads each from its best replica, verifying its CRC32C and falling back to the next replica; a directory's files
+ * are located a page at a time and read the same way. A few chunks are in flight at once, so memory is that many
+ * chunks.
  */
 public final class DirectTransfer {
 
@@ -51,6 +52,16 @@ public final class DirectTransfer {
         JsonNode post(String pathAndQuery, String jsonBody, Map<String, String> headers);
 
         JsonNode get(String pathAndQuery);
+    }
+
+    /** Where the files of a directory go, one stream per file. */
+    public interface FileSink {
+        /** The stream for {@code file} (its located view: path, size, checksum, version, chunks); closed by the caller. */
+        OutputStream open(JsonNode file) throws IOException;
+
+        /** Every byte of {@code file} was written to its stream, which is closed. */
+        default void complete(JsonNode file) throws IOException {
+        }
     }
 
     /** No worker of a chunk could be reached: this client cannot use the direct path (use the gateway's). */
@@ -66,6 +77,8 @@ public final class DirectTransfer {
     private static final String PIPELINE = "X-Holon-Chunk-Pipeline";
     private static final Duration WORKER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Files located per call when a directory is read. */
+    static final int LOCATE_PAGE = 500;
 
     private final Namespace namespace;
     private final int inFlight;
@@ -159,19 +172,6 @@ public final class DirectTransfer {
         }
         throw new WorkersUnreachable("no worker took chunk " + chunk.path("index").asInt() + ": " + failure);
     }
-
-    /** Where the files of a directory go, one stream per file. */
-    public interface FileSink {
-        /** The stream for {@code file} (its located view: path, size, checksum, version, chunks); closed by the caller. */
-        OutputStream open(JsonNode file) throws IOException;
-
-        /** Every byte of {@code file} was written to its stream, which is closed. */
-        default void complete(JsonNode file) throws IOException {
-        }
-    }
-
-    /** Files located per call when a directory is read. */
-    static final int LOCATE_PAGE = 500;
 
     /** Writes the whole file at {@code apiPath} to {@code out}, chunk by verified chunk; answers the bytes written. */
     public long download(String apiPath, OutputStream out, LongConsumer progress) throws IOException {

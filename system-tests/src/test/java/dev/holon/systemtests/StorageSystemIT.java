@@ -24,8 +24,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -49,7 +53,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -629,17 +632,39 @@ class StorageSystemIT {
 
     /** The files named {@code chunkId} under the workers' data directories. */
     private static List<Path> replicaFiles(String chunkId) throws IOException {
-        try (Stream<Path> files = Files.walk(workersData())) {
-            return files.filter(f -> f.getFileName().toString().equals(chunkId) && Files.isRegularFile(f)).toList();
-        }
+        return workerFiles().stream().filter(f -> f.getFileName().toString().equals(chunkId)).toList();
     }
 
     /** The ids of the chunks the workers hold a replica of (their checksum sidecars). */
     private static Set<String> storedChunkIds() throws IOException {
-        try (Stream<Path> files = Files.walk(workersData())) {
-            return files.map(f -> f.getFileName().toString()).filter(name -> name.endsWith(".crc"))
-                    .map(name -> name.substring(0, name.length() - ".crc".length())).collect(Collectors.toSet());
-        }
+        return workerFiles().stream().map(f -> f.getFileName().toString()).filter(name -> name.endsWith(".crc"))
+                .map(name -> name.substring(0, name.length() - ".crc".length())).collect(Collectors.toSet());
+    }
+
+    /**
+     * The regular files under the workers' data directories. The workers keep deleting replicas meanwhile (repair,
+     * garbage), so a file or directory gone between its listing and its visit is skipped, not an error.
+     */
+    private static List<Path> workerFiles() throws IOException {
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(workersData(), new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        return found;
     }
 
     private static Path workersData() {

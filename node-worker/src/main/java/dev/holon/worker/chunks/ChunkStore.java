@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
  * is checked, fsynced when {@code syncOnClose} and renamed into place; the sidecar is renamed last, so a replica
  * exists exactly when its sidecar does. Without the fsyncs (like HDFS's {@code dfs.datanode.synconclose=false}, its
  * default) a power loss can leave a replica whose bytes never reached the disk: every read and scrub checks the
- * CRC32C, so it is found, reported and replaced from another replica like any corrupt one. Replicas are immutable: writing one again with the same checksum replaces it with identical bytes.
+ * CRC32C, so it is found, reported and replaced from another replica like any corrupt one. Replicas are immutable:
+ * writing one again with the same checksum replaces it with identical bytes.
  * Plain Java, thread-safe (commits and deletes of one id are serialised).
  */
 public final class ChunkStore {

@@ -14,7 +14,6 @@ import dev.holon.storage.node.NodeDirectory;
 import dev.holon.storage.placement.ChunkPlacement;
 import dev.holon.storage.placement.StorageNode;
 import dev.holon.support.problem.ProblemException;
-import dev.holon.support.web.Cursors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -59,7 +58,6 @@ public class DirectTransfers {
                           List<LocatedChunk> chunks) {
     }
 
-    private final EntryRepository entries;
     private final ChunkRepository chunks;
     private final ChunkClient client;
     private final ChunkWriter writer;
@@ -70,10 +68,9 @@ public class DirectTransfers {
     private final Clock clock;
     private final StorageProperties properties;
 
-    public DirectTransfers(EntryRepository entries, ChunkRepository chunks, ChunkClient client, ChunkWriter writer,
+    public DirectTransfers(ChunkRepository chunks, ChunkClient client, ChunkWriter writer,
             ChunkPlacement placement, NodeDirectory directory, FileService files,
             TransactionTemplate tx, Clock clock, StorageProperties properties) {
-        this.entries = entries;
         this.chunks = chunks;
         this.client = client;
         this.writer = writer;
@@ -190,26 +187,21 @@ public class DirectTransfers {
         return nodes;
     }
 
-    /** Where each chunk of the file is, best replica first, with a READ token per chunk. */
-    public Located locate(FilePath path) {
-        Entry entry = files.get(path);
-        if (!entry.isFile()) {
-            throw ProblemException.invalid("'" + path + "' is a directory");
-        }
+    /** Where each chunk of the file ({@code entry}, read at {@code path}) is, best replica first, with a READ token per chunk. */
+    public Located locate(FilePath path, Entry entry) {
         return located(path.toString(), entry, chunks.chunksOf(entry.contentId()), nodesById(),
                 clock.instant().plus(properties.directUploadTtl()));
     }
 
     /**
      * The files among a page of the directory's children (by name, paged as {@code ?op=list} pages them), each located
-     * as {@link #locate(FilePath)} does: one call and two queries for up to {@code limit} files, so a client reading
+     * as {@link #locate(FilePath, Entry)} does: one call and two queries for up to {@code limit} files, so a client reading
      * many small files does not make a namespace call per file. Subdirectories take their place in the page but are
      * not entered.
      */
     public Page<Located> locateChildren(FilePath dir, String cursor, int limit) {
-        List<Entry> page = entries.children(dir.tenant(), dir.path(), Cursors.decode(cursor), limit + 1);
-        String next = page.size() > limit ? Cursors.encode(page.get(limit - 1).name()) : null;
-        List<Entry> filesOnPage = page.stream().limit(limit).filter(Entry::isFile).toList();
+        Page<Entry> page = files.children(dir, cursor, limit);
+        List<Entry> filesOnPage = page.items().stream().filter(Entry::isFile).toList();
         Map<String, List<ChunkRepository.Chunk>> chunksByContent = filesOnPage.isEmpty() ? Map.of()
                 : chunks.chunksOf(filesOnPage.stream().map(Entry::contentId).toList());
         Map<String, StorageNode> nodes = nodesById();
@@ -218,7 +210,7 @@ public class DirectTransfers {
                 .map(file -> located(file.path(), file,
                         chunksByContent.getOrDefault(file.contentId(), List.of()), nodes, expiresAt))
                 .toList();
-        return new Page<>(located, next);
+        return new Page<>(located, page.nextCursor());
     }
 
     private Map<String, StorageNode> nodesById() {

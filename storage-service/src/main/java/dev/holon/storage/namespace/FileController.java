@@ -110,8 +110,11 @@ public class FileController {
                 yield ResponseEntity.ok(page);
             }
             // a file: its chunks; a directory: a page of its files, each with its chunks
-            case "locate" -> ResponseEntity.ok(path.isRoot() || !files.get(path).isFile()
-                    ? direct.locateChildren(path, cursor, limit) : direct.locate(path));
+            case "locate" -> {
+                Entry entry = path.isRoot() ? null : files.get(path);
+                yield ResponseEntity.ok(entry != null && entry.isFile() ? direct.locate(path, entry)
+                        : direct.locateChildren(path, cursor, limit));
+            }
             default -> throw ProblemException.invalid("op must be stat, list or locate for GET (or none, for the bytes)");
         };
     }

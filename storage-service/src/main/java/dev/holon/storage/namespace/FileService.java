@@ -101,9 +101,15 @@ public class FileService {
                 return new Page<>(List.of(FileView.of(entry)), null);
             }
         }
-        List<Entry> page = entries.children(path.tenant(), path.path(), Cursors.decode(cursor), limit + 1);
+        Page<Entry> page = children(path, cursor, limit);
+        return new Page<>(page.items().stream().map(FileView::of).toList(), page.nextCursor());
+    }
+
+    /** A page of the directory's entries, by name, after {@code cursor}. */
+    Page<Entry> children(FilePath dir, String cursor, int limit) {
+        List<Entry> page = entries.children(dir.tenant(), dir.path(), Cursors.decode(cursor), limit + 1);
         String next = page.size() > limit ? Cursors.encode(page.get(limit - 1).name()) : null;
-        return new Page<>(page.stream().limit(limit).map(FileView::of).toList(), next);
+        return new Page<>(page.stream().limit(limit).toList(), next);
     }
 
     // ---- namespace changes ----

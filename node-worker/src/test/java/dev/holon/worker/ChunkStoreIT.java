@@ -347,20 +347,47 @@ class ChunkStoreIT {
         }
         long pipelinedNanos = 0;
         long storeAndForwardNanos = 0;
+        long[] pipelinedCpu = new long[2];
+        long[] storeAndForwardCpu = new long[2];
         for (int i = 0; i < chunks; i++) {
+            long[] cpu = cpuTicks();
             long start = System.nanoTime();
             pipelined(data, checksum);
             pipelinedNanos += System.nanoTime() - start;
+            add(pipelinedCpu, cpu);
+            cpu = cpuTicks();
             start = System.nanoTime();
             storeAndForward(data, checksum);
             storeAndForwardNanos += System.nanoTime() - start;
+            add(storeAndForwardCpu, cpu);
         }
         double mib = (double) chunks * size / (1024 * 1024);
-        System.out.printf("%nchunk write, 3 replicas, %d chunks of %d MiB between three local workers:%n"
-                        + "  pipelined (worker -> worker while streaming): %.1f MiB/s (%.0f ms per chunk)%n"
-                        + "  store-and-forward (PUT, then replicate 1->2, then 2->3): %.1f MiB/s (%.0f ms per chunk)%n",
+        System.out.printf("%nchunk write, 3 replicas, %d chunks of %d MiB between three local workers (one JVM, client"
+                        + " included; CPU seconds per GiB as user + system):%n"
+                        + "  pipelined (worker -> worker while streaming): %.1f MiB/s (%.0f ms per chunk), CPU %s%n"
+                        + "  store-and-forward (PUT, then replicate 1->2, then 2->3): %.1f MiB/s (%.0f ms per chunk),"
+                        + " CPU %s%n",
                 chunks, size / (1024 * 1024), mib / (pipelinedNanos / 1e9), pipelinedNanos / 1e6 / chunks,
-                mib / (storeAndForwardNanos / 1e9), storeAndForwardNanos / 1e6 / chunks);
+                perGiB(pipelinedCpu, mib), mib / (storeAndForwardNanos / 1e9), storeAndForwardNanos / 1e6 / chunks,
+                perGiB(storeAndForwardCpu, mib));
+    }
+
+    /** This JVM's user and system CPU time so far, in clock ticks (1/100 s), from /proc/self/stat. */
+    private static long[] cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[]{Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+    }
+
+    private static void add(long[] total, long[] since) throws IOException {
+        long[] now = cpuTicks();
+        total[0] += now[0] - since[0];
+        total[1] += now[1] - since[1];
+    }
+
+    private static String perGiB(long[] ticks, double mib) {
+        double gib = mib / 1024;
+        return String.format("%.2f + %.2f s", ticks[0] / 100.0 / gib, ticks[1] / 100.0 / gib);
     }
 
     private void pipelined(byte[] data, String checksum) {

@@ -29,9 +29,12 @@ public record ClusterOptions(Path home, int portBase, Path repository, int worke
                              Duration processTimeout, Duration nodesTimeout, List<String> serviceJvmOptions,
                              PrintStream progress, boolean replaceRunning) {
 
-    /** Small and quick to start: measured on a 2-core machine where 7 JVMs share the CPU at start. */
+    /**
+     * Small and quick to start: measured on a 2-core machine where 7 JVMs share the CPU at start. Which JIT a service
+     * gets depends on its role ({@link ClusterPlan#compilerOptions}); an option given here wins over that.
+     */
     public static final List<String> DEFAULT_SERVICE_JVM_OPTIONS = List.of("-Xms32m", "-Xmx256m", "-Xss512k",
-            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=64m",
+            "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=64m",
             "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8", "-Djava.awt.headless=true");
 
     public ClusterOptions {

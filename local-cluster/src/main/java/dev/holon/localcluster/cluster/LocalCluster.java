@@ -277,6 +277,7 @@ public final class LocalCluster implements AutoCloseable {
     private ProcessSpec serviceSpec(ClusterPlan.PlannedService service) {
         List<String> command = new ArrayList<>();
         command.add(ChildJvm.java());
+        command.addAll(ClusterPlan.compilerOptions(service.module()));
         command.addAll(options.serviceJvmOptions());
         command.add("-jar");
         command.add(snapshot(service.jar()).toString());

@@ -34,6 +34,16 @@ class ClusterPlanTest {
     }
 
     @Test
+    void onlyTheServicesFileBytesGoThroughKeepTheFullJit() {
+        List<String> quickStart = plan(8080).services().stream()
+                .filter(service -> ClusterPlan.compilerOptions(service.module()).contains("-XX:TieredStopAtLevel=1"))
+                .map(ClusterPlan.PlannedService::name).toList();
+
+        assertThat(quickStart).containsExactly("config-service", "registry-service", "scheduler-service", "auth-service");
+        assertThat(ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS).noneMatch(option -> option.startsWith("-XX:Tiered"));
+    }
+
+    @Test
     void everyServiceLearnsWhereTheRestOfTheClusterIs() {
         ClusterPlan.PlannedService registry = plan(28080).services().get(1);
 

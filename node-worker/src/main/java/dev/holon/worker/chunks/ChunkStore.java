@@ -122,7 +122,7 @@ public final class ChunkStore {
                     StandardOpenOption.WRITE), OWNER_ONLY_FILE)) {
                 byte[] buffer = new byte[BUFFER_BYTES];
                 int n;
-                while ((n = readBody(in, buffer, chunkId, size)) >= 0) {
+                while ((n = readBody(in, buffer, chunkId, size)) > 0) {
                     size += n;
                     if (size > maxBytes) {
                         throw new ChunkWriteRejected(ChunkWriteRejected.Reason.TOO_LARGE,
@@ -158,10 +158,14 @@ public final class ChunkStore {
         }
     }
 
-    /** A body that breaks off (the sender went away or abandoned it) is the sender's problem, not a disk error. */
+    /**
+     * Fills the buffer (0 at the end): the servlet stream hands out a few KiB per read, and every buffer costs a file
+     * write and a forward. A body that breaks off (the sender went away or abandoned it) is the sender's problem,
+     * not a disk error.
+     */
     private static int readBody(InputStream in, byte[] buffer, String chunkId, long sofar) throws ChunkWriteRejected {
         try {
-            return in.read(buffer);
+            return in.readNBytes(buffer, 0, buffer.length);
         } catch (IOException e) {
             throw new ChunkWriteRejected(ChunkWriteRejected.Reason.INCOMPLETE, "the body of chunk " + chunkId
                     + " broke off after " + sofar + " bytes; nothing was stored");

@@ -7,6 +7,7 @@ import dev.holon.localcluster.cluster.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayInputStream;
@@ -194,8 +195,7 @@ class CliSystemIT {
     }
 
     @Test
-    void filesPutAndGetWithProgress() throws Exception {
-        Path dir = Files.createTempDirectory("holon-cli-files");
+    void filesPutAndGetWithProgress(@TempDir Path dir) throws Exception {
         Path local = dir.resolve("big.bin");
         byte[] block = new byte[1 << 20];
         Random random = new Random(42);

@@ -446,8 +446,9 @@ final class StorageBenchmark {
         row("1,000 x 1 MiB write (direct)", "smallWrite", "smallWrite", hdfs);
         row("1,000 x 1 MiB read (direct, get -r)", "smallRead", "smallRead", hdfs);
         row("1,000 x 1 MiB read (direct, file by file)", "smallReadEach", "smallRead", hdfs);
-        row("1,000 x 1 MiB write through the gateway", "smallWriteGateway", "smallWrite", hdfs);
+        row("1,000 x 1 MiB write through the gateway (*)", "smallWriteGateway", "smallWrite", hdfs);
         row("1,000 x 1 MiB read through the gateway", "smallReadGateway", "smallRead", hdfs);
+        System.out.printf("  (*) what holon files put does with a file of at most 2 MiB%n");
         System.out.printf("%nrepair after losing a node (4 nodes, replication 3; seconds from the kill, lower is better):%n");
         System.out.printf("  %-44s %9s %9s%n", "", "Holon", "HDFS");
         System.out.printf("  %-44s %9s %9s%n", "MiB the lost node held", HOLON.getOrDefault("repairMiB", "-"),

@@ -1,5 +1,6 @@
 package dev.holon.cli;
 
+import dev.holon.cli.files.FilesCommand;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,29 @@ class FilesCliTest extends InProcessCliTest {
         assertThat(Files.readAllBytes(back)).isEqualTo(content);
         assertThat(get.err()).contains("100%");
         assertThat(cli.run("files", "get", "/data/a.bin", back.toString()).exit()).isEqualTo(ExitCodes.CONFLICT);
+    }
+
+    @Test
+    void aSmallFileIsPutInOneRequestThroughTheGateway() throws Exception {
+        byte[] content = new byte[(int) FilesCommand.Put.ONE_REQUEST_MAX_BYTES];
+        new Random(5).nextBytes(content);
+        Path local = work.resolve("small.bin");
+        Files.write(local, content);
+        byte[][] stored = new byte[1][];
+        cli.on("/api/v1/files/default/data/small.bin", (exchange, request) -> {
+            assertThat(request.method()).isEqualTo("PUT");
+            assertThat(request.header("If-None-Match")).isEqualTo("*");
+            stored[0] = request.body();
+            TestCli.json(exchange, 201, "{\"path\":\"/default/data/small.bin\",\"type\":\"FILE\",\"size\":"
+                    + content.length + ",\"version\":1}");
+        });
+
+        TestCli.Result put = cli.run("files", "put", "--no-progress", local.toString(), "/data/");
+
+        assertThat(put.exit()).as(put.err()).isZero();
+        assertThat(put.out()).contains("created /default/data/small.bin (2.0 MiB, version 1)");
+        assertThat(stored[0]).isEqualTo(content);
+        assertThat(cli.requests).noneMatch(r -> r.uri().contains("op=upload") || r.uri().startsWith("/api/v1/chunks"));
     }
 
     @Test

@@ -177,8 +177,16 @@ public final class FilesCommand implements Runnable {
 
     @Command(name = "put", mixinStandardHelpOptions = true,
             description = {"Upload a file (streamed from disk). REMOTE ending in / keeps the local name.",
-                    "Refuses to overwrite (exit 6) unless --force, which overwrites the version it read (If-Match)."})
+                    "Refuses to overwrite (exit 6) unless --force, which overwrites the version it read (If-Match).",
+                    "Files above 2 MiB go straight to the workers; smaller ones in one request through the gateway."})
     public static final class Put extends FileCommand {
+        /**
+         * Like S3's single PUT against its multipart upload: a small file costs one request through the gateway,
+         * where the direct path costs two namespace calls and a pipeline. The storage benchmark measured 20.3 files/s
+         * of 1 MiB through the gateway against 13.8 direct; the two meet at about 4 MiB.
+         */
+        public static final long ONE_REQUEST_MAX_BYTES = 2L << 20;
+
         @Parameters(index = "0", paramLabel = "LOCAL", description = "A file, or - for stdin.")
         Path local;
         @Parameters(index = "1", paramLabel = "REMOTE")
@@ -233,7 +241,7 @@ public final class FilesCommand implements Runnable {
                 throw new CliException(ExitCodes.FAILED, "cannot read " + local + ": " + e.getMessage());
             }
             Progress progress = progress(stdin ? "stdin" : local.getFileName().toString(), size, noProgress);
-            if (!stdin && !viaGateway) {
+            if (!stdin && !viaGateway && size > ONE_REQUEST_MAX_BYTES) {
                 try {
                     JsonNode view = direct(target).upload(target.apiPath(), local, replication,
                             Map.of(precondition, preconditionValue), progress::advance);

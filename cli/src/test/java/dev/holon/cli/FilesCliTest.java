@@ -92,6 +92,23 @@ class FilesCliTest extends InProcessCliTest {
     }
 
     @Test
+    void anEmptyFileIsPutAsAnEmptyBody() throws Exception {
+        Path local = Files.createFile(work.resolve("empty.txt"));
+        String[] length = new String[1];
+        cli.on("/api/v1/files/default/empty.txt", (exchange, request) -> {
+            length[0] = request.header("Content-Length");
+            assertThat(request.body()).isEmpty();
+            TestCli.json(exchange, 201, "{\"path\":\"/default/empty.txt\",\"type\":\"FILE\",\"size\":0,\"version\":1}");
+        });
+
+        TestCli.Result put = cli.run("files", "put", local.toString(), "/");
+
+        assertThat(put.exit()).as(put.err()).isZero();
+        assertThat(put.out()).contains("created /default/empty.txt (0 B, version 1)");
+        assertThat(length[0]).isEqualTo("0");
+    }
+
+    @Test
     void putAndGetMoveTheBytesStraightToAndFromTheWorkersAndCommitWithTheirReceipts() throws Exception {
         int mib = 1024 * 1024;
         byte[] content = new byte[3 * mib + 17];

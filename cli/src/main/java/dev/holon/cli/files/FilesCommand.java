@@ -268,7 +268,9 @@ public final class FilesCommand implements Runnable {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            if (size >= 0) {
+            if (size == 0) {
+                body = HttpRequest.BodyPublishers.noBody(); // fromPublisher refuses a length of 0
+            } else if (size > 0) {
                 body = HttpRequest.BodyPublishers.fromPublisher(body, size);
             }
             RemotePath destination = target;

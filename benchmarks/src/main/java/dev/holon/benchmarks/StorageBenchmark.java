@@ -43,8 +43,8 @@ import java.util.zip.CRC32C;
  *       files), directly one file after another, and through the gateway: MiB/s and files/s.
  *       Then repair: the worker holding the most bytes (the 1 GiB file and the 1,000 small ones, over 1 GiB on each
  *       node) is SIGKILLed: seconds until the registry says DOWN and until every chunk has 3 replicas on live nodes
- *       ({@code ?op=stat&replicas=true} of every file not yet whole, polled). Before, untimed (JIT warm-up; HDFS's side does the
- *       same): a 256 MiB file and 200 of the small files written and read once, each way.</li>
+ *       ({@code ?op=stat&replicas=true} of every file not yet whole, polled). Before, untimed (JIT warm-up; HDFS's
+ *       side does the same): a 256 MiB file and 200 of the small files written and read once, each way.</li>
  *   <li>HDFS: once the Holon cluster is stopped, {@code benchmarks-hdfs} in its own JVM with its own classpath
  *       (Hadoop's dependency set, away from Boot 4's): MiniDFSCluster with 3 DataNodes, the same files, replication 3,
  *       one client; and its repair time on 4 DataNodes with heartbeat and recheck intervals set low.</li>

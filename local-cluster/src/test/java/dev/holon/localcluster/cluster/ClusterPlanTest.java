@@ -39,7 +39,8 @@ class ClusterPlanTest {
                 .filter(service -> ClusterPlan.compilerOptions(service.module()).contains("-XX:TieredStopAtLevel=1"))
                 .map(ClusterPlan.PlannedService::name).toList();
 
-        assertThat(quickStart).containsExactly("config-service", "registry-service", "scheduler-service", "auth-service");
+        assertThat(quickStart).containsExactly("config-service", "registry-service", "scheduler-service",
+                "auth-service");
         assertThat(ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS).noneMatch(option -> option.startsWith("-XX:Tiered"));
     }
 

@@ -187,7 +187,10 @@ public class DirectTransfers {
         return nodes;
     }
 
-    /** Where each chunk of the file ({@code entry}, read at {@code path}) is, best replica first, with a READ token per chunk. */
+    /**
+     * Where each chunk of the file ({@code entry}, read at {@code path}) is, best replica first, with a READ token per
+     * chunk.
+     */
     public Located locate(FilePath path, Entry entry) {
         return located(path.toString(), entry, chunks.chunksOf(entry.contentId()), nodesById(),
                 clock.instant().plus(properties.directUploadTtl()));
@@ -195,9 +198,9 @@ public class DirectTransfers {
 
     /**
      * The files among a page of the directory's children (by name, paged as {@code ?op=list} pages them), each located
-     * as {@link #locate(FilePath, Entry)} does: one call and two queries for up to {@code limit} files, so a client reading
-     * many small files does not make a namespace call per file. Subdirectories take their place in the page but are
-     * not entered.
+     * as {@link #locate(FilePath, Entry)} does: one call and two queries for up to {@code limit} files, so a client
+     * reading many small files does not make a namespace call per file. Subdirectories take their place in the page
+     * but are not entered.
      */
     public Page<Located> locateChildren(FilePath dir, String cursor, int limit) {
         Page<Entry> page = files.children(dir, cursor, limit);

@@ -3,7 +3,6 @@ package dev.holon.systemtests;
 import dev.holon.cli.files.DirectTransfer;
 import dev.holon.contracts.storage.ChunkOp;
 import dev.holon.contracts.storage.ChunkToken;
-import dev.holon.localcluster.cluster.ClusterOptions;
 import dev.holon.localcluster.cluster.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,7 +86,7 @@ class StorageSystemIT {
 
     @BeforeAll
     static void startCluster() {
-        List<String> jvm = new ArrayList<>(ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS);
+        List<String> jvm = new ArrayList<>(ClusterApi.SERVICE_JVM_OPTIONS);
         // System properties win over what config-service serves: only storage-service reads these.
         jvm.add("-Dholon.storage.max-upload-bytes=" + MAX_UPLOAD);
         cluster = LocalCluster.start(ClusterApi.freshOptions("cluster-storage", 15080).workers(WORKERS)

@@ -37,6 +37,9 @@ class StreamConfiguration {
         container.setGroupId(properties.groupPrefix() + "-" + UUID.randomUUID());
         Properties consumer = new Properties();
         consumer.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // a group of its own that starts at the latest: committed offsets serve nothing, commit rarely
+        consumer.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
+        consumer.setProperty(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "30000");
         container.setKafkaConsumerProperties(consumer);
         container.setMessageListener((MessageListener<String, EventEnvelope<Object>>) record -> {
             if (record.value() != null) {

@@ -308,6 +308,13 @@ public class JobRepository {
                 .list();
     }
 
+    /** Whether any task is PENDING and due now. */
+    public boolean anyPendingDue(Instant now) {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM task WHERE state = 'PENDING' AND (not_before IS NULL OR not_before <= ?))""")
+                .params(ts(now)).query(Boolean.class).single();
+    }
+
     /** Tenants with PENDING tasks due now (their quotas are read before a placement pass). */
     public Set<String> pendingTenants(Instant now) {
         return new TreeSet<>(jdbc.sql("""

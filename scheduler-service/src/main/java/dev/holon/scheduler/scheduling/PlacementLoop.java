@@ -134,8 +134,8 @@ public class PlacementLoop {
 
     @Scheduled(fixedDelayString = "${holon.scheduler.placement-interval:PT0.2S}")
     public synchronized void placePending() {
-        if (!leadership.isLeader()) {
-            return;
+        if (!leadership.isLeader() || !jobs.anyPendingDue(clock.instant())) {
+            return; // idle: no registry read and no transaction
         }
         refreshNodes();
         if (nodes == null) {

@@ -44,8 +44,11 @@ public class OutboxRelay implements DisposableBean {
         wakeup.request();
     }
 
-    /** The safety net: polls whether or not anything woke it. One relay at a time per process. */
-    @Scheduled(fixedDelayString = "${holon.outbox.poll-interval:PT0.2S}")
+    /**
+     * The safety net, for rows no wake-up covered (one committed while another replica held the lock, or left by a
+     * crash): polls whether or not anything woke it. One relay at a time per process.
+     */
+    @Scheduled(fixedDelayString = "${holon.outbox.poll-interval:PT1S}")
     public synchronized void relay() {
         try {
             Integer sent;

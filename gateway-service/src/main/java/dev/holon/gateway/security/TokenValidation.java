@@ -4,6 +4,7 @@ import dev.holon.contracts.tenant.TokenExchange;
 import dev.holon.gateway.GatewayProperties;
 import dev.holon.gateway.tokens.TokenExchangeProperties;
 import dev.holon.support.security.KeycloakRealmRoles;
+import dev.holon.support.security.VerifiedTokens;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -61,17 +62,28 @@ class TokenValidation {
         NimbusReactiveJwtDecoder pats = NimbusReactiveJwtDecoder
                 .withJwkSetUri(patJwksUri.isBlank() ? tokens.defaultJwksUri() : patJwksUri).build();
         pats.setJwtValidator(validator(TokenExchange.ISSUER, audience, properties.tokenClockSkew()));
+        Duration skew = properties.tokenClockSkew();
         Map<String, ReactiveAuthenticationManager> managers = Map.of(
-                issuer, manager(keycloak), TokenExchange.ISSUER, manager(pats));
+                issuer, manager(keycloak, skew), TokenExchange.ISSUER, manager(pats, skew));
         return new JwtIssuerReactiveAuthenticationManagerResolver(iss -> Mono.justOrEmpty(managers.get(iss)));
     }
 
-    private static ReactiveAuthenticationManager manager(ReactiveJwtDecoder decoder) {
+    private static ReactiveAuthenticationManager manager(ReactiveJwtDecoder decoder, Duration clockSkew) {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(new KeycloakRealmRoles());
-        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(
+                caching(decoder, new JwtTimestampValidator(clockSkew)));
         manager.setJwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(converter));
         return manager;
+    }
+
+    /** {@code decoder}, remembering the tokens it accepted ({@link VerifiedTokens}). */
+    static ReactiveJwtDecoder caching(ReactiveJwtDecoder decoder, OAuth2TokenValidator<Jwt> time) {
+        VerifiedTokens tokens = new VerifiedTokens(time);
+        return token -> {
+            Jwt jwt = tokens.accepted(token);
+            return jwt != null ? Mono.just(jwt) : decoder.decode(token).doOnNext(accepted -> tokens.remember(token, accepted));
+        };
     }
 
     static OAuth2TokenValidator<Jwt> validator(String issuer, String audience, Duration clockSkew) {

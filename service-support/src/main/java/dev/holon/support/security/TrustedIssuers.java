@@ -7,6 +7,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
@@ -85,7 +86,9 @@ public final class TrustedIssuers {
     }
 
     private static AuthenticationManager manager(JwtDecoder decoder, JwtAuthenticationConverter converter) {
-        JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
+        // Both decoders check time with Spring Security's default validator (60 s of clock skew).
+        JwtAuthenticationProvider provider = new JwtAuthenticationProvider(
+                VerifiedTokens.caching(decoder, new JwtTimestampValidator()));
         provider.setJwtAuthenticationConverter(converter);
         return provider::authenticate;
     }

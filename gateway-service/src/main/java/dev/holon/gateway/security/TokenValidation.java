@@ -82,7 +82,8 @@ class TokenValidation {
         VerifiedTokens tokens = new VerifiedTokens(time);
         return token -> {
             Jwt jwt = tokens.accepted(token);
-            return jwt != null ? Mono.just(jwt) : decoder.decode(token).doOnNext(accepted -> tokens.remember(token, accepted));
+            return jwt != null ? Mono.just(jwt)
+                    : decoder.decode(token).doOnNext(accepted -> tokens.remember(token, accepted));
         };
     }
 

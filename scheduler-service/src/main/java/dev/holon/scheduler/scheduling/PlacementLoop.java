@@ -47,8 +47,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The leader's placement pass, every {@code holon.scheduler.placement-interval}: the registry's nodes (re-read
- * every {@code node-view-refresh}) plus what SCHEDULED/RUNNING tasks hold make a {@link ClusterSnapshot}; the
+ * The leader's placement pass, every {@code holon.scheduler.placement-interval} while tasks are due (an idle pass is
+ * one query): the registry's nodes (re-read every {@code node-view-refresh}) plus what SCHEDULED/RUNNING tasks hold make a {@link ClusterSnapshot}; the
  * pending tasks (priority, then age) are planned against it, and in one transaction the placed ones become
  * SCHEDULED with an {@code AssignTask} (fenced by the leader epoch) and the others leave their reason on the job.
  * Tenant quotas (auth-service's, through {@link TenantQuotas}) are a feasibility stage: a tenant's tasks are placed
@@ -134,14 +134,17 @@ public class PlacementLoop {
 
     @Scheduled(fixedDelayString = "${holon.scheduler.placement-interval:PT0.2S}")
     public synchronized void placePending() {
-        if (!leadership.isLeader() || !jobs.anyPendingDue(clock.instant())) {
-            return; // idle: no registry read and no transaction
-        }
-        refreshNodes();
-        if (nodes == null) {
+        if (!leadership.isLeader()) {
             return;
         }
         try {
+            if (!jobs.anyPendingDue(clock.instant())) {
+                return; // idle: no registry read and no transaction
+            }
+            refreshNodes();
+            if (nodes == null) {
+                return;
+            }
             Map<String, TenantLimits.Limit> limits = quotas.enabled() ? pendingTenantLimits() : null;
             transaction.executeWithoutResult(status -> placeBatch(leadership.epoch(), limits));
         } catch (RuntimeException e) {

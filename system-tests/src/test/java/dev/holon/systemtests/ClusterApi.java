@@ -49,8 +49,7 @@ final class ClusterApi {
 
     /**
      * System tests check behaviour, not speed: every service runs on C1 alone, like {@code holon up}'s coordination
-     * services. The full JIT of the data-path services compiles for minutes after a start: on a 2-core machine the
-     * system tests took 22.5 min before those services moved to it and 28 after.
+     * services, so the data-path services' full JIT does not spend the 2 cores compiling while the tests run.
      */
     static final List<String> SERVICE_JVM_OPTIONS = Stream.concat(
             ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS.stream(), Stream.of("-XX:TieredStopAtLevel=1")).toList();

@@ -1,15 +1,14 @@
 package dev.holon.support.security;
 
+import dev.holon.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +20,7 @@ class VerifiedTokensTest {
     static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
     static final Duration SKEW = Duration.ofSeconds(30);
 
-    Instant now = NOW;
+    final MutableClock clock = new MutableClock(NOW);
     final List<String> decoded = new ArrayList<>();
 
     /** Accepts "good-*" tokens that expire 5 minutes after NOW, and checks time as a real decoder does. */
@@ -37,22 +36,7 @@ class VerifiedTokensTest {
 
     JwtTimestampValidator time() {
         JwtTimestampValidator validator = new JwtTimestampValidator(SKEW);
-        validator.setClock(new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        });
+        validator.setClock(clock);
         return validator;
     }
 
@@ -61,7 +45,7 @@ class VerifiedTokensTest {
     @Test
     void aTokenAcceptedOnceIsNotVerifiedAgainWhileValid() {
         assertThat(caching.decode("good-1").getSubject()).isEqualTo("demo");
-        now = NOW.plus(Duration.ofMinutes(4));
+        clock.advance(Duration.ofMinutes(4));
         assertThat(caching.decode("good-1").getSubject()).isEqualTo("demo");
         assertThat(caching.decode("good-1").getSubject()).isEqualTo("demo");
 
@@ -80,7 +64,7 @@ class VerifiedTokensTest {
     @Test
     void aTokenThatExpiredSinceGoesBackToTheDecoderWhichRefusesIt() {
         caching.decode("good-1");
-        now = NOW.plus(Duration.ofMinutes(5)).plus(SKEW).plusSeconds(1);
+        clock.advance(Duration.ofMinutes(5).plus(SKEW).plusSeconds(1));
 
         assertThatThrownBy(() -> caching.decode("good-1")).isInstanceOf(BadJwtException.class);
         assertThatThrownBy(() -> caching.decode("good-1")).isInstanceOf(BadJwtException.class);

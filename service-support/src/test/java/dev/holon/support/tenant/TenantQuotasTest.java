@@ -2,6 +2,7 @@ package dev.holon.support.tenant;
 
 import dev.holon.contracts.tenant.TenantQuota;
 import dev.holon.testsupport.AuthQuotaStandIn;
+import dev.holon.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -9,10 +10,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +25,7 @@ class TenantQuotasTest {
     private static final TenantQuota FOUR_CORES = new TenantQuota(4000L, null, null, null, null);
 
     private final AuthQuotaStandIn auth = new AuthQuotaStandIn();
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
 
     @AfterEach
     void stop() {
@@ -112,28 +111,5 @@ class TenantQuotasTest {
     void tenantNamesAreEncodedInThePath() {
         auth.quota("a b", FOUR_CORES);
         assertThat(quotas(auth.url()).of("a b")).isEqualTo(FOUR_CORES);
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-01T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

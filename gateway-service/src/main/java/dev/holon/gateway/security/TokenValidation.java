@@ -61,8 +61,8 @@ class TokenValidation {
             GatewayProperties properties, TokenExchangeProperties tokens) {
         NimbusReactiveJwtDecoder pats = NimbusReactiveJwtDecoder
                 .withJwkSetUri(patJwksUri.isBlank() ? tokens.defaultJwksUri() : patJwksUri).build();
-        pats.setJwtValidator(validator(TokenExchange.ISSUER, audience, properties.tokenClockSkew()));
         Duration skew = properties.tokenClockSkew();
+        pats.setJwtValidator(validator(TokenExchange.ISSUER, audience, skew));
         Map<String, ReactiveAuthenticationManager> managers = Map.of(
                 issuer, manager(keycloak, skew), TokenExchange.ISSUER, manager(pats, skew));
         return new JwtIssuerReactiveAuthenticationManagerResolver(iss -> Mono.justOrEmpty(managers.get(iss)));

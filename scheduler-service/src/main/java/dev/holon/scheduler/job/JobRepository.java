@@ -311,7 +311,8 @@ public class JobRepository {
     /** Whether any task is PENDING and due now. */
     public boolean anyPendingDue(Instant now) {
         return jdbc.sql("""
-                SELECT EXISTS (SELECT 1 FROM task WHERE state = 'PENDING' AND (not_before IS NULL OR not_before <= ?))""")
+                SELECT EXISTS (SELECT 1 FROM task
+                               WHERE state = 'PENDING' AND (not_before IS NULL OR not_before <= ?))""")
                 .params(ts(now)).query(Boolean.class).single();
     }
 

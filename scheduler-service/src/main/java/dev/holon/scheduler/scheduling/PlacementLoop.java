@@ -48,9 +48,10 @@ import java.util.TreeSet;
 
 /**
  * The leader's placement pass, every {@code holon.scheduler.placement-interval} while tasks are due (an idle pass is
- * one query): the registry's nodes (re-read every {@code node-view-refresh}) plus what SCHEDULED/RUNNING tasks hold make a {@link ClusterSnapshot}; the
- * pending tasks (priority, then age) are planned against it, and in one transaction the placed ones become
- * SCHEDULED with an {@code AssignTask} (fenced by the leader epoch) and the others leave their reason on the job.
+ * one query): the registry's nodes (re-read every {@code node-view-refresh}) plus what SCHEDULED/RUNNING tasks hold
+ * make a {@link ClusterSnapshot}; the pending tasks (priority, then age) are planned against it, and in one
+ * transaction the placed ones become SCHEDULED with an {@code AssignTask} (fenced by the leader epoch) and the others
+ * leave their reason on the job.
  * Tenant quotas (auth-service's, through {@link TenantQuotas}) are a feasibility stage: a tenant's tasks are placed
  * only while its SCHEDULED and RUNNING tasks plus the new ones stay within its CPU, memory and GPU limits; the
  * quotas of the tenants with pending tasks are read before the pass's transaction, so a slow auth-service holds

@@ -9,12 +9,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +69,37 @@ class FilesCliTest extends InProcessCliTest {
         assertThat(Files.readAllBytes(back)).isEqualTo(content);
         assertThat(get.err()).contains("100%");
         assertThat(cli.run("files", "get", "/data/a.bin", back.toString()).exit()).isEqualTo(ExitCodes.CONFLICT);
+    }
+
+    @Test
+    void getIntoAPipeOrDeviceWritesIntoItWithoutForceAndNeverReplacesIt() throws Exception {
+        byte[] content = new byte[1024 * 1024 + 5];
+        new Random(3).nextBytes(content);
+        cli.on("/api/v1/files/default/data/p.bin", (exchange, request) -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            exchange.sendResponseHeaders(200, content.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(content);
+            }
+        });
+        Path pipe = work.resolve("pipe");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+        CompletableFuture<byte[]> drained = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(pipe);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        TestCli.Result get = cli.run("files", "get", "--via-gateway", "--no-progress", "/data/p.bin", pipe.toString());
+
+        assertThat(get.exit()).as(get.err()).isZero();
+        assertThat(drained.get(10, TimeUnit.SECONDS)).isEqualTo(content);
+        assertThat(Files.readAttributes(pipe, BasicFileAttributes.class).isOther()).as("still a pipe").isTrue();
+        try (var left = Files.list(work)) {
+            assertThat(left).containsExactly(pipe);
+        }
     }
 
     @Test

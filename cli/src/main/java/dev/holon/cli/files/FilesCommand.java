@@ -324,11 +324,13 @@ public final class FilesCommand implements Runnable {
             if (!stdout && Files.isDirectory(target)) {
                 target = target.resolve(source.name());
             }
-            if (!stdout && Files.exists(target) && !force) {
+            // A device or a pipe (/dev/null, a FIFO) is written into; a file is replaced only once all of it is here.
+            boolean intoDevice = !stdout && Files.exists(target) && !Files.isRegularFile(target);
+            if (!stdout && !intoDevice && Files.exists(target) && !force) {
                 throw new CliException(ExitCodes.CONFLICT, target + " exists here: --force overwrites it");
             }
             Path absolute = target.toAbsolutePath();
-            Path part = absolute.resolveSibling("." + absolute.getFileName() + ".holon-part");
+            Path part = intoDevice ? absolute : absolute.resolveSibling("." + absolute.getFileName() + ".holon-part");
             if (!stdout && !viaGateway) {
                 JsonNode view = stat(source, false);
                 if ("DIRECTORY".equals(view.path("type").asText())) {
@@ -337,20 +339,21 @@ public final class FilesCommand implements Runnable {
                 }
                 long size = view.path("size").asLong(-1);
                 Progress progress = progress(source.name(), size, noProgress);
+                long written = -1;
                 try (OutputStream out = Files.newOutputStream(part)) {
-                    direct(source).download(source.apiPath(), out, progress::advance);
+                    written = direct(source).download(source.apiPath(), out, progress::advance);
                 } catch (DirectTransfer.WorkersUnreachable e) {
                     ctx.err().println("The workers cannot be reached from here (" + e.getMessage()
                             + "); reading the file through the gateway instead.");
                 } catch (IOException e) {
-                    Files.deleteIfExists(part);
+                    discard(part, absolute);
                     throw new CliException(ExitCodes.UNREACHABLE, "the download of " + source.full() + " broke off: "
                             + e.getMessage());
                 }
-                if (Files.exists(part) && Files.size(part) == size) {
+                if (written == size) {
                     return saved(part, absolute, target, progress);
                 }
-                Files.deleteIfExists(part);
+                discard(part, absolute);
             }
             HttpResponse<InputStream> response = api().send(b -> b.uri(api().uri(source.apiPath()))
                     .header("Accept", "application/octet-stream").GET(), ApiClient.STREAM, source.full());
@@ -368,11 +371,11 @@ public final class FilesCommand implements Runnable {
                  OutputStream out = Files.newOutputStream(part)) {
                 in.transferTo(out);
             } catch (IOException e) {
-                Files.deleteIfExists(part);
+                discard(part, absolute);
                 throw new CliException(ExitCodes.UNREACHABLE, "the download of " + source.full() + " broke off: " + e.getMessage());
             }
             if (total >= 0 && progress.bytes() != total) {
-                Files.deleteIfExists(part);
+                discard(part, absolute);
                 throw new CliException(ExitCodes.FAILED, "the download of " + source.full() + " is incomplete: "
                         + progress.bytes() + " of " + total + " bytes");
             }
@@ -470,8 +473,17 @@ public final class FilesCommand implements Runnable {
             }
         }
 
+        /** The part file of a broken download goes; a device written into stays. */
+        private static void discard(Path part, Path absolute) throws IOException {
+            if (!part.equals(absolute)) {
+                Files.deleteIfExists(part);
+            }
+        }
+
         private int saved(Path part, Path absolute, Path target, Progress progress) throws IOException {
-            Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (!part.equals(absolute)) {
+                Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
             progress.done();
             if (printer().table()) {
                 ctx.out().println("saved " + target + " (" + Units.bytes(progress.bytes()) + ")");

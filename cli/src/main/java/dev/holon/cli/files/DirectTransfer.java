@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,8 +43,8 @@ import java.util.zip.CRC32C;
  * plan ({@code ?op=upload}), sends every chunk once to its first target with the others as its pipeline and keeps
  * the workers' receipts, then commits ({@code ?op=commit}); a download locates the chunks ({@code ?op=locate}) and
  * reads each from its best replica, verifying its CRC32C and falling back to the next replica; a directory's files
- * are located a page at a time and read the same way. A few chunks are in flight at once, so memory is that many
- * chunks.
+ * are located a page at a time and read the same way. A few chunks are in flight at once, each on a thread of its
+ * own (blocking sockets: no poller between the socket and the thread), so memory is that many chunk buffers.
  */
 public final class DirectTransfer {
 
@@ -104,21 +105,27 @@ public final class DirectTransfer {
             JsonNode plan = namespace.post(apiPath + "?op=upload", begin.toString(), preconditions);
             MessageDigest sha = sha256();
             ArrayNode stored = JSON.createArrayNode();
-            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            Buffers buffers = new Buffers(inFlight + 1);
+            try (ExecutorService senders = Executors.newFixedThreadPool(inFlight)) {
                 ArrayDeque<Future<ObjectNode>> window = new ArrayDeque<>();
                 long offset = 0;
                 for (JsonNode chunk : plan.path("chunks")) {
-                    byte[] bytes = new byte[chunk.path("size").asInt()];
-                    readFully(channel, ByteBuffer.wrap(bytes), offset);
-                    offset += bytes.length;
-                    sha.update(bytes);
+                    int length = chunk.path("size").asInt();
                     if (window.size() >= inFlight) {
                         stored.add(await(window.removeFirst()));
                     }
+                    byte[] bytes = buffers.take(length);
+                    readFully(channel, ByteBuffer.wrap(bytes, 0, length), offset);
+                    offset += length;
+                    sha.update(bytes, 0, length);
                     window.add(senders.submit(() -> {
-                        ObjectNode sent = send(chunk, bytes);
-                        progress.accept(bytes.length);
-                        return sent;
+                        try {
+                            ObjectNode sent = send(chunk, bytes, length);
+                            progress.accept(length);
+                            return sent;
+                        } finally {
+                            buffers.give(bytes);
+                        }
                     }));
                 }
                 while (!window.isEmpty()) {
@@ -133,10 +140,10 @@ public final class DirectTransfer {
     }
 
     /** One chunk down its pipeline: to the first target that answers, the others behind it. */
-    private ObjectNode send(JsonNode chunk, byte[] bytes) throws IOException {
+    private ObjectNode send(JsonNode chunk, byte[] bytes, int length) throws IOException {
         List<String> targets = new ArrayList<>();
         chunk.path("targets").forEach(t -> targets.add(t.asText()));
-        String checksum = crc32c(bytes);
+        String checksum = crc32c(bytes, length);
         String failure = "no targets";
         for (int first = 0; first < targets.size(); first++) {
             List<String> pipeline = new ArrayList<>(targets.subList(first + 1, targets.size()));
@@ -149,10 +156,10 @@ public final class DirectTransfer {
                 put.setRequestProperty(PIPELINE, String.join(",", pipeline));
             }
             put.setDoOutput(true);
-            put.setFixedLengthStreamingMode(bytes.length);
+            put.setFixedLengthStreamingMode(length);
             try {
                 try (OutputStream body = put.getOutputStream()) {
-                    body.write(bytes);
+                    body.write(bytes, 0, length);
                 }
                 int status = put.getResponseCode();
                 String answer = new String(answerOf(put), StandardCharsets.UTF_8);
@@ -229,18 +236,20 @@ public final class DirectTransfer {
     private void readInOrder(List<JsonNode> files, FileSink sink, LongConsumer progress) throws IOException {
         Iterator<JsonNode> ahead = files.stream().flatMap(file -> StreamSupport.stream(file.path("chunks").spliterator(), false))
                 .iterator();
-        try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
-            ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
+        Buffers buffers = new Buffers(inFlight + 1);
+        try (ExecutorService readers = Executors.newFixedThreadPool(inFlight)) {
+            ArrayDeque<Future<Fetched>> window = new ArrayDeque<>();
             for (JsonNode file : files) {
                 try (OutputStream out = sink.open(file)) {
                     for (int i = 0; i < file.path("chunks").size(); i++) {
                         while (window.size() < inFlight && ahead.hasNext()) {
                             JsonNode chunk = ahead.next();
-                            window.add(readers.submit(() -> fetch(chunk)));
+                            window.add(readers.submit(() -> fetch(chunk, buffers)));
                         }
-                        byte[] bytes = await(window.removeFirst());
-                        out.write(bytes);
-                        progress.accept(bytes.length);
+                        Fetched fetched = await(window.removeFirst());
+                        out.write(fetched.bytes(), 0, fetched.length());
+                        buffers.give(fetched.bytes());
+                        progress.accept(fetched.length());
                     }
                 }
                 sink.complete(file);
@@ -248,8 +257,12 @@ public final class DirectTransfer {
         }
     }
 
-    /** A chunk's bytes from the first replica whose bytes match its checksum. */
-    private byte[] fetch(JsonNode chunk) throws IOException {
+    /** The first {@code length} bytes of {@code bytes} are a chunk's. */
+    private record Fetched(byte[] bytes, int length) {
+    }
+
+    /** A chunk's bytes, in a buffer of {@code buffers}, from the first replica whose bytes match its checksum. */
+    private Fetched fetch(JsonNode chunk, Buffers buffers) throws IOException {
         String failure = "it has no live replica now";
         int size = chunk.path("size").asInt();
         for (JsonNode replica : chunk.path("replicas")) {
@@ -257,12 +270,18 @@ public final class DirectTransfer {
                 HttpURLConnection get = worker(replica.asText(), chunk);
                 int status = get.getResponseCode();
                 if (status == 200 && get.getContentLengthLong() == size) {
-                    byte[] bytes = new byte[size];
+                    byte[] bytes = buffers.take(size);
+                    boolean whole = false;
                     try (InputStream body = get.getInputStream()) {
-                        if (body.readNBytes(bytes, 0, size) == size
-                                && crc32c(bytes).equals(chunk.path("checksum").asText())) {
-                            return bytes;
+                        whole = body.readNBytes(bytes, 0, size) == size
+                                && crc32c(bytes, size).equals(chunk.path("checksum").asText());
+                    } finally {
+                        if (!whole) {
+                            buffers.give(bytes);
                         }
+                    }
+                    if (whole) {
+                        return new Fetched(bytes, size);
                     }
                     failure = replica.asText() + " sent bytes that do not match the chunk";
                 } else {
@@ -326,10 +345,32 @@ public final class DirectTransfer {
         }
     }
 
-    static String crc32c(byte[] bytes) {
+    static String crc32c(byte[] bytes, int length) {
         CRC32C crc = new CRC32C();
-        crc.update(bytes);
+        crc.update(bytes, 0, length);
         return HexFormat.of().toHexDigits((int) crc.getValue());
+    }
+
+    /**
+     * The chunk buffers of one transfer, reused: a fresh array per chunk is zeroed first and, in a G1 heap, takes
+     * the slow path of a humongous object. A buffer is taken when its chunk is read and given back once written;
+     * the window bounds how many are out at once.
+     */
+    private static final class Buffers {
+        private final ArrayBlockingQueue<byte[]> free;
+
+        Buffers(int capacity) {
+            free = new ArrayBlockingQueue<>(capacity);
+        }
+
+        byte[] take(int size) {
+            byte[] buffer = free.poll();
+            return buffer != null && buffer.length >= size ? buffer : new byte[size];
+        }
+
+        void give(byte[] buffer) {
+            free.offer(buffer);
+        }
     }
 
     private static MessageDigest sha256() {

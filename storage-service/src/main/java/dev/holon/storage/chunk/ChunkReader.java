@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 
 /**
@@ -73,12 +74,21 @@ public class ChunkReader {
 
     /**
      * The order to try a chunk's replicas in: UP nodes first, then SUSPECT ones (maybe alive), DOWN ones last; within
-     * a state the order depends on the chunk, so a file's chunks are read from different nodes (and one chunk
-     * always from the same, warm one).
+     * a state the order depends on the chunk (rendezvous hashing), so each node serves about its share of the
+     * reads and one chunk is always read from the same, warm one.
      */
     public static Comparator<StorageNode> readOrder(String chunkId) {
         return Comparator.comparingInt((StorageNode n) -> n.up() ? 0 : n.alive() ? 1 : 2)
-                .thenComparing(n -> Integer.toHexString((n.id() + chunkId).hashCode()));
+                .thenComparingLong(n -> rank(n.id(), chunkId));
+    }
+
+    /**
+     * The node's rank for the chunk: both string hashes, mixed (SplittableRandom's first output is a strong 64-bit
+     * mix of its seed). A plain hash of the concatenated ids is not enough: the node's part only shifts it by a
+     * constant, so one node came first for most chunks.
+     */
+    static long rank(String nodeId, String chunkId) {
+        return new SplittableRandom(((long) nodeId.hashCode() << 32) | (chunkId.hashCode() & 0xffffffffL)).nextLong();
     }
 
     private List<StorageNode> candidates(ChunkRepository.Chunk chunk) {

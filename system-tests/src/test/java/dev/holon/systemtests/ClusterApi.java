@@ -1,7 +1,6 @@
 package dev.holon.systemtests;
 
 import dev.holon.localcluster.cluster.ClusterOptions;
-import dev.holon.localcluster.cluster.ClusterPlan;
 import dev.holon.localcluster.cluster.LocalCluster;
 import dev.holon.localcluster.infra.PostgresHost;
 import tools.jackson.databind.JsonNode;
@@ -49,12 +48,11 @@ final class ClusterApi {
     }
 
     /**
-     * System tests check behaviour, not speed: every service (and so the broker) runs on C1 alone, like
-     * {@code holon up}'s coordination services, so the full JIT does not spend the 2 cores compiling while the tests
-     * run.
+     * System tests check behaviour, not speed: every service runs on C1 alone, like {@code holon up}'s coordination
+     * services, so the data-path services' full JIT does not spend the 2 cores compiling while the tests run.
      */
     static final List<String> SERVICE_JVM_OPTIONS = Stream.concat(
-            ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS.stream(), Stream.of(ClusterPlan.C1_ONLY)).toList();
+            ClusterOptions.DEFAULT_SERVICE_JVM_OPTIONS.stream(), Stream.of("-XX:TieredStopAtLevel=1")).toList();
 
     /** A cluster as {@code ./holon up} starts it, under {@code target/<name>}, on ports from {@code portBase}. */
     static ClusterOptions.Builder options(String name, int portBase) {

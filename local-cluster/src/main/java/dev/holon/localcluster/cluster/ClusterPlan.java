@@ -52,8 +52,6 @@ public final class ClusterPlan {
     /** The services every byte of a file goes through: the gateway's, storage-service's and the workers' data paths. */
     private static final Set<String> DATA_PATH_MODULES = Set.of("gateway-service", "storage-service", WORKER_MODULE);
     private static final String[] ZONES = {"a", "b", "c"};
-    /** The JVM option that keeps a process on the quick C1 compiler. */
-    public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
     private final ClusterOptions options;
     private final PortPlan ports;
@@ -64,7 +62,7 @@ public final class ClusterPlan {
      * 0.7 on a 2-core test machine) and makes every byte of a transfer dearer.
      */
     public static List<String> compilerOptions(String module) {
-        return DATA_PATH_MODULES.contains(module) ? List.of() : List.of(C1_ONLY);
+        return DATA_PATH_MODULES.contains(module) ? List.of() : List.of("-XX:TieredStopAtLevel=1");
     }
 
     public ClusterPlan(ClusterOptions options) {
@@ -88,13 +86,8 @@ public final class ClusterPlan {
         return new PostgresHost.Options(ports.postgres(), dataDirectory("postgres"), logFile("postgres"));
     }
 
-    /**
-     * The broker carries every event of the cluster (in the small-file benchmark it used more CPU than a worker on
-     * C1 alone), so it gets the full JIT, unless the services are all put on C1 (the system tests).
-     */
     public KafkaHost.Options kafka() {
-        return new KafkaHost.Options(ports.kafka(), ports.kafkaController(), dataDirectory("kafka"), logFile("kafka"),
-                !options.serviceJvmOptions().contains(C1_ONLY));
+        return new KafkaHost.Options(ports.kafka(), ports.kafkaController(), dataDirectory("kafka"), logFile("kafka"));
     }
 
     public KeycloakServer.Options keycloak() {

@@ -28,15 +28,8 @@ public final class KafkaHost extends InfrastructureProcess {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
-    /**
-     * {@code controllerPort} is usually {@code port + 1}. {@code fullJit}: C1 and C2, for a broker that carries a
-     * cluster's events for hours (C1 alone starts sooner and suits a test run's broker).
-     */
-    public record Options(int port, int controllerPort, Path dataDirectory, Path logFile, boolean fullJit) {
-
-        public Options(int port, int controllerPort, Path dataDirectory, Path logFile) {
-            this(port, controllerPort, dataDirectory, logFile, false);
-        }
+    /** {@code controllerPort} is usually {@code port + 1}. */
+    public record Options(int port, int controllerPort, Path dataDirectory, Path logFile) {
     }
 
     private final Options options;
@@ -72,8 +65,7 @@ public final class KafkaHost extends InfrastructureProcess {
     public static ProcessSpec processSpec(Options options) {
         return new ProcessSpec("kafka",
                 List.of(ChildJvm.java(), "-Xms64m", "-Xmx384m", "-Xss512k", "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=" + (options.fullJit() ? 4 : 1), "-XX:+ExitOnOutOfMemoryError",
-                        "-Djava.awt.headless=true",
+                        "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
                         "-Dlogback.configurationFile=" + HostLogging.CONFIG,
                         "-cp", ChildJvm.classpath(), KafkaHost.class.getName(),
                         Integer.toString(options.port()), Integer.toString(options.controllerPort()),

@@ -45,16 +45,6 @@ class ClusterPlanTest {
     }
 
     @Test
-    void theBrokerGetsTheFullJitUnlessTheServicesAreAllPutOnC1() {
-        assertThat(plan(8080).kafka().fullJit()).isTrue();
-
-        List<String> c1 = List.of("-Xmx256m", ClusterPlan.C1_ONLY);
-        ClusterOptions quick = ClusterOptions.builder().home(home).repository(repository).portBase(8080)
-                .serviceJvmOptions(c1).build();
-        assertThat(new ClusterPlan(quick).kafka().fullJit()).isFalse();
-    }
-
-    @Test
     void everyServiceLearnsWhereTheRestOfTheClusterIs() {
         ClusterPlan.PlannedService registry = plan(28080).services().get(1);
 

@@ -84,7 +84,7 @@ class ChunkForwarderTest {
     }
 
     private ChunkForwarder forwarder(Duration timeout) {
-        return new ChunkForwarder(Duration.ofSeconds(2), timeout);
+        return new ChunkForwarder(ChunkForwarder.httpClient(Duration.ofSeconds(2)), timeout);
     }
 
     @Test

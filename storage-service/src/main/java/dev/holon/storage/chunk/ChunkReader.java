@@ -1,6 +1,7 @@
 package dev.holon.storage.chunk;
 
 import dev.holon.storage.node.NodeDirectory;
+import dev.holon.storage.placement.ChunkNodeDraw;
 import dev.holon.storage.placement.StorageNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +12,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 
 /**
@@ -79,16 +79,7 @@ public class ChunkReader {
      */
     public static Comparator<StorageNode> readOrder(String chunkId) {
         return Comparator.comparingInt((StorageNode n) -> n.up() ? 0 : n.alive() ? 1 : 2)
-                .thenComparingLong(n -> rank(n.id(), chunkId));
-    }
-
-    /**
-     * The node's rank for the chunk: both string hashes, mixed (SplittableRandom's first output is a strong 64-bit
-     * mix of its seed). A plain hash of the concatenated ids is not enough: the node's part only shifts it by a
-     * constant, so one node came first for most chunks.
-     */
-    static long rank(String nodeId, String chunkId) {
-        return new SplittableRandom(((long) nodeId.hashCode() << 32) | (chunkId.hashCode() & 0xffffffffL)).nextLong();
+                .thenComparingLong(n -> ChunkNodeDraw.of(chunkId, n.id()));
     }
 
     private List<StorageNode> candidates(ChunkRepository.Chunk chunk) {

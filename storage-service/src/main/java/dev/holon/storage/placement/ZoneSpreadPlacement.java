@@ -1,6 +1,5 @@
 package dev.holon.storage.placement;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -9,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
  * Spreads a chunk's replicas across zones (the {@code zone} label, else {@code rack}) and prefers nodes with more
@@ -49,12 +47,9 @@ public final class ZoneSpreadPlacement implements ChunkPlacement {
         return chosen;
     }
 
-    /** In (0, 1]; larger for more free disk; a stable hash of (chunk, node) stands in for the random draw. */
+    /** In (0, 1]; larger for more free disk; a stable draw of (chunk, node) stands in for the random one. */
     private static double key(String chunkId, StorageNode node) {
-        CRC32C crc = new CRC32C();
-        crc.update((chunkId + "|" + node.id()).getBytes(StandardCharsets.UTF_8));
-        long mixed = crc.getValue() * 0x9E3779B97F4A7C15L;
-        double u = ((mixed >>> 11) + 1) / (double) (1L << 53);
+        double u = ChunkNodeDraw.unit(chunkId, node.id());
         double weight = Math.max(1.0, node.freeBytes() / (1024.0 * 1024.0)); // MiB, at least 1
         return Math.pow(u, 1.0 / weight);
     }

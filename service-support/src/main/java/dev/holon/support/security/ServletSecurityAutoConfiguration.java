@@ -1,11 +1,13 @@
 package dev.holon.support.security;
 
 import dev.holon.support.problem.ProblemAdvice;
+import dev.holon.support.problem.ProblemErrorController;
 import dev.holon.support.problem.ProblemSecurityHandlers;
 import dev.holon.support.problem.Problems;
 import dev.holon.support.problem.RequestBodyLimit;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,7 +29,8 @@ import org.springframework.security.web.SecurityFilterChain;
  * so do the paths a service lists in {@code holon.security.token-free-paths} because it checks another credential
  * on them itself (a node-worker's chunk routes, authorised by chunk tokens).
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
+@AutoConfiguration(beforeName = {"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+        "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableMethodSecurity
 public class ServletSecurityAutoConfiguration {
@@ -42,6 +45,12 @@ public class ServletSecurityAutoConfiguration {
     @ConditionalOnMissingBean
     ProblemAdvice problemAdvice(Problems problems) {
         return new ProblemAdvice(problems);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ErrorController.class)
+    ProblemErrorController problemErrorController(Problems problems) {
+        return new ProblemErrorController(problems);
     }
 
     @Bean

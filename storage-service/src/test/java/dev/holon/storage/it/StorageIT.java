@@ -507,6 +507,23 @@ class StorageIT {
         assertThat(api.get("/api/v1/files/default/tree2?op=stat", null).status()).isEqualTo(401);
     }
 
+    /** curl --data-binary sends a form content type: the upload is refused with 415 (it was a 500), nothing stored. */
+    @Test
+    void anUploadThatIsNotOctetStreamIsRefusedWithWhatToSend() throws Exception {
+        String user = tokens.demo();
+        byte[] notAForm = {'%', (byte) 0xff, '=', 0x13, '&'};
+        HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/files/default/form.bin"))
+                .header("Authorization", "Bearer " + user).header("If-None-Match", "*")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(notAForm)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(form.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        assertThat(form.body()).contains("application/octet-stream");
+        assertThat(new ApiClient(port).get("/api/v1/files/default/form.bin?op=stat", user).status()).isEqualTo(404);
+    }
+
     // ---------------------------------------------------------------- repair
 
     @Test

@@ -43,8 +43,8 @@ import java.util.zip.CRC32C;
  *   <li><b>Big file</b>: a {@link MiniDFSCluster} with 3 DataNodes; the given local file written with replication 3
  *   (128 MiB blocks, the default), then read back with its SHA-256 checked; MiB/s for each. Written twice: as HDFS
  *   does by default (DataNodes do not fsync a block on close) and with {@link CreateFlag#SYNC_BLOCK} (fsync of each
- *   block on close, what a Holon worker does for each chunk with {@code sync-on-close}). The first 256 MiB and the
- *   first 200 small files are written and read once before, untimed (JIT warm-up; the Holon side does the same).</li>
+ *   block on close, what a Holon worker does for each chunk with {@code sync-on-close}). The first 256 MiB are written
+ *   and read once before, untimed, and the first 200 small files five times (JIT warm-up; the Holon side does the same).</li>
  *   <li><b>Small files</b>, same cluster: every {@code small-*.bin} of the small files dir (1,000 of 1 MiB in the real
  *   run) written, one {@code create} each with replication 3 (HDFS's default, no SYNC_BLOCK), then all read back, each
  *   checked for its length and CRC32C; MiB/s and files/s for each.</li>
@@ -67,6 +67,8 @@ public final class HdfsBenchmark {
     private static final int BUFFER = 1 << 20;
     private static final short REPLICATION = 3;
     private static final long BLOCK_SIZE = 128L << 20;
+    /** How often the first 200 small files are written and read before the clock starts (as many as on Holon's side). */
+    private static final int WARM_UP_ROUNDS = 5;
     private static final double MIB = 1048576.0;
 
     /** The repair phase: how often the NameNode is looked at, and for how long before giving up. */
@@ -127,7 +129,7 @@ public final class HdfsBenchmark {
             org.apache.hadoop.fs.Path plain = new org.apache.hadoop.fs.Path("/bench/big.bin");
             org.apache.hadoop.fs.Path synced = new org.apache.hadoop.fs.Path("/bench/big-sync.bin");
 
-            // warm-up (untimed), as on Holon's side: the first 256 MiB and 200 small files written and read once
+            // warm-up (untimed), as on Holon's side: the first 256 MiB written and read once, 200 small files five times
             org.apache.hadoop.fs.Path warmUp = new org.apache.hadoop.fs.Path("/bench/warm-up.bin");
             write(fs, warmUp, data, Math.min(size, 256L << 20), false);
             try (FSDataInputStream in = fs.open(warmUp, BUFFER)) {
@@ -136,11 +138,14 @@ public final class HdfsBenchmark {
             fs.delete(warmUp, false);
             org.apache.hadoop.fs.Path warmUpSmall = new org.apache.hadoop.fs.Path("/bench/warm-up-small");
             List<Path> warmUpFiles = small.subList(0, Math.min(small.size(), 200));
-            writeSmall(fs, warmUpSmall, warmUpFiles);
-            for (Path file : warmUpFiles) {
-                try (FSDataInputStream in = fs.open(new org.apache.hadoop.fs.Path(warmUpSmall,
-                        file.getFileName().toString()), BUFFER)) {
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
+            for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+                org.apache.hadoop.fs.Path roundDir = new org.apache.hadoop.fs.Path(warmUpSmall, String.valueOf(round));
+                writeSmall(fs, roundDir, warmUpFiles);
+                for (Path file : warmUpFiles) {
+                    try (FSDataInputStream in = fs.open(new org.apache.hadoop.fs.Path(roundDir,
+                            file.getFileName().toString()), BUFFER)) {
+                        in.transferTo(java.io.OutputStream.nullOutputStream());
+                    }
                 }
             }
             fs.delete(warmUpSmall, true);

@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -150,6 +148,9 @@ public final class DirectTransfer {
             pipeline.addAll(targets.subList(0, first));
             HttpURLConnection put = worker(targets.get(first), chunk);
             put.setRequestMethod("PUT");
+            // A connection per chunk, as the workers' pipeline does: a cached one to a worker that restarted since
+            // looks open until written to, and a streamed PUT is never retried.
+            put.setRequestProperty("Connection", "close");
             put.setRequestProperty(CHECKSUM, checksum);
             put.setRequestProperty("Content-Type", "application/octet-stream");
             if (!pipeline.isEmpty()) {
@@ -157,24 +158,31 @@ public final class DirectTransfer {
             }
             put.setDoOutput(true);
             put.setFixedLengthStreamingMode(length);
+            int status;
+            String answer;
             try {
                 try (OutputStream body = put.getOutputStream()) {
                     body.write(bytes, 0, length);
                 }
-                int status = put.getResponseCode();
-                String answer = new String(answerOf(put), StandardCharsets.UTF_8);
-                if (status == 201) {
-                    ObjectNode stored = JSON.createObjectNode().put("index", chunk.path("index").asInt())
-                            .put("checksum", checksum);
-                    stored.set("receipts", JSON.readTree(answer).path("receipts"));
-                    return stored;
-                }
-                failure = targets.get(first) + " answered " + status + ": " + answer;
-                if (status < 500) {
-                    throw new IOException("chunk " + chunk.path("index").asInt() + " was refused: " + failure);
-                }
-            } catch (ConnectException | SocketTimeoutException e) {
-                failure = targets.get(first) + " cannot be reached (" + e.getClass().getSimpleName() + ")";
+                status = put.getResponseCode();
+                InputStream in = status < 400 ? put.getInputStream() : put.getErrorStream();
+                answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) { // unreachable, or it died or hung up during the chunk: the next target
+                failure = targets.get(first) + " failed (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+                continue;
+            } finally {
+                put.disconnect(); // closing the stream instead would keep the connection
+            }
+            if (status == 201) {
+                ObjectNode stored = JSON.createObjectNode().put("index", chunk.path("index").asInt())
+                        .put("checksum", checksum);
+                stored.set("receipts", JSON.readTree(answer).path("receipts"));
+                return stored;
+            }
+            failure = targets.get(first) + " answered " + status + ": " + answer;
+            if (status < 500) {
+                throw new IOException("chunk " + chunk.path("index").asInt() + " was refused: " + failure);
             }
         }
         throw new WorkersUnreachable("no worker took chunk " + chunk.path("index").asInt() + ": " + failure);

@@ -3,56 +3,55 @@ package dev.holon.worker.chunks;
 import dev.holon.contracts.storage.ChunkToken;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends a chunk to another worker's {@code PUT /api/v1/chunks/{id}} while the bytes are still arriving here: each
- * {@link Forward} is an {@link OutputStream} whose buffers go through a small bounded queue into a streaming request
- * body (a non-blocking publisher: the HttpClient's own threads never wait for bytes). A downstream that fails, answers early or stalls for longer than the timeout is dropped quietly: writes to
- * it become no-ops, so it can never fail or block this node's own write for longer than that. Plain Java (JDK
- * HttpClient), thread-safe.
+ * {@link Forward} is an {@link OutputStream} that writes every buffer straight to the downstream's socket, on the
+ * thread that received it (a blocking {@link HttpURLConnection} in streaming mode, a new connection per chunk).
+ * No queue and no hand-over to other threads: on a 2-CPU machine each hand-over costs a wake-up and a copy, and the
+ * socket buffers already let the downstream run behind. A downstream that fails, hangs up or is still busy when the
+ * timeout runs out is dropped quietly (a watchdog closes its connection, which ends a blocked write): writes to it
+ * become no-ops, so it can never fail or block this node's own write for longer than that. Plain Java,
+ * thread-safe; one {@link Forward} is used by one thread.
  */
-public final class ChunkForwarder {
+public final class ChunkForwarder implements AutoCloseable {
 
     public static final String CHECKSUM_HEADER = "X-Holon-Chunk-Checksum";
     public static final String PIPELINE_HEADER = "X-Holon-Chunk-Pipeline";
-    private static final int QUEUE_BUFFERS = 16;
 
-    private final HttpClient http;
+    private final Duration connectTimeout;
     private final Duration timeout;
+    private final ScheduledThreadPoolExecutor watchdog;
 
-    public ChunkForwarder(HttpClient http, Duration timeout) {
-        this.http = http;
+    public ChunkForwarder(Duration connectTimeout, Duration timeout) {
+        this.connectTimeout = connectTimeout;
         this.timeout = timeout;
-    }
-
-    /**
-     * The JDK client. It relies on the common ForkJoin pool for part of an exchange (one thread on a 2-CPU machine):
-     * code that blocks that pool stalls every pipeline, so nothing in the worker may (see {@code NvidiaSmi}).
-     */
-    public static HttpClient httpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.watchdog = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "chunk-forward-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.setRemoveOnCancelPolicy(true);
     }
 
     /** Starts a {@code PUT} of {@code size} bytes (negative: unknown) to {@code worker}, forwarding {@code pipeline}. */
     public Forward start(URI worker, List<URI> pipeline, String chunkId, String token, String checksum, long size) {
         return new Forward(worker, pipeline, chunkId, token, checksum, size);
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
     }
 
     /** The downstream's answer: its status and body (JSON for a 2xx or a problem). */
@@ -61,43 +60,54 @@ public final class ChunkForwarder {
 
     public final class Forward extends OutputStream {
 
-        private static final byte[] END = new byte[0];
-
         private final URI target;
-        private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE_BUFFERS);
-        private final QueuePublisher publisher;
-        private final CompletableFuture<HttpResponse<byte[]>> response;
-        private final long deadline;
+        private final HttpURLConnection connection;
+        private final ScheduledFuture<?> deadline;
+        private OutputStream body;
         private volatile String failure;
+        private boolean answered;
 
         Forward(URI worker, List<URI> pipeline, String chunkId, String token, String checksum, long size) {
             this.target = URI.create(stripSlash(worker.toString()) + "/api/v1/chunks/" + chunkId);
-            this.deadline = System.nanoTime() + timeout.toNanos();
-            QueuePublisher body = new QueuePublisher();
-            this.publisher = body;
-            HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                    .timeout(timeout)
-                    .header("Content-Type", "application/octet-stream")
-                    .header(ChunkToken.HEADER, token)
-                    .header(CHECKSUM_HEADER, checksum)
-                    .PUT(size >= 0 ? HttpRequest.BodyPublishers.fromPublisher(body, size)
-                            : HttpRequest.BodyPublishers.fromPublisher(body));
-            if (!pipeline.isEmpty()) {
-                request.header(PIPELINE_HEADER, String.join(",", pipeline.stream().map(URI::toString).toList()));
-            }
-            CompletableFuture<HttpResponse<byte[]>> sent;
+            HttpURLConnection opened = null;
+            String unusable = null;
             try {
-                sent = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (RuntimeException e) {
-                sent = CompletableFuture.failedFuture(e);
-            }
-            response = sent;
-            // An answer (or an error) before the body is complete: the downstream takes no more bytes.
-            response.whenComplete((answer, error) -> {
-                if (failure == null) {
-                    failure = error != null ? describe(error) : "answered " + answer.statusCode() + " early";
+                opened = (HttpURLConnection) target.toURL().openConnection(Proxy.NO_PROXY);
+                opened.setConnectTimeout((int) connectTimeout.toMillis());
+                opened.setReadTimeout((int) Math.max(1, timeout.toMillis()));
+                opened.setRequestMethod("PUT");
+                opened.setRequestProperty("Content-Type", "application/octet-stream");
+                opened.setRequestProperty("Accept", "application/json");
+                // A connection per chunk, as HDFS opens one per block: a cached keep-alive connection to a worker that
+                // restarted since looks open until written to, and a streamed PUT is never retried.
+                opened.setRequestProperty("Connection", "close");
+                opened.setRequestProperty(ChunkToken.HEADER, token);
+                opened.setRequestProperty(CHECKSUM_HEADER, checksum);
+                if (!pipeline.isEmpty()) {
+                    opened.setRequestProperty(PIPELINE_HEADER,
+                            String.join(",", pipeline.stream().map(URI::toString).toList()));
                 }
-            });
+                opened.setDoOutput(true);
+                if (size >= 0) {
+                    opened.setFixedLengthStreamingMode(size);
+                } else {
+                    opened.setChunkedStreamingMode(ChunkStore.BUFFER_BYTES);
+                }
+            } catch (IOException | RuntimeException e) {
+                unusable = describe(e);
+            }
+            this.connection = opened;
+            this.deadline = watchdog.schedule(() -> drop("took longer than " + timeout), timeout.toNanos(),
+                    TimeUnit.NANOSECONDS);
+            if (unusable != null) {
+                drop(unusable);
+                return;
+            }
+            try {
+                body = connection.getOutputStream(); // connects and sends the request head
+            } catch (IOException | RuntimeException e) {
+                drop(describe(e));
+            }
         }
 
         public URI target() {
@@ -109,140 +119,78 @@ public final class ChunkForwarder {
             write(new byte[]{(byte) b}, 0, 1);
         }
 
-        /** Never throws and never waits longer than the timeout: a dropped downstream just stops receiving. */
+        /** Never throws and never waits past the timeout: a dropped downstream just stops receiving. */
         @Override
         public void write(byte[] bytes, int offset, int length) {
             if (failure != null || length == 0) {
                 return;
             }
-            byte[] copy = new byte[length];
-            System.arraycopy(bytes, offset, copy, 0, length);
-            enqueue(copy);
-        }
-
-        /** All bytes were written: let the request body end. */
-        public void finish() {
-            if (failure == null) {
-                enqueue(END);
-            }
-        }
-
-        /** This node's write failed: break the downstream request so it stores nothing. */
-        public void abort() {
-            if (failure == null) {
-                failure = "aborted";
-            }
-            publisher.abort();
-            response.cancel(true);
-        }
-
-        private void enqueue(byte[] item) {
             try {
-                while (failure == null) {
-                    if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
-                        publisher.drain();
-                        return;
-                    }
-                    if (System.nanoTime() > deadline) {
-                        failure = "took no bytes for too long";
-                        abort();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                abort();
+                body.write(bytes, offset, length);
+            } catch (IOException e) {
+                drop(describe(e));
             }
+        }
+
+        /** All bytes were written: the request body ends. */
+        public void finish() {
+            if (failure != null) {
+                return;
+            }
+            try {
+                body.close();
+            } catch (IOException e) {
+                drop(describe(e));
+            }
+        }
+
+        /** This node's write failed: break the downstream request (its body ends short) so it stores nothing. */
+        public void abort() {
+            drop("aborted");
         }
 
         /** The downstream's answer once it has one (at most until the timeout); the reason when there is none. */
         public Answer awaitAnswer() throws DownstreamFailed {
-            long left = deadline - System.nanoTime();
-            try {
-                HttpResponse<byte[]> answer = response.get(Math.max(left, 1), TimeUnit.NANOSECONDS);
-                return new Answer(answer.statusCode(),
-                        answer.headers().firstValue("Content-Type").orElse("application/octet-stream"), answer.body());
-            } catch (TimeoutException e) {
-                abort();
-                throw new DownstreamFailed(target + " did not answer within " + timeout);
-            } catch (ExecutionException e) {
-                throw new DownstreamFailed(target + ": " + describe(e.getCause()));
-            } catch (java.util.concurrent.CancellationException e) {
-                throw new DownstreamFailed(target + ": " + failure);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                abort();
-                throw new DownstreamFailed(target + ": interrupted");
+            if (failure == null) {
+                try {
+                    int status = connection.getResponseCode();
+                    InputStream answer = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+                    byte[] bytes = answer == null ? new byte[0] : answer.readAllBytes();
+                    String contentType = connection.getContentType();
+                    // Closes the connection. Closing the stream first would put it in the keep-alive cache, whatever
+                    // the downstream answered to "Connection: close".
+                    connection.disconnect();
+                    synchronized (this) {
+                        answered = true;
+                    }
+                    deadline.cancel(false);
+                    if (failure == null) {
+                        return new Answer(status, contentType != null ? contentType : "application/octet-stream",
+                                bytes);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    drop(describe(e));
+                }
             }
+            throw new DownstreamFailed(target + ": " + failure);
         }
 
         /**
-         * The request body: the queued buffers as they come, then the end (or an error that breaks the request).
-         * Never blocks the HttpClient's threads: buffers are handed over only when the client asked for them and
-         * they are there; {@link #drain} runs on whichever side (writer or client) made progress possible.
+         * Gives up on the downstream: the first reason stays, the connection is closed (a blocked write or read on
+         * it ends at once) and every later write is a no-op. Not once its answer was read: it is done by then.
          */
-        private final class QueuePublisher implements Flow.Publisher<ByteBuffer> {
-
-            private final AtomicInteger work = new AtomicInteger();
-            private final AtomicLong demand = new AtomicLong();
-            private volatile Flow.Subscriber<? super ByteBuffer> subscriber;
-            private volatile boolean aborted;
-            private boolean done;
-
-            @Override
-            public void subscribe(Flow.Subscriber<? super ByteBuffer> newSubscriber) {
-                subscriber = newSubscriber;
-                newSubscriber.onSubscribe(new Flow.Subscription() {
-                    @Override
-                    public void request(long n) {
-                        demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
-                        drain();
-                    }
-
-                    @Override
-                    public void cancel() {
-                        if (failure == null) {
-                            failure = "cancelled by the HTTP client";
-                        }
-                        aborted = true;
-                        queue.clear();
-                    }
-                });
-            }
-
-            void abort() {
-                aborted = true;
-                queue.clear();
-                drain();
-            }
-
-            void drain() {
-                if (work.getAndIncrement() != 0) {
+        private void drop(String reason) {
+            HttpURLConnection broken;
+            synchronized (this) {
+                if (failure != null || answered) {
                     return;
                 }
-                do {
-                    Flow.Subscriber<? super ByteBuffer> to = subscriber;
-                    while (to != null && !done) {
-                        if (aborted) {
-                            done = true;
-                            to.onError(new IOException("the upstream write was abandoned"));
-                            break;
-                        }
-                        if (demand.get() == 0) {
-                            break;
-                        }
-                        byte[] item = queue.poll();
-                        if (item == null) {
-                            break;
-                        }
-                        if (item == END) {
-                            done = true;
-                            to.onComplete();
-                            break;
-                        }
-                        demand.decrementAndGet();
-                        to.onNext(ByteBuffer.wrap(item));
-                    }
-                } while (work.decrementAndGet() != 0);
+                failure = reason;
+                broken = connection;
+            }
+            deadline.cancel(false);
+            if (broken != null) {
+                broken.disconnect();
             }
         }
     }
@@ -255,13 +203,8 @@ public final class ChunkForwarder {
     }
 
     private static String describe(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof ExecutionException)) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() != null ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
-                : cause.getClass().getSimpleName();
+        return error.getMessage() != null ? error.getClass().getSimpleName() + ": " + error.getMessage()
+                : error.getClass().getSimpleName();
     }
 
     private static String stripSlash(String url) {

@@ -40,7 +40,7 @@ class ChunksConfiguration {
 
     @Bean
     ChunkForwarder chunkForwarder(ChunkProperties properties) {
-        return new ChunkForwarder(ChunkForwarder.httpClient(properties.connectTimeout()), properties.pipelineTimeout());
+        return new ChunkForwarder(properties.connectTimeout(), properties.pipelineTimeout());
     }
 
     @Bean(destroyMethod = "close")

@@ -36,7 +36,12 @@ class ChunkForwarderTest {
 
     @BeforeEach
     void startDownstream() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = downstream(0);
+    }
+
+    /** A downstream worker on {@code port} (0: any free one) that answers 201 once it has the whole body. */
+    private HttpServer downstream(int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.createContext("/api/v1/chunks/", exchange -> {
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.getFirst()));
@@ -63,6 +68,7 @@ class ChunkForwarderTest {
             exchange.close();
         });
         server.start();
+        return server;
     }
 
     private void awaitRelease() {
@@ -84,7 +90,7 @@ class ChunkForwarderTest {
     }
 
     private ChunkForwarder forwarder(Duration timeout) {
-        return new ChunkForwarder(ChunkForwarder.httpClient(Duration.ofSeconds(2)), timeout);
+        return new ChunkForwarder(Duration.ofSeconds(2), timeout);
     }
 
     @Test
@@ -113,6 +119,27 @@ class ChunkForwarderTest {
                 .containsEntry("x-holon-chunk-checksum", "0badcafe")
                 .containsEntry("x-holon-chunk-pipeline", "http://w3:8093")
                 .containsEntry("content-length", String.valueOf(all.length));
+    }
+
+    /** A downstream worker that restarted since the last chunk (a rolling restart) still gets the next one. */
+    @Test
+    void aDownstreamThatRestartedSinceTheLastChunkGetsTheNext() throws Exception {
+        try (ChunkForwarder forwarder = forwarder(Duration.ofSeconds(5))) {
+            assertThat(forwardAbc(forwarder, "c1").status()).isEqualTo(201);
+            int port = server.getAddress().getPort();
+            server.stop(0);
+            server = downstream(port);
+
+            assertThat(forwardAbc(forwarder, "c2").status()).isEqualTo(201);
+            assertThat(body.toString(StandardCharsets.UTF_8)).isEqualTo("abcabc");
+        }
+    }
+
+    private ChunkForwarder.Answer forwardAbc(ChunkForwarder forwarder, String chunkId) throws ChunkForwarder.DownstreamFailed {
+        ChunkForwarder.Forward forward = forwarder.start(url(), List.of(), chunkId, "token", "00000000", 3);
+        forward.write("abc".getBytes(StandardCharsets.UTF_8), 0, 3);
+        forward.finish();
+        return forward.awaitAnswer();
     }
 
     @Test

@@ -1,0 +1,98 @@
+package dev.holon.cli.files;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The direct client against one stand-in worker: what a long-lived client sees when a worker restarts. */
+class DirectTransferTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<String> stored = new CopyOnWriteArrayList<>();
+    private HttpServer worker;
+
+    @BeforeEach
+    void startWorker() throws IOException {
+        worker = worker(0);
+    }
+
+    @AfterEach
+    void stopWorker() {
+        worker.stop(0);
+    }
+
+    /** A worker on {@code port} (0: any free one) that stores every chunk it is sent and answers with a receipt. */
+    private HttpServer worker(int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.createContext("/api/v1/chunks/", exchange -> {
+            try (InputStream in = exchange.getRequestBody()) {
+                stored.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            byte[] answer = "{\"receipts\":[\"receipt-1\"]}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(201, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    /** Plans one chunk on the worker; the commit answers what it was sent. */
+    private DirectTransfer client() {
+        return new DirectTransfer(new DirectTransfer.Namespace() {
+            @Override
+            public JsonNode post(String pathAndQuery, String jsonBody, Map<String, String> headers) {
+                try {
+                    JsonNode body = JSON.readTree(jsonBody);
+                    if (pathAndQuery.endsWith("?op=upload")) {
+                        return JSON.readTree("{\"uploadId\":\"u1\",\"chunks\":[{\"index\":0,\"chunkId\":\"c0\",\"size\":"
+                                + body.path("size").asLong() + ",\"token\":\"t\",\"targets\":[\"http://127.0.0.1:"
+                                + worker.getAddress().getPort() + "\"]}]}");
+                    }
+                    return body;
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public JsonNode get(String pathAndQuery) {
+                throw new UnsupportedOperationException(pathAndQuery);
+            }
+        }, 2);
+    }
+
+    @Test
+    void aClientWhoseWorkerRestartedSinceItsLastUploadStillUploads(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("a.txt"), "hello");
+        DirectTransfer client = client();
+        client.upload("/api/v1/files/default/a.txt", file, 1, Map.of(), n -> { });
+        int port = worker.getAddress().getPort();
+        worker.stop(0);
+        worker = worker(port);
+
+        JsonNode committed = client.upload("/api/v1/files/default/a.txt", file, 1, Map.of(), n -> { });
+
+        assertThat(committed.path("chunks").get(0).path("receipts").get(0).asText()).isEqualTo("receipt-1");
+        assertThat(stored).containsExactly("hello", "hello");
+    }
+}

@@ -260,6 +260,7 @@ final class StorageBenchmark {
 
     /** Runs {@code work}, prints MiB/s (and files/s for the small files) and every process's CPU seconds. */
     private static void timed(LocalCluster cluster, String what, String key, Work work, long bytes) throws Exception {
+        flushDirtyPages();
         Map<String, Long> cpu = cpuTicks(cluster);
         long started = System.nanoTime();
         work.run();
@@ -581,6 +582,14 @@ final class StorageBenchmark {
         } catch (IOException e) {
             return "?";
         }
+    }
+
+    /**
+     * Writes the page cache's dirty pages to disk ({@code sync}), so that no phase pays for the writeback of the one
+     * before it (HdfsBenchmark does the same before each of its phases).
+     */
+    private static void flushDirtyPages() throws IOException, InterruptedException {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
     }
 
     private static double mibPerSecond(long bytes, long nanos) {

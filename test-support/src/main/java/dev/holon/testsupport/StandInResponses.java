@@ -6,13 +6,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** How the JDK-HttpServer stand-ins of other services answer. */
-final class StandInResponses {
+/** How the JDK-HttpServer stand-ins of other services and workers answer. */
+public final class StandInResponses {
 
     private StandInResponses() {
     }
 
-    static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);

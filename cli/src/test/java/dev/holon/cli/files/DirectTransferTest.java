@@ -3,6 +3,7 @@ package dev.holon.cli.files;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.holon.testsupport.StandInResponses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,11 +47,7 @@ class DirectTransferTest {
             try (InputStream in = exchange.getRequestBody()) {
                 stored.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
-            byte[] answer = "{\"receipts\":[\"receipt-1\"]}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(201, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            StandInResponses.send(exchange, 201, "application/json", "{\"receipts\":[\"receipt-1\"]}");
         });
         server.start();
         return server;

@@ -1,6 +1,7 @@
 package dev.holon.worker.chunks;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.holon.testsupport.StandInResponses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,11 +62,7 @@ class ChunkForwarderTest {
                 exchange.close();
                 return;
             }
-            byte[] answer = "{\"storedOn\":[\"n2\",\"n3\"]}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(201, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            StandInResponses.send(exchange, 201, "application/json", "{\"storedOn\":[\"n2\",\"n3\"]}");
         });
         server.start();
         return server;

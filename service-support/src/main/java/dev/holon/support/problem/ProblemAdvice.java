@@ -80,7 +80,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> handleUnexpected(Exception e, HttpServletRequest request) {
         log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
-        return respond(problems.of(ProblemType.INTERNAL, "an unexpected error occurred; it has been logged", request.getRequestURI()));
+        return respond(problems.of(ProblemType.INTERNAL, Problems.UNEXPECTED, request.getRequestURI()));
     }
 
     @Override

@@ -10,6 +10,9 @@ import java.net.URI;
 /** Builds RFC 9457 problem details the one Holon way: a stable type URI, a title, the path and the trace id. */
 public final class Problems {
 
+    /** The detail of every 5xx: a caller gets no internals, the log has them. */
+    public static final String UNEXPECTED = "an unexpected error occurred; it has been logged";
+
     private final Tracer tracer;
 
     public Problems(Tracer tracer) {

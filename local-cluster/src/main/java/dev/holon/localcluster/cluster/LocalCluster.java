@@ -22,7 +22,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +60,8 @@ public final class LocalCluster implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "holon-admin";
     public static final String CLI_CLIENT = "holon-cli";
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    /** Writing the training file takes a service 10-15 s alone, several at once on 2 cores longer. */
+    static final Duration TRAINING_STOP_GRACE = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LOCK_FILE = "holon.lock";
 
@@ -68,6 +69,7 @@ public final class LocalCluster implements AutoCloseable {
     private final ClusterPlan plan;
     private final List<ManagedProcess> processes = new CopyOnWriteArrayList<>();
     private final List<String> skipped = new CopyOnWriteArrayList<>();
+    private final ServiceLaunch launches;
     private final String startedAt;
     private final long clock = System.nanoTime();
     private volatile String nodesCheck = "not checked";
@@ -80,6 +82,7 @@ public final class LocalCluster implements AutoCloseable {
         this.options = options;
         this.plan = new ClusterPlan(options);
         this.startedAt = startedAt;
+        this.launches = new ServiceLaunch((module, status) -> progress(line(module, status)));
     }
 
     // ---------------------------------------------------------------- start, attach, stop
@@ -275,12 +278,15 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private ProcessSpec serviceSpec(ClusterPlan.PlannedService service) {
+        List<String> jvmOptions = new ArrayList<>(ClusterPlan.compilerOptions(service.module()));
+        jvmOptions.addAll(options.serviceJvmOptions());
+        ServiceLaunch.Launch launch = launches.prepare(service.module(), service.jar(), jvmOptions);
         List<String> command = new ArrayList<>();
         command.add(ChildJvm.java());
-        command.addAll(ClusterPlan.compilerOptions(service.module()));
-        command.addAll(options.serviceJvmOptions());
+        command.addAll(jvmOptions);
+        command.addAll(launch.jvmOptions());
         command.add("-jar");
-        command.add(snapshot(service.jar()).toString());
+        command.add(launch.jar().toString());
         Path workingDirectory = service.dataDirectory() != null ? service.dataDirectory()
                 : plan.dataDirectory("run").resolve(service.name());
         Map<String, String> environment = new LinkedHashMap<>(service.environment());
@@ -291,27 +297,6 @@ public final class LocalCluster implements AutoCloseable {
             environment.put("HOLON_NODE_CLIENT_SECRET", "");
         }
         return new ProcessSpec(service.name(), command, environment, workingDirectory, plan.logFile(service.name()));
-    }
-
-    /**
-     * A copy of a service jar under {@code <home>/run}: a running Spring Boot jar reads its nested jars
-     * lazily, so rebuilding the module while the cluster runs would break the running service.
-     */
-    private synchronized Path snapshot(Path jar) {
-        Path copy = options.home().resolve("run").resolve(jar.getFileName());
-        try {
-            if (Files.isRegularFile(copy) && Files.size(copy) == Files.size(jar)
-                    && Files.getLastModifiedTime(copy).equals(Files.getLastModifiedTime(jar))) {
-                return copy;
-            }
-            Files.createDirectories(copy.getParent());
-            Path partial = copy.resolveSibling(jar.getFileName() + ".partial");
-            Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return copy;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + jar + " to " + copy, e);
-        }
     }
 
     /** Runs the launches of one step in parallel; when one fails, stops everything so the others end soon. */
@@ -488,7 +473,11 @@ public final class LocalCluster implements AutoCloseable {
                             }
                             return;
                         }
-                        boolean clean = process.stop(process.kind() == ProcessKind.KAFKA ? Duration.ofSeconds(15) : STOP_GRACE);
+                        boolean training = ServiceLaunch.records(process.spec().command());
+                        if (training) {
+                            progress(line(process.name(), "stopping: saving its start-up training for the next start"));
+                        }
+                        boolean clean = process.stop(stopGrace(process));
                         progress(line(process.name(), clean ? "stopped" : "killed (did not stop in time)"));
                     });
                 }
@@ -496,6 +485,14 @@ public final class LocalCluster implements AutoCloseable {
         }
         processes.clear();
         ClusterState.delete(options.home());
+    }
+
+    /** Kafka 15 s; a service that writes its start-up training as it stops, long enough for that. */
+    private static Duration stopGrace(ManagedProcess process) {
+        if (process.kind() == ProcessKind.KAFKA) {
+            return Duration.ofSeconds(15);
+        }
+        return ServiceLaunch.records(process.spec().command()) ? TRAINING_STOP_GRACE : STOP_GRACE;
     }
 
     private void stopAllQuietly() {
@@ -520,7 +517,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts a process again from its recorded command (SIGKILLed, stopped or still running) and waits until healthy. */
     public ManagedProcess restart(String name) {
         ManagedProcess process = process(name);
-        process.stop(process.kind() == ProcessKind.KAFKA ? Duration.ofSeconds(15) : STOP_GRACE);
+        process.stop(stopGrace(process));
         if (process.kind() == ProcessKind.POSTGRES) {
             PostgresHost.stopOrphan(process.dataDirectory());
         }

@@ -278,4 +278,82 @@ class FilesCliTest extends InProcessCliTest {
         TestCli.Result missing = cli.run("files", "stat", "/nope");
         assertThat(missing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
     }
+
+    @Test
+    void aDirectoryIsPutWithEverythingInItUnderTheExistingRemoteDirectory() throws Exception {
+        Path results = Files.createDirectories(work.resolve("results"));
+        Files.writeString(results.resolve("a.txt"), "alpha");
+        Files.createDirectories(results.resolve("empty"));
+        Files.createDirectories(results.resolve("sub"));
+        Files.writeString(results.resolve("sub/b.txt"), "beta!");
+        Map<String, byte[]> files = new ConcurrentHashMap<>();
+        java.util.Set<String> directories = ConcurrentHashMap.newKeySet();
+        directories.add("/default/data");
+        standInNamespace(files, directories);
+
+        TestCli.Result put = cli.run("files", "put", "--no-progress", results.toString(), "/data");
+
+        assertThat(put.exit()).as(put.err()).isZero();
+        assertThat(directories).contains("/default/data/results", "/default/data/results/empty",
+                "/default/data/results/sub");
+        assertThat(files).containsOnlyKeys("/default/data/results/a.txt", "/default/data/results/sub/b.txt");
+        assertThat(new String(files.get("/default/data/results/sub/b.txt"))).isEqualTo("beta!");
+        assertThat(put.out()).contains("uploaded " + results + " to /default/data/results/ (2 files, 10 B)");
+
+        Files.writeString(results.resolve("sub/b.txt"), "beta, changed");
+        TestCli.Result again = cli.run("files", "put", "--no-progress", results.toString(), "/data/");
+        assertThat(again.exit()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(again.err()).contains("stopped after 0 of 2 files: /default/data/results/a.txt already exists:"
+                + " holon files put --force overwrites it");
+        TestCli.Result forced = cli.run("files", "put", "--no-progress", "--force", results.toString(), "/data/");
+        assertThat(forced.exit()).as(forced.err()).isZero();
+        assertThat(new String(files.get("/default/data/results/sub/b.txt"))).isEqualTo("beta, changed");
+
+        TestCli.Result renamed = cli.run("files", "put", "--no-progress", results.toString(), "/data/copy");
+        assertThat(renamed.exit()).as("a new name: the tree is put there").isZero();
+        assertThat(files).containsKeys("/default/data/copy/a.txt", "/default/data/copy/sub/b.txt");
+
+        files.put("/default/data/other/sub", new byte[0]);
+        TestCli.Result onAFile = cli.run("files", "put", "--no-progress", results.toString(), "/data/other");
+        assertThat(onAFile.exit()).as("a file where a directory goes").isEqualTo(ExitCodes.CONFLICT);
+        assertThat(onAFile.err()).contains("is a file");
+    }
+
+    /**
+     * storage-service's namespace under /default/data, in memory: stat, mkdir (200 for an existing directory, 409 for a
+     * file) and a create-only or overwriting PUT.
+     */
+    private void standInNamespace(Map<String, byte[]> files, java.util.Set<String> directories) {
+        cli.on("/api/v1/files/default/data", (exchange, request) -> {
+            String path = java.net.URLDecoder.decode(exchange.getRequestURI().getRawPath()
+                    .substring("/api/v1/files".length()), java.nio.charset.StandardCharsets.UTF_8);
+            String query = String.valueOf(exchange.getRequestURI().getQuery());
+            if (request.method().equals("GET") && query.equals("op=stat")) {
+                if (directories.contains(path)) {
+                    TestCli.json(exchange, 200, "{\"path\":\"" + path + "\",\"type\":\"DIRECTORY\",\"version\":1}");
+                } else if (files.containsKey(path)) {
+                    TestCli.json(exchange, 200, "{\"path\":\"" + path + "\",\"type\":\"FILE\",\"version\":1}");
+                } else {
+                    TestCli.json(exchange, 404, "{\"status\":404,\"detail\":\"no " + path + "\"}");
+                }
+            } else if (request.method().equals("POST") && query.equals("op=mkdir")) {
+                if (files.containsKey(path)) {
+                    TestCli.json(exchange, 409, "{\"status\":409,\"detail\":\"'" + path + "' is a file\"}");
+                } else {
+                    TestCli.json(exchange, directories.add(path) ? 201 : 200, "{\"path\":\"" + path + "\"}");
+                }
+            } else if (request.method().equals("PUT")) {
+                boolean exists = files.containsKey(path);
+                if (exists && "*".equals(request.header("If-None-Match"))) {
+                    TestCli.json(exchange, 412, "{\"status\":412,\"detail\":\"" + path + " exists\"}");
+                    return;
+                }
+                files.put(path, request.body());
+                TestCli.json(exchange, exists ? 200 : 201, "{\"path\":\"" + path + "\",\"type\":\"FILE\",\"size\":"
+                        + request.body().length + ",\"version\":" + (exists ? 2 : 1) + "}");
+            } else {
+                TestCli.json(exchange, 400, "{\"status\":400,\"detail\":\"unexpected " + request.uri() + "\"}");
+            }
+        });
+    }
 }

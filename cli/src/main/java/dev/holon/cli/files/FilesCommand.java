@@ -24,9 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code holon files ...}: the one file namespace (storage-service through the gateway). Transfers stream from and
@@ -177,6 +180,8 @@ public final class FilesCommand implements Runnable {
 
     @Command(name = "put", mixinStandardHelpOptions = true,
             description = {"Upload a file (streamed from disk). REMOTE ending in / keeps the local name.",
+                    "A directory goes with everything in it, to REMOTE (REMOTE/<its name> when REMOTE ends in / or is a "
+                            + "directory).",
                     "Refuses to overwrite (exit 6) unless --force, which overwrites the version it read (If-Match).",
                     "Files above 2 MiB go straight to the workers; smaller ones in one request through the gateway."})
     public static final class Put extends FileCommand {
@@ -188,7 +193,7 @@ public final class FilesCommand implements Runnable {
          */
         public static final long ONE_REQUEST_MAX_BYTES = 2L << 20;
 
-        @Parameters(index = "0", paramLabel = "LOCAL", description = "A file, or - for stdin.")
+        @Parameters(index = "0", paramLabel = "LOCAL", description = "A file, a directory, or - for stdin.")
         Path local;
         @Parameters(index = "1", paramLabel = "REMOTE")
         String remotePath;
@@ -212,6 +217,9 @@ public final class FilesCommand implements Runnable {
         @Override
         int transfer() throws IOException {
             boolean stdin = local.toString().equals("-");
+            if (!stdin && Files.isDirectory(local)) {
+                return tree();
+            }
             if (!stdin && !Files.isRegularFile(local)) {
                 throw new CliException(ExitCodes.USAGE, "no such file: " + local);
             }
@@ -222,6 +230,108 @@ public final class FilesCommand implements Runnable {
                 }
                 target = target.child(local.getFileName().toString());
             }
+            long size;
+            try {
+                size = stdin ? -1 : Files.size(local);
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.FAILED, "cannot read " + local + ": " + e.getMessage());
+            }
+            Progress progress = progress(stdin ? "stdin" : local.getFileName().toString(), size, noProgress);
+            Sent sent = upload(stdin ? null : local, size, target, progress);
+            progress.done();
+            String said = (sent.replaced() ? "replaced " : "created ") + sent.view().path("path").asText(target.full())
+                    + " (" + Units.bytes(sent.view().path("size").asLong(size >= 0 ? size : progress.bytes()))
+                    + ", version " + sent.view().path("version").asText("?") + ")";
+            printer().print(sent.view(), out -> out.println(said));
+            return ExitCodes.OK;
+        }
+
+        /** What storage-service answered for one file, and whether it replaced one. */
+        private record Sent(JsonNode view, boolean replaced) {
+        }
+
+        /**
+         * LOCAL is a directory: it and everything in it, each file sent as a lone one would be, to REMOTE (or
+         * REMOTE/<its name> when REMOTE ends in /, is the root or is a directory), as {@code cp -r} and HDFS's
+         * {@code -put} do. Every directory is made, the empty ones too; each file appears whole or not at all, and
+         * the first failure stops the upload, saying how far it got.
+         */
+        private int tree() throws IOException {
+            Path root = local.toAbsolutePath().normalize();
+            if (root.getFileName() == null) {
+                throw new CliException(ExitCodes.USAGE, "refusing to upload all of " + root + ": name a directory");
+            }
+            RemotePath target = remote(remotePath);
+            if (remotePath.endsWith("/") || target.isRoot() || isDirectory(target)) {
+                target = target.child(root.getFileName().toString());
+            }
+            List<Path> directories = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            long total = 0;
+            try (Stream<Path> walk = Files.walk(root)) {
+                for (Path path : walk.sorted().toList()) {
+                    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                        directories.add(path);
+                    } else if (Files.isRegularFile(path)) {
+                        files.add(path);
+                        total += Files.size(path);
+                    } else {
+                        ctx.err().println("skipped " + path + ": not a file or a directory");
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new CliException(ExitCodes.FAILED, "cannot read " + root + ": " + e.getMessage());
+            }
+            for (Path directory : directories) { // an existing directory is fine; a file of that name is not
+                RemotePath dir = inside(target, root.relativize(directory));
+                api().postJson(dir.apiPath() + "?op=mkdir", null, Map.of(), dir.full());
+            }
+            Progress progress = progress(root.getFileName().toString(), total, noProgress);
+            int sent = 0;
+            for (Path file : files) {
+                try {
+                    upload(file, Files.size(file), inside(target, root.relativize(file)), progress);
+                } catch (CliException e) {
+                    throw new CliException(e.exitCode(), "stopped after " + sent + " of " + files.size() + " files: "
+                            + e.getMessage());
+                }
+                sent++;
+            }
+            progress.done();
+            if (printer().table()) {
+                ctx.out().println("uploaded " + root + " to " + target.full() + "/ (" + files.size() + " files, "
+                        + Units.bytes(total) + ")");
+            }
+            return ExitCodes.OK;
+        }
+
+        private boolean isDirectory(RemotePath path) {
+            try {
+                return "DIRECTORY".equals(stat(path, false).path("type").asText());
+            } catch (CliException e) {
+                if (e.exitCode() == ExitCodes.NOT_FOUND) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+
+        private static RemotePath inside(RemotePath dir, Path relative) {
+            RemotePath path = dir;
+            for (Path segment : relative) {
+                if (!segment.toString().isEmpty()) {
+                    path = path.child(segment.toString());
+                }
+            }
+            return path;
+        }
+
+        /**
+         * One file ({@code file} null: stdin) to {@code target}: create-only, or with --force over the version it
+         * has now. Large files go straight to the workers and, when they cannot be reached from here, through the
+         * gateway.
+         */
+        private Sent upload(Path file, long size, RemotePath target, Progress progress) throws IOException {
             String precondition = "If-None-Match";
             String preconditionValue = "*";
             if (force) {
@@ -235,36 +345,27 @@ public final class FilesCommand implements Runnable {
                     }
                 }
             }
-            long size;
-            try {
-                size = stdin ? -1 : Files.size(local);
-            } catch (IOException e) {
-                throw new CliException(ExitCodes.FAILED, "cannot read " + local + ": " + e.getMessage());
-            }
-            Progress progress = progress(stdin ? "stdin" : local.getFileName().toString(), size, noProgress);
-            if (!stdin && !viaGateway && size > ONE_REQUEST_MAX_BYTES) {
+            if (file != null && !viaGateway && size > ONE_REQUEST_MAX_BYTES) {
+                long[] sent = {0};
                 try {
-                    JsonNode view = direct(target).upload(target.apiPath(), local, replication,
-                            Map.of(precondition, preconditionValue), progress::advance);
-                    progress.done();
-                    String said = (precondition.equals("If-Match") ? "replaced " : "created ")
-                            + view.path("path").asText(target.full()) + " (" + Units.bytes(view.path("size").asLong(0))
-                            + ", version "
-                            + view.path("version").asText("?") + ")";
-                    printer().print(view, out -> out.println(said));
-                    return ExitCodes.OK;
+                    JsonNode view = direct(target).upload(target.apiPath(), file, replication,
+                            Map.of(precondition, preconditionValue), n -> {
+                                sent[0] += n;
+                                progress.advance(n);
+                            });
+                    return new Sent(view, precondition.equals("If-Match"));
                 } catch (DirectTransfer.WorkersUnreachable e) {
                     ctx.err().println("The workers cannot be reached from here (" + e.getMessage()
                             + "); sending the file through the gateway instead.");
-                    progress = progress(local.getFileName().toString(), size, noProgress);
+                    progress.advance(-sent[0]);
+                    viaGateway = true; // the rest of a tree too
                 } catch (CliException e) {
                     throw existsHint(e, target);
                 }
             }
-            Progress counted = progress;
             HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofInputStream(() -> {
                 try {
-                    return new CountingInputStream(stdin ? ctx.in() : Files.newInputStream(local), counted);
+                    return new CountingInputStream(file == null ? ctx.in() : Files.newInputStream(file), progress);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -274,25 +375,19 @@ public final class FilesCommand implements Runnable {
             } else if (size > 0) {
                 body = HttpRequest.BodyPublishers.fromPublisher(body, size);
             }
-            RemotePath destination = target;
             HttpRequest.BodyPublisher publisher = body;
             String header = precondition;
             String headerValue = preconditionValue;
             HttpResponse<String> response;
             try {
-                response = api().send(b -> b.uri(api().uri(destination.apiPath()
+                response = api().send(b -> b.uri(api().uri(target.apiPath()
                                 + (replication == null ? "" : "?replication=" + replication)))
                         .header("Content-Type", "application/octet-stream").header("Accept", "application/json")
-                        .header(header, headerValue).PUT(publisher), ApiClient.STRING, destination.full());
+                        .header(header, headerValue).PUT(publisher), ApiClient.STRING, target.full());
             } catch (CliException e) {
-                throw existsHint(e, destination);
+                throw existsHint(e, target);
             }
-            counted.done();
-            JsonNode view = ApiClient.json(response);
-            printer().print(view, out -> out.println((response.statusCode() == 201 ? "created " : "replaced ")
-                    + view.path("path").asText(destination.full()) + " (" + Units.bytes(view.path("size").asLong(counted.bytes()))
-                    + ", version " + view.path("version").asText("?") + ")"));
-            return ExitCodes.OK;
+            return new Sent(ApiClient.json(response), response.statusCode() != 201);
         }
     }
 

@@ -24,6 +24,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -250,6 +251,25 @@ class CliSystemIT {
         assertThat(holon(cliHome, "", "files", "get", "-r", remoteDir, dir.resolve("tree").toString()).exit())
                 .as("into an existing directory: tree/<name>, which is new").isZero();
         assertThat(Files.mismatch(dir.resolve("tree").resolve(remoteDir.substring(1)).resolve("big.bin"), local)).isEqualTo(-1);
+
+        // a local directory in one command: small files through the gateway, the big one straight to the workers
+        Path upload = Files.createDirectories(dir.resolve("upload/empty")).getParent();
+        Files.copy(local, upload.resolve("big.bin"));
+        for (Map.Entry<String, String> file : small.entrySet()) {
+            Files.createDirectories(upload.resolve(file.getKey()).getParent());
+            Files.writeString(upload.resolve(file.getKey()), file.getValue());
+        }
+        Run putTree = holon(cliHome, "", "files", "put", "--no-progress", upload.toString(), remoteDir + "/");
+        assertThat(putTree.exit()).as(putTree.err()).isZero();
+        assertThat(putTree.out()).contains("to /default" + remoteDir + "/upload/ (5 files, 24.0 MiB)");
+        Run getTree = holon(cliHome, "", "files", "get", "-r", "--no-progress", remoteDir + "/upload",
+                dir.resolve("upload-back").toString());
+        assertThat(getTree.exit()).as(getTree.err()).isZero();
+        for (String file : List.of("big.bin", "a.txt", "empty.txt", "sub/b.txt", "sub/deeper/c.txt")) {
+            assertThat(Files.mismatch(dir.resolve("upload-back").resolve(file), upload.resolve(file))).as(file)
+                    .isEqualTo(-1);
+        }
+        assertThat(dir.resolve("upload-back/empty")).isEmptyDirectory();
         assertThat(holon(cliHome, "", "files", "rm", "-r", remoteDir).exit()).isZero();
     }
 }

@@ -11,6 +11,7 @@ import dev.holon.support.problem.ProblemException;
 import dev.holon.support.problem.Problems;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
@@ -73,7 +74,7 @@ class TaskLogController {
             @RequestParam(required = false) Long offset,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
-            Authentication who) {
+            Authentication who, HttpServletResponse response) throws IOException {
         if (!stream.equals("stdout") && !stream.equals("stderr")) {
             throw ProblemException.invalid("stream must be stdout or stderr, got '" + stream + "'");
         }
@@ -102,12 +103,29 @@ class TaskLogController {
             throw new ProblemException(ProblemType.NOT_FOUND, "the log of attempt " + target.attemptId()
                     + " of task " + index + " is no longer on node " + node.id());
         }
-        MediaType type = live ? MediaType.TEXT_EVENT_STREAM : TEXT;
+        if (!live) {
+            copy(upstream, response);
+            return null; // answered
+        }
+        MediaType type = MediaType.TEXT_EVENT_STREAM;
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(0L); // no timeout: a follow lasts as long as the task
         Thread.ofVirtual().name("holon-log-relay-" + target.attemptId()).start(() -> relay(upstream, emitter, type));
         return ResponseEntity.ok().contentType(type).cacheControl(CacheControl.noStore())
                 .header("X-Accel-Buffering", "no") // tells proxies such as nginx not to buffer the stream
                 .body(emitter);
+    }
+
+    /**
+     * A log read to its end is copied on the request thread, as any plain answer is. Relayed from another thread, such
+     * a read once left the gateway's reused connection to this service with a next answer whose headers it could not
+     * parse (CI, JobsSystemIT): writes from two threads to one response, which Tomcat recycles for the next request.
+     */
+    private static void copy(ClientHttpResponse upstream, HttpServletResponse response) throws IOException {
+        response.setContentType(TEXT.toString());
+        response.setHeader(HttpHeaders.CACHE_CONTROL, CacheControl.noStore().getHeaderValue());
+        try (upstream; InputStream in = upstream.getBody()) {
+            in.transferTo(response.getOutputStream());
+        }
     }
 
     /**

@@ -238,11 +238,8 @@ final class ServiceLaunch {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(ServiceLaunch::deleteQuietly);
+        try {
+            HolonCache.deleteTree(dir);
         } catch (IOException e) {
             // left for the next prune
         }

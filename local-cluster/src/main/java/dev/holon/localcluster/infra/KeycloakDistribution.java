@@ -16,13 +16,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -124,8 +122,8 @@ final class KeycloakDistribution {
 
     private static void unpack(Path zip, Path home) throws IOException {
         Path partial = home.resolveSibling(home.getFileName() + ".partial");
-        deleteTree(partial);
-        deleteTree(home);
+        HolonCache.deleteTree(partial);
+        HolonCache.deleteTree(home);
         String prefix = "keycloak-" + version() + "/";
         try (ZipFile file = new ZipFile(zip.toFile())) {
             for (ZipEntry entry : file.stream().toList()) {
@@ -212,28 +210,13 @@ final class KeycloakDistribution {
                 continue;
             }
             if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
-                deleteTree(link);
+                HolonCache.deleteTree(link);
             }
             if (Files.exists(target)) {
                 Files.createSymbolicLink(link, target);
             }
         }
         return instance;
-    }
-
-    static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isSymbolicLink(path) || !Files.isDirectory(path)) {
-            Files.delete(path);
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** Values the build wrote into local-cluster-build.properties. */

@@ -180,7 +180,7 @@ public final class KeycloakServer extends InfrastructureProcess {
         process.stop(STOP_GRACE);
         if (temporaryInstance != null && !process.isAlive()) {
             try {
-                KeycloakDistribution.deleteTree(temporaryInstance);
+                HolonCache.deleteTree(temporaryInstance);
             } catch (IOException e) {
                 // a few KiB left in the cache
             }

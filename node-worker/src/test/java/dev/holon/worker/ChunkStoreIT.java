@@ -67,6 +67,7 @@ class ChunkStoreIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final ChunkToken TOKENS = ChunkToken.fromSecret(SECRET);
+    private static final String READER_VERIFIES = "X-Holon-Chunk-Reader-Verifies";
 
     record Worker(ConfigurableApplicationContext context, String url, String nodeId, Path dataDir) {
 
@@ -250,6 +251,49 @@ class ChunkStoreIT {
                 w(3).url(), token(ChunkOp.WRITE, scrubbedChunk));
         assertThat(replicated.statusCode()).as("a corrupt replica is never copied").isEqualTo(409);
         assertThat(w(3).chunkFile(scrubbedChunk)).doesNotExist();
+    }
+
+    @Test
+    void aReaderThatChecksTheChecksumItselfGetsTheReplicaAsStoredAndASpoiltSizeIsStillCaughtHere() throws Exception {
+        byte[] data = randomBytes(1024 * 1024 + 5);
+        String whole = newChunkId();
+        String flipped = newChunkId();
+        String truncated = newChunkId();
+        for (String chunkId : List.of(whole, flipped, truncated)) {
+            assertThat(put(w(1), chunkId, data, token(ChunkOp.WRITE, chunkId), null).statusCode()).isEqualTo(201);
+        }
+        flipByte(w(1).chunkFile(flipped), 77);
+        try (FileChannel file = FileChannel.open(w(1).chunkFile(truncated), StandardOpenOption.WRITE)) {
+            file.truncate(data.length / 2);
+        }
+
+        HttpResponse<byte[]> read = readerVerifies(w(1), whole);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("X-Holon-Chunk-Checksum")).contains(crc32c(data));
+        assertThat(read.body()).isEqualTo(data);
+
+        HttpResponse<byte[]> spoilt = readerVerifies(w(1), flipped);
+        assertThat(spoilt.statusCode()).isEqualTo(200);
+        assertThat(spoilt.body()).as("sent as it is on disk: the reader's check fails")
+                .isEqualTo(Files.readAllBytes(w(1).chunkFile(flipped)));
+        assertThat(crc32c(spoilt.body())).isNotEqualTo(spoilt.headers().firstValue("X-Holon-Chunk-Checksum").orElseThrow());
+        assertThatThrownBy(() -> HTTP.send(HttpRequest.newBuilder(URI.create(w(1).url() + "/api/v1/chunks/" + flipped))
+                .header(ChunkToken.HEADER, token(ChunkOp.READ, flipped)).build(), HttpResponse.BodyHandlers.ofByteArray()))
+                .as("read again without the header, this node checks, reports and breaks off")
+                .isInstanceOf(IOException.class);
+
+        assertThatThrownBy(() -> HTTP.send(HttpRequest.newBuilder(URI.create(w(1).url() + "/api/v1/chunks/" + truncated))
+                .header(ChunkToken.HEADER, token(ChunkOp.READ, truncated)).header(READER_VERIFIES, "true").build(),
+                HttpResponse.BodyHandlers.ofByteArray()))
+                .as("a data file shorter than recorded is checked here even for such a reader")
+                .isInstanceOf(IOException.class);
+
+        for (String chunkId : List.of(flipped, truncated)) {
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(storageEvents.valuesFor(chunkId))
+                    .anySatisfy(envelope -> assertThat(((StorageEvent.ChunkCorrupted) envelope.data()).nodeId())
+                            .isEqualTo(w(1).nodeId())));
+        }
+        assertThat(storageEvents.valuesFor(whole)).isEmpty();
     }
 
     @Test
@@ -457,6 +501,12 @@ class ChunkStoreIT {
             request.header("Range", range);
         }
         return send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static HttpResponse<byte[]> readerVerifies(Worker worker, String chunkId) {
+        return send(HttpRequest.newBuilder(URI.create(worker.url() + "/api/v1/chunks/" + chunkId))
+                .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId)).header(READER_VERIFIES, "true").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     static HttpResponse<String> delete(Worker worker, String chunkId, String token) {

@@ -74,6 +74,8 @@ public final class DirectTransfer {
     private static final String TOKEN = "X-Holon-Chunk-Token";
     private static final String CHECKSUM = "X-Holon-Chunk-Checksum";
     private static final String PIPELINE = "X-Holon-Chunk-Pipeline";
+    /** This client checks the CRC32C: a worker may skip its own check (and its copy of the bytes). */
+    private static final String READER_VERIFIES = "X-Holon-Chunk-Reader-Verifies";
     private static final Duration WORKER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Files located per call when a directory is read. */
@@ -269,38 +271,53 @@ public final class DirectTransfer {
     private record Fetched(byte[] bytes, int length) {
     }
 
-    /** A chunk's bytes, in a buffer of {@code buffers}, from the first replica whose bytes match its checksum. */
+    /**
+     * A chunk's bytes, in a buffer of {@code buffers}, from the first replica whose bytes match its checksum. This
+     * client checks every chunk, so a worker may send it straight from its disk without checking it first; bytes
+     * that do not match are asked for once more with the worker checking them, which reports a corrupt replica (and
+     * breaks off the body) or, when the bytes were spoilt on the way, sends them again.
+     */
     private Fetched fetch(JsonNode chunk, Buffers buffers) throws IOException {
         String failure = "it has no live replica now";
-        int size = chunk.path("size").asInt();
         for (JsonNode replica : chunk.path("replicas")) {
             try {
-                HttpURLConnection get = worker(replica.asText(), chunk);
-                int status = get.getResponseCode();
-                if (status == 200 && get.getContentLengthLong() == size) {
-                    byte[] bytes = buffers.take(size);
-                    boolean whole = false;
-                    try (InputStream body = get.getInputStream()) {
-                        whole = body.readNBytes(bytes, 0, size) == size
-                                && crc32c(bytes, size).equals(chunk.path("checksum").asText());
-                    } finally {
-                        if (!whole) {
-                            buffers.give(bytes);
-                        }
-                    }
-                    if (whole) {
-                        return new Fetched(bytes, size);
-                    }
-                    failure = replica.asText() + " sent bytes that do not match the chunk";
-                } else {
-                    failure = replica.asText() + " answered " + status + ": "
-                            + new String(answerOf(get), StandardCharsets.UTF_8);
+                Fetched fetched = fetch(chunk, replica.asText(), true, buffers);
+                if (fetched == null) {
+                    fetched = fetch(chunk, replica.asText(), false, buffers);
                 }
+                if (fetched != null) {
+                    return fetched;
+                }
+                failure = replica.asText() + " sent bytes that do not match the chunk";
             } catch (IOException e) { // a broken body (the worker found its replica corrupt) or a dead worker
                 failure = replica.asText() + ": " + e.getMessage();
             }
         }
         throw new WorkersUnreachable("no replica of chunk " + chunk.path("index").asInt() + " could be read: " + failure);
+    }
+
+    /** The chunk from the worker at {@code apiUrl}; null when its bytes do not match the chunk's checksum. */
+    private static Fetched fetch(JsonNode chunk, String apiUrl, boolean unchecked, Buffers buffers) throws IOException {
+        int size = chunk.path("size").asInt();
+        HttpURLConnection get = worker(apiUrl, chunk);
+        if (unchecked) {
+            get.setRequestProperty(READER_VERIFIES, "true");
+        }
+        int status = get.getResponseCode();
+        if (status != 200 || get.getContentLengthLong() != size) {
+            throw new IOException("answered " + status + ": " + new String(answerOf(get), StandardCharsets.UTF_8));
+        }
+        byte[] bytes = buffers.take(size);
+        boolean whole = false;
+        try (InputStream body = get.getInputStream()) {
+            whole = body.readNBytes(bytes, 0, size) == size
+                    && crc32c(bytes, size).equals(chunk.path("checksum").asText());
+        } finally {
+            if (!whole) {
+                buffers.give(bytes);
+            }
+        }
+        return whole ? new Fetched(bytes, size) : null;
     }
 
     /**

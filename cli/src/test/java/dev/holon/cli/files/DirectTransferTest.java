@@ -92,4 +92,47 @@ class DirectTransferTest {
         assertThat(committed.path("chunks").get(0).path("receipts").get(0).asText()).isEqualTo("receipt-1");
         assertThat(stored).containsExactly("hello", "hello");
     }
+
+    @Test
+    void bytesThatFailTheChecksumAreAskedForAgainWithTheWorkerCheckingThem() throws IOException {
+        String chunk = "the chunk's bytes";
+        List<String> asked = new CopyOnWriteArrayList<>();
+        HttpServer spoiling = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        spoiling.createContext("/api/v1/chunks/", exchange -> {
+            boolean unchecked = "true".equals(exchange.getRequestHeaders().getFirst("X-Holon-Chunk-Reader-Verifies"));
+            asked.add(unchecked ? "unchecked" : "checked");
+            StandInResponses.send(exchange, 200, "application/octet-stream",
+                    unchecked ? chunk.replace('b', 'c') : chunk); // as a worker whose copy went wrong on the way
+        });
+        spoiling.start();
+        try {
+            String located = "{\"path\":\"/default/a.txt\",\"size\":" + chunk.length() + ",\"chunks\":[{\"index\":0,"
+                    + "\"chunkId\":\"c0\",\"size\":" + chunk.length() + ",\"checksum\":\""
+                    + DirectTransfer.crc32c(chunk.getBytes(StandardCharsets.UTF_8), chunk.length())
+                    + "\",\"token\":\"t\",\"replicas\":[\"http://127.0.0.1:" + spoiling.getAddress().getPort() + "\"]}]}";
+            DirectTransfer client = new DirectTransfer(new DirectTransfer.Namespace() {
+                @Override
+                public JsonNode post(String pathAndQuery, String jsonBody, Map<String, String> headers) {
+                    throw new UnsupportedOperationException(pathAndQuery);
+                }
+
+                @Override
+                public JsonNode get(String pathAndQuery) {
+                    try {
+                        return JSON.readTree(located);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }, 2);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+            client.download("/api/v1/files/default/a.txt", out, n -> { });
+
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(chunk);
+            assertThat(asked).containsExactly("unchecked", "checked");
+        } finally {
+            spoiling.stop(0);
+        }
+    }
 }

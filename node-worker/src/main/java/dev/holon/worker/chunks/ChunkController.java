@@ -33,7 +33,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +52,13 @@ class ChunkController {
     private static final Logger log = LoggerFactory.getLogger(ChunkController.class);
     private static final String PATH = "/api/v1/chunks/{chunkId}";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** {@code true}: the reader checks the chunk's CRC32C itself, so a whole read may skip this node's check. */
+    static final String READER_VERIFIES_HEADER = "X-Holon-Chunk-Reader-Verifies";
+    // Tomcat's sendfile request attributes (org.apache.tomcat.util.net.Constants; set by its DefaultServlet too).
+    private static final String SENDFILE_SUPPORTED = "org.apache.tomcat.sendfile.support";
+    private static final String SENDFILE_FILENAME = "org.apache.tomcat.sendfile.filename";
+    private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
+    private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
 
     /** The answer to a {@code PUT} (and, relayed, to a replicate). */
     /** {@code receipts}: one per node of {@code storedOn}, in the same order (a direct client's proof at commit). */
@@ -150,7 +159,8 @@ class ChunkController {
     @GetMapping(PATH)
     void read(@PathVariable String chunkId, @RequestHeader(name = ChunkToken.HEADER, required = false) String token,
               @RequestHeader(name = HttpHeaders.RANGE, required = false) String range,
-              HttpServletResponse response) throws IOException {
+              @RequestHeader(name = READER_VERIFIES_HEADER, required = false) String readerVerifies,
+              HttpServletRequest request, HttpServletResponse response) throws IOException {
         authorise(chunkId, token, ChunkOp.READ);
         StoredChunk chunk = existing(chunkId);
         Optional<ChunkRange> part = Optional.empty();
@@ -169,10 +179,13 @@ class ChunkController {
                 throw unsatisfiable;
             }
         }
-        InputStream data = openOrReport(chunk, part.map(ChunkRange::first).orElse(0L));
         response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
         response.setHeader(ChunkForwarder.CHECKSUM_HEADER, chunk.checksum());
         response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+        if (part.isEmpty() && "true".equals(readerVerifies) && sentByKernel(chunk, request, response)) {
+            return;
+        }
+        InputStream data = openOrReport(chunk, part.map(ChunkRange::first).orElse(0L));
         if (part.isPresent()) {
             ChunkRange r = part.get();
             response.setStatus(206);
@@ -200,6 +213,32 @@ class ChunkController {
             log.warn("Read of chunk {} aborted: {}", chunkId, e.getMessage());
             throw new ReadAborted(e);
         }
+    }
+
+    /**
+     * Hands the whole replica to Tomcat's sendfile, which moves it from the page cache to the socket after this
+     * returns, with no copy through the JVM; only for a reader that checks the CRC32C itself (and, on a mismatch,
+     * reads again without {@value #READER_VERIFIES_HEADER}, so that this node verifies, reports and aborts).
+     * A data file of the wrong size is left to {@link ChunkStore#copyVerified}, which reports it.
+     */
+    private boolean sentByKernel(StoredChunk chunk, HttpServletRequest request, HttpServletResponse response) {
+        if (!Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORTED))) {
+            return false;
+        }
+        Path file = store.dataFile(chunk.chunkId());
+        try {
+            if (Files.size(file) != chunk.size()) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        request.setAttribute(SENDFILE_FILENAME, file.toString());
+        request.setAttribute(SENDFILE_START, 0L);
+        request.setAttribute(SENDFILE_END, chunk.size());
+        response.setStatus(200);
+        response.setContentLengthLong(chunk.size());
+        return true;
     }
 
     @DeleteMapping(PATH)

@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
 public class ChunkClient {
 
     public static final String CHECKSUM = "X-Holon-Chunk-Checksum";
+    /** This service checks the CRC32C of what it reads ({@link ChunkReader}): the worker may skip its own check. */
+    static final String READER_VERIFIES = "X-Holon-Chunk-Reader-Verifies";
     public static final String PIPELINE = "X-Holon-Chunk-Pipeline";
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -135,7 +137,8 @@ public class ChunkClient {
     public Received get(StorageNode node, String chunkId, int expected) {
         return guarded(() -> {
             HttpRequest request = HttpRequest.newBuilder(uri(node, chunkId)).timeout(timeout)
-                    .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId)).GET().build();
+                    .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId)).header(READER_VERIFIES, "true")
+                    .GET().build();
             try {
                 HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream body = response.body()) {

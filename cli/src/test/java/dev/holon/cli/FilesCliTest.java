@@ -250,6 +250,8 @@ class FilesCliTest extends InProcessCliTest {
                         "nextCursor":null}""");
             } else if (uri.equals("/api/v1/files/default/new%20dir?op=mkdir") && request.method().equals("POST")) {
                 TestCli.json(exchange, 201, "{\"path\":\"/default/new dir\",\"type\":\"DIRECTORY\"}");
+            } else if (uri.equals("/api/v1/files/default/data?op=mkdir") && request.method().equals("POST")) {
+                TestCli.json(exchange, 200, "{\"path\":\"/default/data\",\"type\":\"DIRECTORY\"}");
             } else if (uri.equals("/api/v1/files/default/full")) {
                 TestCli.json(exchange, 409, "{\"status\":409,\"detail\":\"not empty\"}");
             } else if (uri.equals("/api/v1/files/default/full?recursive=true")) {
@@ -268,6 +270,12 @@ class FilesCliTest extends InProcessCliTest {
         assertThat(ls.exit()).as(ls.err()).isZero();
         assertThat(ls.out()).contains("dir", "/default/data/", "file", "2.0 KiB", "/default/a.txt");
         assertThat(cli.run("files", "mkdir", "/new dir").out()).contains("created /default/new dir/");
+        TestCli.Result there = cli.run("files", "mkdir", "/data");
+        assertThat(there.exit()).as("as mkdir and hdfs dfs -mkdir without -p").isEqualTo(ExitCodes.CONFLICT);
+        assertThat(there.err()).contains("/default/data/ exists (holon files mkdir -p /data accepts that)");
+        TestCli.Result parents = cli.run("files", "mkdir", "-p", "/data");
+        assertThat(parents.exit()).as(parents.err()).isZero();
+        assertThat(parents.out()).contains("/default/data/ exists").doesNotContain("created");
         TestCli.Result notEmpty = cli.run("files", "rm", "/full");
         assertThat(notEmpty.exit()).isEqualTo(ExitCodes.CONFLICT);
         assertThat(notEmpty.err()).contains("not empty: holon files rm -r");

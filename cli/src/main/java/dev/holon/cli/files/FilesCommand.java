@@ -648,7 +648,8 @@ public final class FilesCommand implements Runnable {
         }
     }
 
-    @Command(name = "mkdir", mixinStandardHelpOptions = true, description = "Create a directory.")
+    @Command(name = "mkdir", mixinStandardHelpOptions = true,
+            description = "Create a directory and any missing parents.")
     public static final class Mkdir extends FileCommand {
         @Parameters(paramLabel = "PATH")
         String path;
@@ -658,15 +659,19 @@ public final class FilesCommand implements Runnable {
         @Override
         int transfer() {
             RemotePath dir = remote(path);
-            try {
-                JsonNode view = api().postJson(dir.apiPath() + "?op=mkdir", null, Map.of(), dir.full());
-                printer().print(view, out -> out.println("created " + dir.full() + "/"));
-            } catch (CliException e) {
-                if (!(parents && e.exitCode() == ExitCodes.CONFLICT)) {
-                    throw e;
-                }
-                ctx.out().println(dir.full() + "/ exists");
+            HttpResponse<String> made = api().send(b -> b.uri(api().uri(dir.apiPath() + "?op=mkdir"))
+                    .timeout(ApiClient.CALL_TIMEOUT).header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.noBody()), ApiClient.STRING, dir.full());
+            if (made.statusCode() == 201) {
+                printer().print(ApiClient.json(made), out -> out.println("created " + dir.full() + "/"));
+                return ExitCodes.OK;
             }
+            // 200: the directory was already there
+            if (!parents) {
+                throw new CliException(ExitCodes.CONFLICT, dir.full() + "/ exists (holon files mkdir -p "
+                        + path + " accepts that)");
+            }
+            printer().print(ApiClient.json(made), out -> out.println(dir.full() + "/ exists"));
             return ExitCodes.OK;
         }
     }

@@ -259,13 +259,15 @@ class ChunkStoreIT {
         String whole = newChunkId();
         String flipped = newChunkId();
         String truncated = newChunkId();
-        for (String chunkId : List.of(whole, flipped, truncated)) {
+        String lost = newChunkId();
+        for (String chunkId : List.of(whole, flipped, truncated, lost)) {
             assertThat(put(w(1), chunkId, data, token(ChunkOp.WRITE, chunkId), null).statusCode()).isEqualTo(201);
         }
         flipByte(w(1).chunkFile(flipped), 77);
         try (FileChannel file = FileChannel.open(w(1).chunkFile(truncated), StandardOpenOption.WRITE)) {
             file.truncate(data.length / 2);
         }
+        Files.delete(w(1).chunkFile(lost)); // its sidecar stays: a replica the disk lost
 
         HttpResponse<byte[]> read = readerVerifies(w(1), whole);
         assertThat(read.statusCode()).isEqualTo(200);
@@ -288,7 +290,13 @@ class ChunkStoreIT {
                 .as("a data file shorter than recorded is checked here even for such a reader")
                 .isInstanceOf(IOException.class);
 
-        for (String chunkId : List.of(flipped, truncated)) {
+        HttpResponse<byte[]> gone = readerVerifies(w(1), lost);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("application/problem+json"));
+        assertThat(gone.headers().firstValue("X-Holon-Chunk-Checksum")).as("a problem, not the chunk").isEmpty();
+
+        for (String chunkId : List.of(flipped, truncated, lost)) {
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(storageEvents.valuesFor(chunkId))
                     .anySatisfy(envelope -> assertThat(((StorageEvent.ChunkCorrupted) envelope.data()).nodeId())
                             .isEqualTo(w(1).nodeId())));

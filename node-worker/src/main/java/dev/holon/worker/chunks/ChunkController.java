@@ -179,13 +179,11 @@ class ChunkController {
                 throw unsatisfiable;
             }
         }
-        response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
-        response.setHeader(ChunkForwarder.CHECKSUM_HEADER, chunk.checksum());
-        response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
         if (part.isEmpty() && "true".equals(readerVerifies) && sentByKernel(chunk, request, response)) {
             return;
         }
         InputStream data = openOrReport(chunk, part.map(ChunkRange::first).orElse(0L));
+        describe(chunk, response);
         if (part.isPresent()) {
             ChunkRange r = part.get();
             response.setStatus(206);
@@ -233,12 +231,20 @@ class ChunkController {
         } catch (IOException e) {
             return false;
         }
+        describe(chunk, response);
         request.setAttribute(SENDFILE_FILENAME, file.toString());
         request.setAttribute(SENDFILE_START, 0L);
         request.setAttribute(SENDFILE_END, chunk.size());
         response.setStatus(200);
         response.setContentLengthLong(chunk.size());
         return true;
+    }
+
+    /** The headers of a chunk's bytes (not of a problem: set only once the bytes are about to go out). */
+    private static void describe(StoredChunk chunk, HttpServletResponse response) {
+        response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
+        response.setHeader(ChunkForwarder.CHECKSUM_HEADER, chunk.checksum());
+        response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
     }
 
     @DeleteMapping(PATH)

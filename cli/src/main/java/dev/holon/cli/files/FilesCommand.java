@@ -659,9 +659,7 @@ public final class FilesCommand implements Runnable {
         @Override
         int transfer() {
             RemotePath dir = remote(path);
-            HttpResponse<String> made = api().send(b -> b.uri(api().uri(dir.apiPath() + "?op=mkdir"))
-                    .timeout(ApiClient.CALL_TIMEOUT).header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.noBody()), ApiClient.STRING, dir.full());
+            HttpResponse<String> made = api().post(dir.apiPath() + "?op=mkdir", null, Map.of(), dir.full());
             if (made.statusCode() == 201) {
                 printer().print(ApiClient.json(made), out -> out.println("created " + dir.full() + "/"));
                 return ExitCodes.OK;

@@ -153,14 +153,18 @@ public final class ApiClient {
     }
 
     public JsonNode postJson(String pathAndQuery, String jsonBody, Map<String, String> headers, String what) {
-        HttpResponse<String> response = send(b -> {
+        return json(post(pathAndQuery, jsonBody, headers, what));
+    }
+
+    /** A JSON {@code POST} ({@code jsonBody} null: none), for a caller that needs the status too. */
+    public HttpResponse<String> post(String pathAndQuery, String jsonBody, Map<String, String> headers, String what) {
+        return send(b -> {
             b.uri(uri(pathAndQuery)).timeout(CALL_TIMEOUT).header("Accept", "application/json")
                     .header("Content-Type", "application/json")
                     .POST(jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
             headers.forEach(b::header);
             return b;
         }, STRING, what);
-        return json(response);
     }
 
     public void delete(String pathAndQuery, String what) {

@@ -2,6 +2,7 @@ package dev.holon.worker.chunks;
 
 import dev.holon.contracts.problem.ProblemType;
 import dev.holon.contracts.storage.ChunkOp;
+import dev.holon.contracts.storage.ChunkHeaders;
 import dev.holon.contracts.storage.ChunkToken;
 import dev.holon.support.problem.ProblemException;
 import dev.holon.worker.identity.NodeIdentity;
@@ -52,8 +53,6 @@ class ChunkController {
     private static final Logger log = LoggerFactory.getLogger(ChunkController.class);
     private static final String PATH = "/api/v1/chunks/{chunkId}";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** {@code true}: the reader checks the chunk's CRC32C itself, so a whole read may skip this node's check. */
-    static final String READER_VERIFIES_HEADER = "X-Holon-Chunk-Reader-Verifies";
     // Tomcat's sendfile request attributes (org.apache.tomcat.util.net.Constants; set by its DefaultServlet too).
     private static final String SENDFILE_SUPPORTED = "org.apache.tomcat.sendfile.support";
     private static final String SENDFILE_FILENAME = "org.apache.tomcat.sendfile.filename";
@@ -93,12 +92,12 @@ class ChunkController {
     @PutMapping(PATH)
     ResponseEntity<Stored> write(@PathVariable String chunkId,
                                  @RequestHeader(name = ChunkToken.HEADER, required = false) String token,
-                                 @RequestHeader(name = ChunkForwarder.CHECKSUM_HEADER, required = false) String checksum,
-                                 @RequestHeader(name = ChunkForwarder.PIPELINE_HEADER, required = false) String pipeline,
+                                 @RequestHeader(name = ChunkHeaders.CHECKSUM, required = false) String checksum,
+                                 @RequestHeader(name = ChunkHeaders.PIPELINE, required = false) String pipeline,
                                  HttpServletRequest request) throws IOException {
         authorise(chunkId, token, ChunkOp.WRITE);
         if (!Checksums.isWellFormed(checksum)) {
-            throw ProblemException.invalid(ChunkForwarder.CHECKSUM_HEADER
+            throw ProblemException.invalid(ChunkHeaders.CHECKSUM
                     + " must be the chunk's CRC32C as 8 lowercase hex digits");
         }
         List<URI> downstream = pipeline(pipeline);
@@ -159,7 +158,7 @@ class ChunkController {
     @GetMapping(PATH)
     void read(@PathVariable String chunkId, @RequestHeader(name = ChunkToken.HEADER, required = false) String token,
               @RequestHeader(name = HttpHeaders.RANGE, required = false) String range,
-              @RequestHeader(name = READER_VERIFIES_HEADER, required = false) String readerVerifies,
+              @RequestHeader(name = ChunkHeaders.READER_VERIFIES, required = false) String readerVerifies,
               HttpServletRequest request, HttpServletResponse response) throws IOException {
         authorise(chunkId, token, ChunkOp.READ);
         StoredChunk chunk = existing(chunkId);
@@ -216,7 +215,7 @@ class ChunkController {
     /**
      * Hands the whole replica to Tomcat's sendfile, which moves it from the page cache to the socket after this
      * returns, with no copy through the JVM; only for a reader that checks the CRC32C itself (and, on a mismatch,
-     * reads again without {@value #READER_VERIFIES_HEADER}, so that this node verifies, reports and aborts).
+     * reads again without {@value ChunkHeaders#READER_VERIFIES}, so that this node verifies, reports and aborts).
      * A data file of the wrong size is left to {@link ChunkStore#copyVerified}, which reports it.
      */
     private boolean sentByKernel(StoredChunk chunk, HttpServletRequest request, HttpServletResponse response) {
@@ -243,7 +242,7 @@ class ChunkController {
     /** The headers of a chunk's bytes (not of a problem: set only once the bytes are about to go out). */
     private static void describe(StoredChunk chunk, HttpServletResponse response) {
         response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
-        response.setHeader(ChunkForwarder.CHECKSUM_HEADER, chunk.checksum());
+        response.setHeader(ChunkHeaders.CHECKSUM, chunk.checksum());
         response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
     }
 
@@ -352,7 +351,7 @@ class ChunkController {
         if (header != null) {
             for (String part : header.split(",")) {
                 if (!part.isBlank()) {
-                    urls.add(workerUrl(part.strip(), ChunkForwarder.PIPELINE_HEADER));
+                    urls.add(workerUrl(part.strip(), ChunkHeaders.PIPELINE));
                 }
             }
         }

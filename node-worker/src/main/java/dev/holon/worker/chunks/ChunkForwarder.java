@@ -1,5 +1,6 @@
 package dev.holon.worker.chunks;
 
+import dev.holon.contracts.storage.ChunkHeaders;
 import dev.holon.contracts.storage.ChunkToken;
 
 import java.io.IOException;
@@ -25,9 +26,6 @@ import java.util.concurrent.TimeUnit;
  * thread-safe; one {@link Forward} is used by one thread.
  */
 public final class ChunkForwarder implements AutoCloseable {
-
-    public static final String CHECKSUM_HEADER = "X-Holon-Chunk-Checksum";
-    public static final String PIPELINE_HEADER = "X-Holon-Chunk-Pipeline";
 
     private final Duration connectTimeout;
     private final Duration timeout;
@@ -82,9 +80,9 @@ public final class ChunkForwarder implements AutoCloseable {
                 // restarted since looks open until written to, and a streamed PUT is never retried.
                 opened.setRequestProperty("Connection", "close");
                 opened.setRequestProperty(ChunkToken.HEADER, token);
-                opened.setRequestProperty(CHECKSUM_HEADER, checksum);
+                opened.setRequestProperty(ChunkHeaders.CHECKSUM, checksum);
                 if (!pipeline.isEmpty()) {
-                    opened.setRequestProperty(PIPELINE_HEADER,
+                    opened.setRequestProperty(ChunkHeaders.PIPELINE,
                             String.join(",", pipeline.stream().map(URI::toString).toList()));
                 }
                 opened.setDoOutput(true);

@@ -1,6 +1,7 @@
 package dev.holon.storage.chunk;
 
 import dev.holon.contracts.storage.ChunkOp;
+import dev.holon.contracts.storage.ChunkHeaders;
 import dev.holon.contracts.storage.ChunkToken;
 import dev.holon.storage.StorageProperties;
 import dev.holon.storage.placement.StorageNode;
@@ -36,10 +37,6 @@ import java.util.stream.Collectors;
 @Component
 public class ChunkClient {
 
-    public static final String CHECKSUM = "X-Holon-Chunk-Checksum";
-    /** This service checks the CRC32C of what it reads ({@link ChunkReader}): the worker may skip its own check. */
-    static final String READER_VERIFIES = "X-Holon-Chunk-Reader-Verifies";
-    public static final String PIPELINE = "X-Holon-Chunk-Pipeline";
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
@@ -109,11 +106,11 @@ public class ChunkClient {
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(uri(first, chunkId)).timeout(timeout)
                         .header(ChunkToken.HEADER, token(ChunkOp.WRITE, chunkId))
-                        .header(CHECKSUM, checksum)
+                        .header(ChunkHeaders.CHECKSUM, checksum)
                         .header("Content-Type", "application/octet-stream")
                         .PUT(body.publisher());
                 if (!pipeline.isEmpty()) {
-                    request.header(PIPELINE, pipeline.stream().map(StorageNode::apiUrl).collect(Collectors.joining(",")));
+                    request.header(ChunkHeaders.PIPELINE, pipeline.stream().map(StorageNode::apiUrl).collect(Collectors.joining(",")));
                 }
                 return stored(send(request.build(), "PUT", first));
             } finally {
@@ -137,7 +134,7 @@ public class ChunkClient {
     public Received get(StorageNode node, String chunkId, int expected) {
         return guarded(() -> {
             HttpRequest request = HttpRequest.newBuilder(uri(node, chunkId)).timeout(timeout)
-                    .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId)).header(READER_VERIFIES, "true")
+                    .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId)).header(ChunkHeaders.READER_VERIFIES, "true") // ChunkReader checks the CRC32C
                     .GET().build();
             try {
                 HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
 
 /**
  * {@code storage}: Holon's file storage side by side with HDFS, same data, same machine, one run (figures, no
- * assertions). The cluster has 4 workers, so a lost node's third replicas have somewhere to go.
+ * assertions). The throughput phases run on 3 workers, as HDFS's on 3 DataNodes; a fourth, enrolled at start and
+ * stopped until then, joins for the repair, so that a lost node's third replicas have somewhere to go.
  * <ul>
  *   <li>Holon, one client, as {@code demo}: one 1 GiB file of random bytes, replication 3, written and read back
  *       (SHA-256 checked) over the direct data path ({@link DirectTransfer}, what {@code holon files put/get} use:
@@ -41,8 +42,9 @@ import java.util.zip.CRC32C;
  *       process. Then 1,000 files of 1 MiB written one after another, both ways, and read back: directly as
  *       {@code holon files get -r} reads a directory (a page of files located per call, chunks fetched ahead across
  *       files), directly one file after another, and through the gateway: MiB/s and files/s.
- *       Then repair: the worker holding the most bytes (the 1 GiB file and the 1,000 small ones, over 1 GiB on each
- *       node) is SIGKILLed: seconds until the registry says DOWN and until every chunk has 3 replicas on live nodes
+ *       Then repair, as HDFS's side does it on a cluster of 4: the files are deleted, the fourth worker joins, the
+ *       1 GiB file and the 1,000 small ones are written again (over 1 GiB on each node), and the worker holding the
+ *       most bytes is SIGKILLed: seconds until the registry says DOWN and until every chunk has 3 replicas on live nodes
  *       ({@code ?op=stat&replicas=true} of every file not yet whole, polled). Before, untimed (JIT warm-up; HDFS's
  *       side does the same): a 256 MiB file written and read once each way; 200 of the small files written and read
  *       once through the gateway and five times directly.</li>
@@ -74,8 +76,9 @@ final class StorageBenchmark {
     private StorageBenchmark() {
     }
 
-    /** Workers the storage benchmark's cluster needs. */
+    /** Workers the storage benchmark's cluster starts: {@link #SPARE} waits stopped until the repair. */
     static final int WORKERS = 4;
+    private static final String SPARE = "node-4";
 
     static void holon(LocalCluster cluster) throws Exception {
         Files.createDirectories(WORK);
@@ -88,6 +91,10 @@ final class StorageBenchmark {
         for (int i = 0; i < SMALL_FILES; i++) {
             generate(smallDir.resolve(smallName(i)), SMALL_BYTES, 10_000 + i);
         }
+        String admin = cluster.accessToken("admin", "holon-admin");
+        String spare = nodeIdOf(cluster, admin, WORKERS);
+        cluster.process(SPARE).stop(Duration.ofSeconds(30));
+        awaitState(cluster, admin, spare, "DOWN"); // no longer a placement target
         Thread.sleep(10_000); // let the freshly started cluster settle
         String token = cluster.accessToken("demo", "holon-demo");
         DirectTransfer direct = new DirectTransfer(namespace(cluster, token), 4);
@@ -122,7 +129,7 @@ final class StorageBenchmark {
         Thread.sleep(20_000); // the deleted files' chunks (3,600 replicas) leave the workers in the next repair passes
 
         System.out.printf("%nstorage (Holon): %d MiB, replication 3, one client, %d workers; load average before: %s%n",
-                BIG_BYTES >> 20, cluster.options().workers(), loadAverage());
+                BIG_BYTES >> 20, WORKERS - 1, loadAverage());
         timed(cluster, "write, direct", "write", () ->
                 direct.upload(DIR + "/big.bin", big, 3, Map.of("If-None-Match", "*"), n -> { }), BIG_BYTES);
         timed(cluster, "read, direct", "read", () -> {
@@ -189,20 +196,44 @@ final class StorageBenchmark {
             }
             return null;
         }, smallTotal);
-        send(cluster, "DELETE", DIR + "/small-gateway?recursive=true", token);
+        send(cluster, "DELETE", DIR + "?recursive=true", token);
         Thread.sleep(10_000); // the deleted files' chunks leave the workers in the next repair passes
 
+        // Repair on 4 workers, as HDFS's on 4 DataNodes: the same files written again with all four up (untimed).
+        cluster.restart(SPARE);
+        awaitState(cluster, admin, spare, "UP");
         List<String> files = new ArrayList<>();
         files.add(DIR + "/big.bin");
+        direct.upload(DIR + "/big.bin", big, 3, Map.of("If-None-Match", "*"), n -> { });
         for (int i = 0; i < SMALL_FILES; i++) {
             files.add(DIR + "/small/" + smallName(i));
+            direct.upload(files.getLast(), smallDir.resolve(smallName(i)), 3, Map.of("If-None-Match", "*"), n -> { });
         }
-        repair(cluster, token, files);
+        repair(cluster, admin, token, files);
+    }
+
+    /** The registry's id of worker {@code n} (found by its port). */
+    private static String nodeIdOf(LocalCluster cluster, String admin, int n) throws Exception {
+        for (JsonNode node : get(cluster, admin, "/api/v1/nodes?limit=500").path("items")) {
+            if (URI.create(node.path("apiUrl").asString()).getPort() == cluster.workerPort(n)) {
+                return node.path("id").asString();
+            }
+        }
+        throw new IllegalStateException("the registry lists no worker on port " + cluster.workerPort(n));
+    }
+
+    private static void awaitState(LocalCluster cluster, String admin, String nodeId, String state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!state.equals(get(cluster, admin, "/api/v1/nodes/" + nodeId).path("state").asString())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("worker " + nodeId + " is not " + state + " after 2 minutes");
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** Kills the worker holding the most bytes and times until every chunk has 3 replicas on live nodes. */
-    private static void repair(LocalCluster cluster, String token, List<String> files) throws Exception {
-        String admin = cluster.accessToken("admin", "holon-admin");
+    private static void repair(LocalCluster cluster, String admin, String token, List<String> files) throws Exception {
         Map<String, Long> bytesPerNode = new HashMap<>();
         long chunks = 0;
         for (String file : files) {

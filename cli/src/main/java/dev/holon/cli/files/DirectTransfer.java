@@ -78,8 +78,9 @@ public final class DirectTransfer {
     private static final String READER_VERIFIES = "X-Holon-Chunk-Reader-Verifies";
     private static final Duration WORKER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Files located per call when a directory is read. */
+    /** Files located per call when a directory is read, after the first call's {@value #FIRST_LOCATE_PAGE}. */
     static final int LOCATE_PAGE = 500;
+    static final int FIRST_LOCATE_PAGE = 50;
 
     private final Namespace namespace;
     private final int inFlight;
@@ -207,24 +208,30 @@ public final class DirectTransfer {
 
     /**
      * Reads every file directly in the directory at {@code apiDir} (not its subdirectories) into {@code sink}, in name
-     * order: the files are located {@value #LOCATE_PAGE} per namespace call, and the next chunks, also of the next
-     * files, are fetched while one is written, so many small files cost one call to the workers each. Answers the
-     * number of files read.
+     * order: the files are located a page per namespace call, the next page while this one is read (the first page
+     * is short, so that reading starts soon), and the next chunks, also of the next files, are fetched while one is
+     * written, so many small files cost one call to the workers each. Answers the number of files read.
      */
     public int downloadDirectory(String apiDir, FileSink sink, LongConsumer progress) throws IOException {
         int files = 0;
-        String cursor = null;
-        do {
-            JsonNode page = namespace.get(apiDir + "?op=locate&limit=" + LOCATE_PAGE
-                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
-            List<JsonNode> located = new ArrayList<>();
-            page.path("items").forEach(located::add);
-            readInOrder(located, sink, progress);
-            files += located.size();
-            JsonNode next = page.path("nextCursor");
-            cursor = next.isTextual() ? next.asText() : null;
-        } while (cursor != null);
+        try (ExecutorService locator = Executors.newSingleThreadExecutor()) {
+            Future<JsonNode> next = locator.submit(() -> locate(apiDir, null, FIRST_LOCATE_PAGE));
+            while (next != null) {
+                JsonNode page = await(next);
+                JsonNode cursor = page.path("nextCursor");
+                next = cursor.isTextual() ? locator.submit(() -> locate(apiDir, cursor.asText(), LOCATE_PAGE)) : null;
+                List<JsonNode> located = new ArrayList<>();
+                page.path("items").forEach(located::add);
+                readInOrder(located, sink, progress);
+                files += located.size();
+            }
+        }
         return files;
+    }
+
+    private JsonNode locate(String apiDir, String cursor, int limit) {
+        return namespace.get(apiDir + "?op=locate&limit=" + limit
+                + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
     }
 
     /** {@code out}, left open when a file's stream is closed. */

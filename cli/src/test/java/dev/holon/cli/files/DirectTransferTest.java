@@ -2,6 +2,7 @@ package dev.holon.cli.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.holon.testsupport.StandInResponses;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -16,9 +18,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -125,7 +130,7 @@ class DirectTransferTest {
                     }
                 }
             }, 2);
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
 
             client.download("/api/v1/files/default/a.txt", out, n -> { });
 
@@ -134,5 +139,65 @@ class DirectTransferTest {
         } finally {
             spoiling.stop(0);
         }
+    }
+
+    @Test
+    void aDirectoryIsReadInNameOrderAcrossLocatePages() throws IOException {
+        int count = 120;
+        HttpServer chunks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        chunks.createContext("/api/v1/chunks/", exchange -> StandInResponses.send(exchange, 200,
+                "application/octet-stream", contentOf(exchange.getRequestURI().getPath().replaceAll(".*/c", ""))));
+        chunks.start();
+        List<String> locates = new CopyOnWriteArrayList<>();
+        try {
+            String replica = "http://127.0.0.1:" + chunks.getAddress().getPort();
+            DirectTransfer client = new DirectTransfer(new DirectTransfer.Namespace() {
+                @Override
+                public JsonNode post(String pathAndQuery, String jsonBody, Map<String, String> headers) {
+                    throw new UnsupportedOperationException(pathAndQuery);
+                }
+
+                /** Pages of {@code limit} files; the cursor is the index of the next one. */
+                @Override
+                public JsonNode get(String pathAndQuery) {
+                    locates.add(pathAndQuery);
+                    Map<String, String> query = new HashMap<>();
+                    for (String pair : pathAndQuery.substring(pathAndQuery.indexOf('?') + 1).split("&")) {
+                        query.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+                    }
+                    int from = Integer.parseInt(query.getOrDefault("cursor", "0"));
+                    int to = Math.min(count, from + Integer.parseInt(query.get("limit")));
+                    ObjectNode page = JSON.createObjectNode();
+                    for (int i = from; i < to; i++) {
+                        byte[] bytes = contentOf(Integer.toString(i)).getBytes(StandardCharsets.UTF_8);
+                        ObjectNode file = page.withArray("items").addObject()
+                                .put("path", "/default/d/" + i).put("size", bytes.length);
+                        file.withArray("chunks").addObject().put("index", 0).put("chunkId", "c" + i)
+                                .put("size", bytes.length).put("checksum", DirectTransfer.crc32c(bytes, bytes.length))
+                                .put("token", "t").putArray("replicas").add(replica);
+                    }
+                    page.put("nextCursor", to < count ? Integer.toString(to) : null);
+                    return page;
+                }
+            }, 3);
+            Map<String, ByteArrayOutputStream> read = new LinkedHashMap<>();
+
+            int files = client.downloadDirectory("/api/v1/files/default/d", file -> read.computeIfAbsent(
+                    file.path("path").asText(), path -> new ByteArrayOutputStream()), n -> { });
+
+            assertThat(files).isEqualTo(count);
+            assertThat(read.keySet()).containsExactlyElementsOf(
+                    IntStream.range(0, count).mapToObj(i -> "/default/d/" + i).toList());
+            read.forEach((path, bytes) -> assertThat(bytes.toString(StandardCharsets.UTF_8))
+                    .isEqualTo(contentOf(path.substring("/default/d/".length()))));
+            assertThat(locates).containsExactly("/api/v1/files/default/d?op=locate&limit=50",
+                    "/api/v1/files/default/d?op=locate&limit=500&cursor=50");
+        } finally {
+            chunks.stop(0);
+        }
+    }
+
+    private static String contentOf(String file) {
+        return "the bytes of file " + file;
     }
 }

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,21 +116,13 @@ class DirectTransferTest {
                     + "\"chunkId\":\"c0\",\"size\":" + chunk.length() + ",\"checksum\":\""
                     + DirectTransfer.crc32c(chunk.getBytes(StandardCharsets.UTF_8), chunk.length())
                     + "\",\"token\":\"t\",\"replicas\":[\"http://127.0.0.1:" + spoiling.getAddress().getPort() + "\"]}]}";
-            DirectTransfer client = new DirectTransfer(new DirectTransfer.Namespace() {
-                @Override
-                public JsonNode post(String pathAndQuery, String jsonBody, Map<String, String> headers) {
-                    throw new UnsupportedOperationException(pathAndQuery);
+            DirectTransfer client = reader(pathAndQuery -> {
+                try {
+                    return JSON.readTree(located);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
                 }
-
-                @Override
-                public JsonNode get(String pathAndQuery) {
-                    try {
-                        return JSON.readTree(located);
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }, 2);
+            });
             ByteArrayOutputStream out = new ByteArrayOutputStream();
 
             client.download("/api/v1/files/default/a.txt", out, n -> { });
@@ -151,35 +144,27 @@ class DirectTransferTest {
         List<String> locates = new CopyOnWriteArrayList<>();
         try {
             String replica = "http://127.0.0.1:" + chunks.getAddress().getPort();
-            DirectTransfer client = new DirectTransfer(new DirectTransfer.Namespace() {
-                @Override
-                public JsonNode post(String pathAndQuery, String jsonBody, Map<String, String> headers) {
-                    throw new UnsupportedOperationException(pathAndQuery);
+            // pages of `limit` files; the cursor is the index of the next one
+            DirectTransfer client = reader(pathAndQuery -> {
+                locates.add(pathAndQuery);
+                Map<String, String> query = new HashMap<>();
+                for (String pair : pathAndQuery.substring(pathAndQuery.indexOf('?') + 1).split("&")) {
+                    query.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
                 }
-
-                /** Pages of {@code limit} files; the cursor is the index of the next one. */
-                @Override
-                public JsonNode get(String pathAndQuery) {
-                    locates.add(pathAndQuery);
-                    Map<String, String> query = new HashMap<>();
-                    for (String pair : pathAndQuery.substring(pathAndQuery.indexOf('?') + 1).split("&")) {
-                        query.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-                    }
-                    int from = Integer.parseInt(query.getOrDefault("cursor", "0"));
-                    int to = Math.min(count, from + Integer.parseInt(query.get("limit")));
-                    ObjectNode page = JSON.createObjectNode();
-                    for (int i = from; i < to; i++) {
-                        byte[] bytes = contentOf(Integer.toString(i)).getBytes(StandardCharsets.UTF_8);
-                        ObjectNode file = page.withArray("items").addObject()
-                                .put("path", "/default/d/" + i).put("size", bytes.length);
-                        file.withArray("chunks").addObject().put("index", 0).put("chunkId", "c" + i)
-                                .put("size", bytes.length).put("checksum", DirectTransfer.crc32c(bytes, bytes.length))
-                                .put("token", "t").putArray("replicas").add(replica);
-                    }
-                    page.put("nextCursor", to < count ? Integer.toString(to) : null);
-                    return page;
+                int from = Integer.parseInt(query.getOrDefault("cursor", "0"));
+                int to = Math.min(count, from + Integer.parseInt(query.get("limit")));
+                ObjectNode page = JSON.createObjectNode();
+                for (int i = from; i < to; i++) {
+                    byte[] bytes = contentOf(Integer.toString(i)).getBytes(StandardCharsets.UTF_8);
+                    ObjectNode file = page.withArray("items").addObject()
+                            .put("path", "/default/d/" + i).put("size", bytes.length);
+                    file.withArray("chunks").addObject().put("index", 0).put("chunkId", "c" + i)
+                            .put("size", bytes.length).put("checksum", DirectTransfer.crc32c(bytes, bytes.length))
+                            .put("token", "t").putArray("replicas").add(replica);
                 }
-            }, 3);
+                page.put("nextCursor", to < count ? Integer.toString(to) : null);
+                return page;
+            });
             Map<String, ByteArrayOutputStream> read = new LinkedHashMap<>();
 
             int files = client.downloadDirectory("/api/v1/files/default/d", file -> read.computeIfAbsent(
@@ -195,6 +180,21 @@ class DirectTransferTest {
         } finally {
             chunks.stop(0);
         }
+    }
+
+    /** A client whose namespace only answers reads, with {@code get}. */
+    private static DirectTransfer reader(Function<String, JsonNode> get) {
+        return new DirectTransfer(new DirectTransfer.Namespace() {
+            @Override
+            public JsonNode post(String pathAndQuery, String jsonBody, Map<String, String> headers) {
+                throw new UnsupportedOperationException(pathAndQuery);
+            }
+
+            @Override
+            public JsonNode get(String pathAndQuery) {
+                return get.apply(pathAndQuery);
+            }
+        }, 2);
     }
 
     private static String contentOf(String file) {

@@ -78,7 +78,7 @@ final class StorageBenchmark {
 
     /** Workers the storage benchmark's cluster starts: {@link #SPARE} waits stopped until the repair. */
     static final int WORKERS = 4;
-    private static final String SPARE = "node-4";
+    private static final String SPARE = "node-" + WORKERS;
 
     static void holon(LocalCluster cluster) throws Exception {
         Files.createDirectories(WORK);

@@ -79,8 +79,8 @@ public final class DirectTransfer {
     private static final Duration WORKER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Files located per call when a directory is read, after the first call's {@value #FIRST_LOCATE_PAGE}. */
-    static final int LOCATE_PAGE = 500;
-    static final int FIRST_LOCATE_PAGE = 50;
+    private static final int LOCATE_PAGE = 500;
+    private static final int FIRST_LOCATE_PAGE = 50;
 
     private final Namespace namespace;
     private final int inFlight;

@@ -41,9 +41,10 @@ import java.util.zip.CRC32C;
  * client, the same bytes as the Holon side:
  * <ol>
  *   <li><b>Big file</b>: a {@link MiniDFSCluster} with 3 DataNodes; the given local file written with replication 3
- *   (128 MiB blocks, the default), then read back with its SHA-256 checked; MiB/s for each. Written twice: as HDFS
- *   does by default (DataNodes do not fsync a block on close) and with {@link CreateFlag#SYNC_BLOCK} (fsync of each
- *   block on close, what a Holon worker does for each chunk with {@code sync-on-close}). The first 256 MiB are written
+ *   (128 MiB blocks, the default; DataNodes do not fsync a block on close), then read back with its SHA-256 checked;
+ *   MiB/s for each, the median of five rounds (the file deleted after each). Then once with
+ *   {@link CreateFlag#SYNC_BLOCK} (fsync of each block on close, what a Holon worker does for each chunk with
+ *   {@code sync-on-close}). The first 256 MiB are written
  *   and read once before, untimed, and the first 200 small files five times (JIT warm-up; the Holon side does the same).</li>
  *   <li><b>Small files</b>, same cluster: every {@code small-*.bin} of the small files dir (1,000 of 1 MiB in the real
  *   run) written, one {@code create} each with replication 3 (HDFS's default, no SYNC_BLOCK), then all read back, each
@@ -70,6 +71,8 @@ public final class HdfsBenchmark {
     /** How often the first 200 small files are written and read before the clock starts (as many as on Holon's side). */
     private static final int WARM_UP_ROUNDS = 5;
     private static final double MIB = 1048576.0;
+    /** How often the 1 GiB file is written and read (as on Holon's side); the median is the figure. */
+    private static final int BIG_ROUNDS = 5;
 
     /** The repair phase: how often the NameNode is looked at, and for how long before giving up. */
     private static final long POLL_MILLIS = 100;
@@ -150,25 +153,35 @@ public final class HdfsBenchmark {
             }
             fs.delete(warmUpSmall, true);
 
-            flushDirtyPages();
-            long cpu = cpuNanos();
-            double write = write(fs, plain, data, size, false);
-            double writeCpu = (cpuNanos() - cpu) / 1e9;
-            flushDirtyPages();
-            cpu = cpuNanos();
-            double read = read(fs, plain, size, expectedSha);
-            double readCpu = (cpuNanos() - cpu) / 1e9;
-            fs.delete(plain, false); // the disk (the DataNodes delete the blocks in the background)
+            // The 1 GiB write and read BIG_ROUNDS times, the median counts: on this machine the same write costs the
+            // kernel 2-3 times more CPU in one run than in the next (benchmarks/README.md, "Run-to-run spread").
+            double[] writes = new double[BIG_ROUNDS];
+            double[] reads = new double[BIG_ROUNDS];
+            for (int round = 0; round < BIG_ROUNDS; round++) {
+                flushDirtyPages();
+                Cpu cpu = Cpu.now();
+                writes[round] = write(fs, plain, data, size, false);
+                Cpu writeCpu = Cpu.now().minus(cpu);
+                flushDirtyPages();
+                cpu = Cpu.now();
+                reads[round] = read(fs, plain, size, expectedSha);
+                Cpu readCpu = Cpu.now().minus(cpu);
+                short replicas = fs.getFileStatus(plain).getReplication();
+                fs.delete(plain, false); // the disk (the DataNodes delete the blocks in the background)
+                System.out.printf("HDFS: %d MiB, replication %d, one client, round %d of %d: write %.1f MiB/s, read %.1f"
+                                + " MiB/s (SHA-256 ok); CPU seconds of this JVM (NameNode, 3 DataNodes and the client"
+                                + " together): write %s, read %s%n", size >> 20, replicas, round + 1, BIG_ROUNDS,
+                        writes[round], reads[round], writeCpu, readCpu);
+            }
+            double write = median(writes);
+            double read = median(reads);
             flushDirtyPages();
             double writeSync = write(fs, synced, data, size, true);
             double readSync = read(fs, synced, size, expectedSha);
-            int replicas = fs.getFileStatus(synced).getReplication();
             fs.delete(synced, false);
-            System.out.printf("HDFS: %d MiB, replication %d, one client: write %.1f MiB/s, read %.1f MiB/s (SHA-256 ok);"
-                            + " with SYNC_BLOCK (fsync per block): write %.1f MiB/s, read %.1f MiB/s%n",
-                    size >> 20, replicas, write, read, writeSync, readSync);
-            System.out.printf("HDFS: CPU seconds of this JVM (NameNode, 3 DataNodes and the client together): write %.1f,"
-                    + " read %.1f (default run)%n", writeCpu, readCpu);
+            System.out.printf("HDFS: %d MiB, median of %d rounds: write %.1f MiB/s, read %.1f MiB/s; with SYNC_BLOCK"
+                            + " (fsync per block), once: write %.1f MiB/s, read %.1f MiB/s%n",
+                    size >> 20, BIG_ROUNDS, write, read, writeSync, readSync);
             result.put("write", write);
             result.put("read", read);
             result.put("writeSync", writeSync);
@@ -176,22 +189,22 @@ public final class HdfsBenchmark {
 
             org.apache.hadoop.fs.Path smallDir = new org.apache.hadoop.fs.Path("/bench/small");
             flushDirtyPages();
-            cpu = cpuNanos();
+            Cpu cpu = Cpu.now();
             long smallStarted = System.nanoTime();
             long[] perFile = writeSmall(fs, smallDir, small);
             long nanos = System.nanoTime() - smallStarted;
-            double smallWriteCpu = (cpuNanos() - cpu) / 1e9;
+            Cpu smallWriteCpu = Cpu.now().minus(cpu);
             double smallWrite = expected.bytes / MIB / (nanos / 1e9);
             double smallWriteFiles = small.size() / (nanos / 1e9);
             flushDirtyPages();
-            cpu = cpuNanos();
+            cpu = Cpu.now();
             nanos = readSmall(fs, smallDir, small, expected);
-            double smallReadCpu = (cpuNanos() - cpu) / 1e9;
+            Cpu smallReadCpu = Cpu.now().minus(cpu);
             double smallRead = expected.bytes / MIB / (nanos / 1e9);
             double smallReadFiles = small.size() / (nanos / 1e9);
             System.out.printf("HDFS: %d small files (%.0f MiB), one create each, replication 3, one client:"
                             + " write %.1f MiB/s (%.1f files/s), read %.1f MiB/s (%.1f files/s; length and CRC32C of each"
-                            + " ok); CPU seconds: write %.1f, read %.1f%n",
+                            + " ok); CPU seconds: write %s, read %s%n",
                     small.size(), expected.bytes / MIB, smallWrite, smallWriteFiles, smallRead, smallReadFiles,
                     smallWriteCpu, smallReadCpu);
             Arrays.sort(perFile);
@@ -508,9 +521,28 @@ public final class HdfsBenchmark {
     }
 
     /** CPU time of this whole JVM (every HDFS daemon and the client run in it). */
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+    /** This JVM's CPU clock ticks (100 per second) from /proc: user and system apart. */
+    private record Cpu(long user, long system) {
+        static Cpu now() throws IOException {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new Cpu(Long.parseLong(fields[11]), Long.parseLong(fields[12])); // fields 14 and 15 of proc(5)
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(user - before.user, system - before.system);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%.1f (system %.1f)", (user + system) / 100.0, system / 100.0);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static double seconds(long startedNanos) {

@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  *   <li>{@code recovery}: 30 tasks of {@code sleep 300} all RUNNING on node-1 (the other nodes cordoned while they are
  *       placed, then uncordoned), node-1 SIGKILLed: seconds until every task is RUNNING on another node, and how
  *       many were not within 60 s (lost).</li>
- *   <li>{@code storage} (only when named, not in {@code all}): see {@link StorageBenchmark}.</li>
+ *   <li>{@code storage} (only when named, not in {@code all}): see {@link StorageBenchmark}; HDFS's side runs after
+ *       Holon's, or before it with {@code storage,hdfs-first}.</li>
  * </ul>
  * Run (builds the service jars and this module with {@code -am}, installs nothing): {@code ./mvnw -q -B -DskipTests
  * -pl benchmarks,config-service,registry-service,scheduler-service,storage-service,node-worker,gateway-service -am
@@ -49,11 +50,19 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         Set<String> modes = Set.of((args.length == 0 ? "all" : args[0]).split(","));
+        boolean storage = modes.contains("storage");
+        Map<String, String> hdfs = null;
+        if (storage) {
+            StorageBenchmark.prepare();
+            if (modes.contains("hdfs-first")) { // before the Holon cluster starts: the machine to itself too
+                hdfs = StorageBenchmark.hdfs(repositoryRoot());
+            }
+        }
         Path home = Path.of("target", "bench-cluster").toAbsolutePath();
         deleteRecursively(home); // cold: no data, no worker ids
         long startNanos = System.nanoTime();
         try (LocalCluster cluster = LocalCluster.start(ClusterOptions.builder().home(home).portBase(Integer.getInteger("benchmark.port-base", 11080))
-                .workers(modes.contains("storage") ? StorageBenchmark.WORKERS : 3)
+                .workers(storage ? StorageBenchmark.WORKERS : 3)
                 .repository(repositoryRoot()).stopOnExit(true).build())) {
             double startSeconds = (System.nanoTime() - startNanos) / 1e9;
             if (runs(modes, "startup")) {
@@ -68,12 +77,15 @@ public final class Benchmarks {
             if (runs(modes, "recovery")) {
                 recovery(cluster, 30);
             }
-            if (modes.contains("storage")) {
+            if (storage) {
                 StorageBenchmark.holon(cluster);
             }
         }
-        if (modes.contains("storage")) { // after the Holon cluster stopped: HDFS gets the machine to itself too
-            StorageBenchmark.hdfsAndSummary(repositoryRoot());
+        if (storage) {
+            if (hdfs == null) { // after the Holon cluster stopped: HDFS gets the machine to itself too
+                hdfs = StorageBenchmark.hdfs(repositoryRoot());
+            }
+            StorageBenchmark.summary(hdfs);
         }
     }
 

@@ -83,17 +83,23 @@ final class StorageBenchmark {
     static final int WORKERS = 4;
     private static final String SPARE = "node-" + WORKERS;
 
-    static void holon(LocalCluster cluster) throws Exception {
+    /** Writes the data both sides use (seeded: the same bytes every run). */
+    static void prepare() throws Exception {
         Files.createDirectories(WORK);
-        Path big = WORK.resolve("big.bin");
-        bigSha = generate(big, BIG_BYTES, 512);
-        Path warm = WORK.resolve("warm-up.bin");
-        generate(warm, WARM_UP_BYTES, 64);
+        bigSha = generate(WORK.resolve("big.bin"), BIG_BYTES, 512);
+        generate(WORK.resolve("warm-up.bin"), WARM_UP_BYTES, 64);
         Path smallDir = WORK.resolve("small");
         Files.createDirectories(smallDir);
         for (int i = 0; i < SMALL_FILES; i++) {
             generate(smallDir.resolve(smallName(i)), SMALL_BYTES, 10_000 + i);
         }
+    }
+
+    /** Holon's side, on {@code cluster}, once {@link #prepare()} wrote the data. */
+    static void holon(LocalCluster cluster) throws Exception {
+        Path big = WORK.resolve("big.bin");
+        Path warm = WORK.resolve("warm-up.bin");
+        Path smallDir = WORK.resolve("small");
         String admin = cluster.accessToken("admin", "holon-admin");
         String spare = nodeIdOf(cluster, admin, WORKERS);
         cluster.process(SPARE).stop(Duration.ofSeconds(30));
@@ -470,15 +476,11 @@ final class StorageBenchmark {
         return "small-%04d.bin".formatted(i);
     }
 
-    /** Runs the HDFS side in its own JVM and prints both sides together. */
-    static void hdfsAndSummary(Path repository) throws Exception {
+    /** Runs the HDFS side in its own JVM, once {@link #prepare()} wrote the data; answers its RESULT figures. */
+    static Map<String, String> hdfs(Path repository) throws Exception {
         Path target = repository.resolve("benchmarks-hdfs").resolve("target");
         Path classpathFile = target.resolve("hdfs-classpath.txt");
         Map<String, String> hdfs = new HashMap<>();
-        if (bigSha == null) {
-            System.out.println("storage: the Holon side did not run; no HDFS run either");
-            return;
-        }
         if (!Files.isRegularFile(classpathFile)) {
             System.out.println("storage (HDFS): " + classpathFile + " missing: build benchmarks-hdfs (the command in"
                     + " benchmarks/README.md builds it with -am)");
@@ -510,6 +512,11 @@ final class StorageBenchmark {
             int exit = process.waitFor();
             System.out.printf("  load average after: %s%s%n", loadAverage(), exit == 0 ? "" : "; exit " + exit + ", see " + log);
         }
+        return hdfs;
+    }
+
+    /** Prints both sides together, with the ratio Holon / HDFS. */
+    static void summary(Map<String, String> hdfs) {
         System.out.printf("%nstorage, replication 3, one client, same bytes, same machine, neither fsyncing on close"
                 + " (MiB/s; Holon / HDFS):%n");
         System.out.printf("  %-44s %9s %9s %9s%n", "", "Holon", "HDFS", "ratio");

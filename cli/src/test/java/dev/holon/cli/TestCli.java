@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** Runs {@code holon} in-process with its own home, stdin and captured output; a JDK HttpServer as the gateway. */
 final class TestCli implements AutoCloseable {
@@ -42,6 +44,9 @@ final class TestCli implements AutoCloseable {
 
     final Path home;
     final HttpServer server;
+    // A thread per exchange, as a real server: the JDK server otherwise runs every exchange on its one selector thread,
+    // and the CLI sends chunks on several connections at once.
+    private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final Map<String, String> env = new HashMap<>();
     boolean terminal;
@@ -49,6 +54,7 @@ final class TestCli implements AutoCloseable {
     TestCli(Path home) throws IOException {
         this.home = home;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(exchanges);
         server.start();
         env.put("HOLON_CLI_HOME", home.toString());
         env.put("HOLON_GATEWAY_URL", url());
@@ -66,9 +72,19 @@ final class TestCli implements AutoCloseable {
                 Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                         Map.copyOf(exchange.getRequestHeaders()), body);
                 requests.add(request);
-                handler.handle(exchange, request);
+                try {
+                    handler.handle(exchange, request);
+                } catch (RuntimeException | AssertionError e) {
+                    // A failed check in a handler would otherwise just drop the connection: the CLI then reports an
+                    // unreachable server, not the check that failed.
+                    json(exchange, 500, "{\"status\":500,\"detail\":\"stand-in server: " + jsonText(e) + "\"}");
+                }
             }
         });
+    }
+
+    private static String jsonText(Throwable error) {
+        return String.valueOf(error).replace("\\", "/").replace("\"", "'").replaceAll("\\s", " ");
     }
 
     static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
@@ -120,5 +136,6 @@ final class TestCli implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        exchanges.shutdownNow();
     }
 }

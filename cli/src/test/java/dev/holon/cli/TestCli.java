@@ -1,5 +1,6 @@
 package dev.holon.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.holon.cli.config.Credentials;
@@ -77,14 +78,11 @@ final class TestCli implements AutoCloseable {
                 } catch (RuntimeException | AssertionError e) {
                     // A failed check in a handler would otherwise just drop the connection: the CLI then reports an
                     // unreachable server, not the check that failed.
-                    json(exchange, 500, "{\"status\":500,\"detail\":\"stand-in server: " + jsonText(e) + "\"}");
+                    json(exchange, 500, new ObjectMapper().createObjectNode().put("status", 500)
+                            .put("detail", "stand-in server: " + e).toString());
                 }
             }
         });
-    }
-
-    private static String jsonText(Throwable error) {
-        return String.valueOf(error).replace("\\", "/").replace("\"", "'").replaceAll("\\s", " ");
     }
 
     static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {

@@ -772,6 +772,8 @@ class SchedulerIT {
             assertThat(task.path("attempts").get(0).path("state").asString()).isEqualTo("LOST");
             assertThat(task.path("attempts").get(0).path("reason").asString()).isEqualTo("node " + down + " is DOWN");
             assertThat(task.path("nodeId").asString()).as("re-placed on the zone's other node").isEqualTo(other);
+            // the assignment reaches this test's consumer through Kafka, after the task row shows it
+            await().atMost(Duration.ofSeconds(10)).until(() -> !assigned(jobId, other).isEmpty());
             assertThat(assigned(jobId, other)).singleElement().satisfies(a ->
                     assertThat(a.attemptId()).isEqualTo(task.path("attemptId").asString()));
             await().atMost(Duration.ofSeconds(10)).until(() -> cancelled(down).stream()

@@ -209,7 +209,9 @@ class NodeWorkerIT {
         });
         assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
-        assertThat(get("/actuator/info", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> info = get("/actuator/info", null);
+        assertThat(info.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(info.body()).path("node").path("id").asString()).isEqualTo(nodeId());
         HttpResponse<String> prometheus = get("/actuator/prometheus", null);
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("holon_worker_heartbeats_total");

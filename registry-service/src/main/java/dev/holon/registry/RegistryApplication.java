@@ -1,6 +1,8 @@
 package dev.holon.registry;
 
 import dev.holon.registry.failure.FailureDetector;
+import dev.holon.registry.failure.HttpNodeProbe;
+import dev.holon.registry.failure.NodeProbe;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,5 +20,10 @@ public class RegistryApplication {
     @Bean
     FailureDetector failureDetector(RegistryProperties properties) {
         return new FailureDetector(properties.suspectAfter(), properties.downAfter());
+    }
+
+    @Bean
+    NodeProbe nodeProbe(RegistryProperties properties) {
+        return new HttpNodeProbe(properties.probeTimeout());
     }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param suspectAfter  silence after which a node is SUSPECT (not yet given up on)
  * @param downAfter     silence after which a node is DOWN and its work and data move elsewhere
  * @param sweepInterval how often the registry looks for silent nodes; bounds how late a transition can be
+ * @param probeTimeout  how long a node whose silence reached {@code downAfter} has to answer at its address before
+ *                      it is DOWN (a dead process refuses at once; a dead machine costs this much)
  * @param heartbeatRejectionAuditInterval at most one {@code node.heartbeat-rejected} audit fact per removed node
  *                      per this interval, however often it beats
  */
@@ -22,5 +24,6 @@ public record RegistryProperties(
         @NotNull @DefaultValue("PT2S") Duration suspectAfter,
         @NotNull @DefaultValue("PT4S") Duration downAfter,
         @NotNull @DefaultValue("PT0.25S") Duration sweepInterval,
+        @NotNull @DefaultValue("PT1S") Duration probeTimeout,
         @NotNull @DefaultValue("PT1M") Duration heartbeatRejectionAuditInterval) {
 }

@@ -3,6 +3,7 @@ package dev.holon.worker.identity;
 import dev.holon.worker.WorkerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +11,7 @@ import oshi.SystemInfo;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 
 /** Resolves the node's identity once at start: the id from the data dir, the host name and the labels. */
 @Configuration(proxyBeanMethods = false)
@@ -25,6 +27,15 @@ class IdentityConfiguration {
         log.info("Node id {} (from {}), host {}, labels [{}]", nodeId,
                 properties.dataDir().resolve(NodeIdFile.FILE_NAME), identity.hostname(), identity.labels());
         return identity;
+    }
+
+    /**
+     * {@code node.id} in the open {@code /actuator/info}: the registry asks a node that stopped heartbeating whether it
+     * still answers at its address, as itself, before it declares it DOWN.
+     */
+    @Bean
+    InfoContributor nodeIdInfo(NodeIdentity identity) {
+        return info -> info.withDetail("node", Map.of("id", identity.nodeId()));
     }
 
     /** Lets {@code holon.worker.labels} be written as {@code zone=a,rack=r1}, as the launcher's env var is. */

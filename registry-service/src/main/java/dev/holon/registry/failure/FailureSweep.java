@@ -1,5 +1,6 @@
 package dev.holon.registry.failure;
 
+import dev.holon.contracts.node.NodeState;
 import dev.holon.registry.node.Node;
 import dev.holon.registry.node.NodeRepository;
 import dev.holon.registry.node.NodeService;
@@ -14,6 +15,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /**
  * Periodically judges the nodes that have gone quiet. Every replica sweeps; the compare-and-set on the node's
@@ -33,14 +40,19 @@ public class FailureSweep {
     private final NodeRepository nodes;
     private final NodeService service;
     private final FailureDetector detector;
+    private final NodeProbe probe;
     private final Clock clock;
     private volatile Instant watchingSince;
     private volatile boolean blind;
+    /** Silent nodes that answered a probe, and when: their silence counts from then. */
+    private final Map<String, Instant> answeredAt = new ConcurrentHashMap<>();
 
-    public FailureSweep(NodeRepository nodes, NodeService service, FailureDetector detector, Clock clock) {
+    public FailureSweep(NodeRepository nodes, NodeService service, FailureDetector detector, NodeProbe probe,
+                        Clock clock) {
         this.nodes = nodes;
         this.service = service;
         this.detector = detector;
+        this.probe = probe;
         this.clock = clock;
         this.watchingSince = clock.instant();
     }
@@ -61,8 +73,10 @@ public class FailureSweep {
                 }
                 return;
             }
+            answeredAt.keySet().retainAll(quiet.stream().map(Node::id).collect(Collectors.toSet()));
+            probeThoseDueDown(quiet, read);
             for (Node node : quiet) {
-                service.judgeSilence(node.id(), watchingSince);
+                service.judgeSilence(node.id(), silentSince(node));
             }
         } catch (DataAccessException | TransactionException e) {
             watchingSince = clock.instant();
@@ -70,6 +84,38 @@ public class FailureSweep {
                 blind = true;
                 log.warn("The registry cannot use its database ({}): no node is judged until it can, and then each"
                         + " gets a full window", e.getMessage());
+            }
+        }
+    }
+
+    private Instant silentSince(Node node) {
+        Instant answered = answeredAt.get(node.id());
+        return answered != null && answered.isAfter(watchingSince) ? answered : watchingSince;
+    }
+
+    private void probeThoseDueDown(List<Node> quiet, Instant now) {
+        List<Node> due = quiet.stream().filter(node -> detector
+                .onSilence(node.state(), node.lastHeartbeatAt(), silentSince(node), now)
+                .filter(NodeState.DOWN::equals).isPresent()).toList();
+        if (due.isEmpty()) {
+            return;
+        }
+        Set<String> answering = ConcurrentHashMap.newKeySet();
+        try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Node node : due) {
+                probes.execute(() -> {
+                    if (probe.answers(node.id(), node.apiUrl())) {
+                        answering.add(node.id());
+                    }
+                });
+            }
+        }
+        for (String id : answering) {
+            if (answeredAt.put(id, now) == null) {
+                Node node = due.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+                log.warn("Node {} sent no heartbeat this registry saw since {} but answers at {}: SUSPECT, not DOWN."
+                        + " If every node shows this, the registry is not reading the heartbeat topic", id,
+                        node.lastHeartbeatAt(), node.apiUrl());
             }
         }
     }

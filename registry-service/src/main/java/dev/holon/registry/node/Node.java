@@ -158,6 +158,11 @@ public class Node {
         return hostname;
     }
 
+    /** Where the node's worker serves (chunks, logs, {@code /actuator}); null for a node that never said. */
+    public String apiUrl() {
+        return apiUrl;
+    }
+
     public NodeResources capacity() {
         return new NodeResources(cpuMillis, memoryMiB, gpus, diskMiB);
     }

@@ -11,10 +11,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -25,13 +30,20 @@ class FailureSweepTest {
     private final NodeRepository nodes = mock(NodeRepository.class);
     private final NodeService service = mock(NodeService.class);
     private final Clock clock = mock(Clock.class);
+    private final Set<String> answering = ConcurrentHashMap.newKeySet();
+    private final List<String> probed = new CopyOnWriteArrayList<>();
     private Instant now = STARTED;
     private FailureSweep sweep;
 
     @BeforeEach
     void start() {
         when(clock.instant()).thenAnswer(call -> now);
-        sweep = new FailureSweep(nodes, service, new FailureDetector(Duration.ofSeconds(2), Duration.ofSeconds(4)), clock);
+        NodeProbe probe = (id, apiUrl) -> {
+            probed.add(id);
+            return answering.contains(id);
+        };
+        sweep = new FailureSweep(nodes, service, new FailureDetector(Duration.ofSeconds(2), Duration.ofSeconds(4)),
+                probe, clock);
     }
 
     @Test
@@ -79,5 +91,43 @@ class FailureSweepTest {
         sweep.sweep();
 
         verify(service).judgeSilence("n1", waitedUntil);
+    }
+
+    @Test
+    void aNodeDueDownThatStillAnswersIsJudgedFromItsAnswerAndAskedAgainAWindowLater() {
+        when(nodes.findQuietSince(any())).thenReturn(List.of(new Node("n1", STARTED), new Node("n2", STARTED)));
+        answering.add("n1");
+        Instant due = STARTED.plusSeconds(5);
+        now = due;
+
+        sweep.sweep();
+
+        verify(service).judgeSilence("n1", due); // SUSPECT at most, not DOWN: its silence counts from the answer
+        verify(service).judgeSilence("n2", STARTED); // it did not answer: DOWN
+        assertThat(probed).containsExactlyInAnyOrder("n1", "n2");
+
+        probed.clear();
+        now = due.plusSeconds(3);
+        sweep.sweep();
+        assertThat(probed).as("not due again before a full window from its answer").containsExactly("n2");
+
+        probed.clear();
+        answering.clear();
+        now = due.plusSeconds(4);
+        sweep.sweep();
+        assertThat(probed).contains("n1");
+        // no answer now: judged on a full window of silence since its answer, which is DOWN
+        verify(service, times(3)).judgeSilence("n1", due);
+    }
+
+    @Test
+    void aNodeNotYetDueDownIsNotAsked() {
+        when(nodes.findQuietSince(any())).thenReturn(List.of(new Node("n1", STARTED)));
+        now = STARTED.plusSeconds(3);
+
+        sweep.sweep();
+
+        assertThat(probed).isEmpty();
+        verify(service).judgeSilence("n1", STARTED);
     }
 }

@@ -1,5 +1,6 @@
 package dev.holon.registry.it;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.holon.contracts.Ids;
 import dev.holon.registry.RegistryApplication;
 import dev.holon.testsupport.KeycloakTokens;
@@ -25,6 +26,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -134,6 +139,48 @@ class RegistryIT {
                 404, "/problems/not-found");
         assertProblem(api.send("POST", "/api/v1/nodes/" + id + "/heartbeats", user, heartbeat(id)),
                 403, "/problems/forbidden");
+    }
+
+    @Test
+    void aSilentNodeThatStillAnswersAtItsAddressIsSuspectNotDownUntilItStopsAnswering() throws IOException {
+        ApiClient api = new ApiClient(port);
+        String id = Ids.newId();
+        HttpServer worker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        worker.createContext("/actuator/info", exchange -> {
+            byte[] body = ("{\"component\":\"node-worker\",\"node\":{\"id\":\"" + id + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        worker.start();
+        boolean answering = true;
+        try {
+            String apiUrl = "http://127.0.0.1:" + worker.getAddress().getPort();
+            assertThat(api.send("PUT", "/api/v1/nodes/" + id, tokens.node(),
+                    enrolment("host-answers", "{}").replace("http://127.0.0.1:8091", apiUrl)).status()).isEqualTo(201);
+            String user = tokens.demo();
+            // Enrolled and never heard from again, like a node whose heartbeats this registry stopped reading.
+            await().atMost(Duration.ofSeconds(10)).until(() -> "SUSPECT".equals(state(api, id, user)));
+            await().pollDelay(Duration.ofSeconds(5)).until(() -> true); // over twice down-after
+            assertThat(state(api, id, user)).as("it answers at its address as itself").isEqualTo("SUSPECT");
+            assertThat(types(id)).doesNotContain("holon.node.NodeDown");
+
+            worker.stop(0);
+            answering = false;
+            await().atMost(Duration.ofSeconds(10)).until(() -> "DOWN".equals(state(api, id, user)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> types(id).contains("holon.node.NodeDown"));
+        } finally {
+            if (answering) {
+                worker.stop(0);
+            }
+        }
+    }
+
+    private static String state(ApiClient api, String id, String token) {
+        return api.get("/api/v1/nodes/" + id, token).json().path("state").asString();
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

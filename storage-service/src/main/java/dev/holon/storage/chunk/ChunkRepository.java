@@ -60,11 +60,44 @@ public class ChunkRepository {
                 .optional();
     }
 
-    /** A directly written chunk's checksum and the nodes proven to hold it, in place of the planned targets. */
-    public void setChecksumAndReplicas(String chunkId, String checksum, Collection<String> nodeIds) {
-        jdbc.sql("UPDATE chunk SET checksum = ? WHERE id = ?").params(checksum, chunkId).update();
-        jdbc.sql("DELETE FROM replica WHERE chunk_id = ?").param(chunkId).update();
-        addReplicas(chunkId, nodeIds);
+    /** A chunk of a direct upload as planned (no checksum yet) or as proven at commit, with its nodes. */
+    public record DirectChunk(String chunkId, int seq, int size, String checksum, Collection<String> nodeIds) {
+    }
+
+    /** A direct upload's chunks with their planned target nodes: two statements, not one per chunk and replica. */
+    public void insertPlanned(String contentId, int replication, List<DirectChunk> planned) {
+        jdbc.sql("""
+                INSERT INTO chunk (id, content_id, seq, size, checksum, replication)
+                SELECT id, ?, seq, size, NULL, ? FROM unnest(?::text[], ?::int[], ?::int[]) AS planned (id, seq, size)""")
+                .params(contentId, replication, planned.stream().map(DirectChunk::chunkId).toArray(String[]::new),
+                        planned.stream().mapToInt(DirectChunk::seq).toArray(),
+                        planned.stream().mapToInt(DirectChunk::size).toArray())
+                .update();
+        insertReplicas(planned);
+    }
+
+    /** Each directly written chunk's checksum and the nodes proven to hold it, in place of the planned targets. */
+    public void setChecksumsAndReplicas(List<DirectChunk> proven) {
+        String[] ids = proven.stream().map(DirectChunk::chunkId).toArray(String[]::new);
+        jdbc.sql("""
+                UPDATE chunk SET checksum = proven.checksum FROM unnest(?::text[], ?::text[]) AS proven (id, checksum)
+                WHERE chunk.id = proven.id""")
+                .params(ids, proven.stream().map(DirectChunk::checksum).toArray(String[]::new)).update();
+        jdbc.sql("DELETE FROM replica WHERE chunk_id = ANY (?::text[])").param(ids).update();
+        insertReplicas(proven);
+    }
+
+    private void insertReplicas(List<DirectChunk> chunks) {
+        List<String> chunkIds = new ArrayList<>();
+        List<String> nodeIds = new ArrayList<>();
+        for (DirectChunk chunk : chunks) {
+            for (String node : chunk.nodeIds()) {
+                chunkIds.add(chunk.chunkId());
+                nodeIds.add(node);
+            }
+        }
+        jdbc.sql("INSERT INTO replica (chunk_id, node_id) SELECT * FROM unnest(?::text[], ?::text[])")
+                .params(chunkIds.toArray(String[]::new), nodeIds.toArray(String[]::new)).update();
     }
 
     public void markContent(String id, String state, Instant now) {

@@ -111,14 +111,13 @@ public class DirectTransfers {
                     targets.stream().map(StorageNode::apiUrl).toList()));
         }
         List<StorageNode> all = nodes;
+        // the planned targets as replicas, so an abandoned upload's chunks are found and deleted; replaced at commit
+        List<ChunkRepository.DirectChunk> rows = planned.stream().map(chunk -> new ChunkRepository.DirectChunk(
+                chunk.chunkId(), chunk.index(), (int) chunk.size(), null,
+                all.stream().filter(n -> chunk.targets().contains(n.apiUrl())).map(StorageNode::id).toList())).toList();
         tx.executeWithoutResult(s -> {
             chunks.newDirectContent(uploadId, path.tenant(), path.path(), owner, size, replication, expiresAt, now);
-            for (PlannedChunk chunk : planned) {
-                chunks.insertChunk(uploadId, chunk.chunkId(), chunk.index(), (int) chunk.size(), null, replication);
-                // the planned targets, so an abandoned upload's chunks are found and deleted; replaced at commit
-                chunks.addReplicas(chunk.chunkId(), all.stream().filter(n -> chunk.targets().contains(n.apiUrl()))
-                        .map(StorageNode::id).toList());
-            }
+            chunks.insertPlanned(uploadId, replication, rows);
         });
         return new Upload(uploadId, path.toString(), size, replication, chunkSize, expiresAt, List.copyOf(planned));
     }
@@ -159,11 +158,10 @@ public class DirectTransfers {
             }
             holders.put(chunk.id(), provenHolders(chunk, stored, upload.replication()));
         }
-        return files.commitDirect(path, upload, pre, commit.sha256(), () -> {
-            for (ChunkRepository.Chunk chunk : planned) {
-                chunks.setChecksumAndReplicas(chunk.id(), sent.get(chunk.seq()).checksum(), holders.get(chunk.id()));
-            }
-        });
+        List<ChunkRepository.DirectChunk> proven = planned.stream().map(chunk -> new ChunkRepository.DirectChunk(
+                chunk.id(), chunk.seq(), chunk.size(), sent.get(chunk.seq()).checksum(), holders.get(chunk.id())))
+                .toList();
+        return files.commitDirect(path, upload, pre, commit.sha256(), () -> chunks.setChecksumsAndReplicas(proven));
     }
 
     /** The nodes whose receipts prove they hold exactly this chunk; at least the write quorum, else 409. */

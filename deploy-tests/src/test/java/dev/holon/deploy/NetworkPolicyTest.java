@@ -78,6 +78,8 @@ class NetworkPolicyTest {
             new Path("scheduler-service", "node-worker", 8090),
             // chunk PUT/GET/DELETE/replicate at the worker's API port (docs/storage-data-path.md)
             new Path("storage-service", "node-worker", 8090),
+            // a node silent for down-after is asked at its advertised address before it is declared DOWN
+            new Path("registry-service", "node-worker", 8090),
             // pipeline forwarding of a chunk write and replicate, worker to worker
             new Path("node-worker", "node-worker", 8090),
             new Path("keycloak", "postgres", 5432),
@@ -121,7 +123,6 @@ class NetworkPolicyTest {
             new Path("config-service", "postgres", 5432),
             new Path("config-service", "keycloak", 8080),
             new Path("config-service", "kafka", 9093),
-            new Path("registry-service", "node-worker", 8090),
             new Path("ingress-controller", "registry-service", 8081),
             new Path("ingress-controller", "scheduler-service", 8082),
             new Path("ingress-controller", "config-service", 8888),

@@ -16,8 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -100,21 +101,20 @@ public class FailureSweep {
         if (due.isEmpty()) {
             return;
         }
-        Set<String> answering = ConcurrentHashMap.newKeySet();
+        Queue<Node> answering = new ConcurrentLinkedQueue<>();
         try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Node node : due) {
                 probes.execute(() -> {
                     if (probe.answers(node.id(), node.apiUrl())) {
-                        answering.add(node.id());
+                        answering.add(node);
                     }
                 });
             }
         }
-        for (String id : answering) {
-            if (answeredAt.put(id, now) == null) {
-                Node node = due.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+        for (Node node : answering) {
+            if (answeredAt.put(node.id(), now) == null) {
                 log.warn("Node {} sent no heartbeat this registry saw since {} but answers at {}: SUSPECT, not DOWN."
-                        + " If every node shows this, the registry is not reading the heartbeat topic", id,
+                        + " If every node shows this, the registry is not reading the heartbeat topic", node.id(),
                         node.lastHeartbeatAt(), node.apiUrl());
             }
         }

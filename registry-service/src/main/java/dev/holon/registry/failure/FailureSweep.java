@@ -1,6 +1,7 @@
 package dev.holon.registry.failure;
 
 import dev.holon.contracts.node.NodeState;
+import dev.holon.registry.RegistryProperties;
 import dev.holon.registry.node.Node;
 import dev.holon.registry.node.NodeRepository;
 import dev.holon.registry.node.NodeService;
@@ -30,6 +31,11 @@ import java.util.stream.Collectors;
  * <p>While the registry cannot use its database it records no heartbeat either, so it is as blind as a registry that
  * was not running: once it can again, every node gets a full window (counted from that moment) before its
  * silence counts, as after a restart. A database restart must not look like the death of every machine.
+ *
+ * <p>Nor must a stalled heartbeat consumer (a broker restart, a rebalance): a node whose silence has reached DOWN is
+ * first asked directly ({@link NodeProbe}). If it answers as itself it stays SUSPECT and its silence counts from the
+ * answer, for at most {@code probe-grace} from its first answer; a node that does not answer goes DOWN. Every node is
+ * judged at the moment the sweep read them, so none can reach DOWN unasked while the others are asked.
  */
 @Component
 public class FailureSweep {
@@ -38,22 +44,27 @@ public class FailureSweep {
     /** A read of the quiet nodes this slow means the database made the registry wait, blind meanwhile. */
     private static final Duration SLOW_READ = Duration.ofSeconds(1);
 
+    /** A silent node's answers to probes in this episode of silence. */
+    private record Answers(Instant first, Instant last) {
+    }
+
     private final NodeRepository nodes;
     private final NodeService service;
     private final FailureDetector detector;
     private final NodeProbe probe;
+    private final Duration probeGrace;
     private final Clock clock;
     private volatile Instant watchingSince;
     private volatile boolean blind;
-    /** Silent nodes that answered a probe, and when: their silence counts from then. */
-    private final Map<String, Instant> answeredAt = new ConcurrentHashMap<>();
+    private final Map<String, Answers> answers = new ConcurrentHashMap<>();
 
     public FailureSweep(NodeRepository nodes, NodeService service, FailureDetector detector, NodeProbe probe,
-                        Clock clock) {
+                        RegistryProperties properties, Clock clock) {
         this.nodes = nodes;
         this.service = service;
         this.detector = detector;
         this.probe = probe;
+        this.probeGrace = properties.probeGrace();
         this.clock = clock;
         this.watchingSince = clock.instant();
     }
@@ -74,10 +85,10 @@ public class FailureSweep {
                 }
                 return;
             }
-            answeredAt.keySet().retainAll(quiet.stream().map(Node::id).collect(Collectors.toSet()));
+            answers.keySet().retainAll(quiet.stream().map(Node::id).collect(Collectors.toSet()));
             probeThoseDueDown(quiet, read);
             for (Node node : quiet) {
-                service.judgeSilence(node.id(), silentSince(node));
+                service.judgeSilence(node.id(), silentSince(node), read);
             }
         } catch (DataAccessException | TransactionException e) {
             watchingSince = clock.instant();
@@ -90,8 +101,8 @@ public class FailureSweep {
     }
 
     private Instant silentSince(Node node) {
-        Instant answered = answeredAt.get(node.id());
-        return answered != null && answered.isAfter(watchingSince) ? answered : watchingSince;
+        Answers answered = answers.get(node.id());
+        return answered != null && answered.last().isAfter(watchingSince) ? answered.last() : watchingSince;
     }
 
     private void probeThoseDueDown(List<Node> quiet, Instant now) {
@@ -104,6 +115,12 @@ public class FailureSweep {
         Queue<Node> answering = new ConcurrentLinkedQueue<>();
         try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Node node : due) {
+                Answers answered = answers.get(node.id());
+                if (answered != null && Duration.between(answered.first(), now).compareTo(probeGrace) >= 0) {
+                    log.warn("Node {} has answered at {} since {} but sent no heartbeat this registry saw: DOWN after"
+                            + " {} of that", node.id(), node.apiUrl(), answered.first(), probeGrace);
+                    continue;
+                }
                 probes.execute(() -> {
                     if (probe.answers(node.id(), node.apiUrl())) {
                         answering.add(node);
@@ -112,7 +129,8 @@ public class FailureSweep {
             }
         }
         for (Node node : answering) {
-            if (answeredAt.put(node.id(), now) == null) {
+            if (answers.merge(node.id(), new Answers(now, now), (old, fresh) -> new Answers(old.first(), now))
+                    .first().equals(now)) {
                 log.warn("Node {} sent no heartbeat this registry saw since {} but answers at {}: SUSPECT, not DOWN."
                         + " If every node shows this, the registry is not reading the heartbeat topic", node.id(),
                         node.lastHeartbeatAt(), node.apiUrl());

@@ -145,9 +145,11 @@ public class NodeService {
         log.info("Node {} ({}) removed by {}", id, node.hostname(), by);
     }
 
-    /** Moves one quiet node along UP -> SUSPECT -> DOWN if its silence says so. */
-    public void judgeSilence(String id, Instant watchingSince) {
-        Instant now = clock.instant();
+    /**
+     * Moves one quiet node along UP -> SUSPECT -> DOWN if its silence at {@code now} says so. {@code now} is the
+     * sweep's, so a node is judged at the moment the sweep decided whom to ask first, not later.
+     */
+    public void judgeSilence(String id, Instant watchingSince, Instant now) {
         nodes.findById(id).ifPresent(node -> detector
                 .onSilence(node.state(), node.lastHeartbeatAt(), watchingSince, now)
                 .ifPresent(next -> {

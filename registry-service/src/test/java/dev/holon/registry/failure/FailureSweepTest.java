@@ -1,5 +1,6 @@
 package dev.holon.registry.failure;
 
+import dev.holon.registry.RegistryProperties;
 import dev.holon.registry.node.Node;
 import dev.holon.registry.node.NodeRepository;
 import dev.holon.registry.node.NodeService;
@@ -19,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -42,8 +42,10 @@ class FailureSweepTest {
             probed.add(id);
             return answering.contains(id);
         };
+        RegistryProperties properties = new RegistryProperties(Duration.ofSeconds(2), Duration.ofSeconds(4),
+                Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofMinutes(1));
         sweep = new FailureSweep(nodes, service, new FailureDetector(Duration.ofSeconds(2), Duration.ofSeconds(4)),
-                probe, clock);
+                probe, properties, clock);
     }
 
     @Test
@@ -53,7 +55,7 @@ class FailureSweepTest {
 
         sweep.sweep();
 
-        verify(service).judgeSilence("n1", STARTED);
+        verify(service).judgeSilence("n1", STARTED, now);
     }
 
     @Test
@@ -69,12 +71,12 @@ class FailureSweepTest {
         sweep.sweep();
         now = lastFailure.plusSeconds(1);
         sweep.sweep();
-        verify(service, never()).judgeSilence(any(), any());
+        verify(service, never()).judgeSilence(any(), any(), any());
         now = lastFailure.plusSeconds(2);
 
         sweep.sweep();
 
-        verify(service).judgeSilence("n1", lastFailure.plusSeconds(1));
+        verify(service).judgeSilence("n1", lastFailure.plusSeconds(1), now);
     }
 
     @Test
@@ -86,11 +88,11 @@ class FailureSweepTest {
         }).thenReturn(List.of(new Node("n1", STARTED)));
         now = STARTED.plusSeconds(80);
         sweep.sweep();
-        verify(service, never()).judgeSilence(any(), any());
+        verify(service, never()).judgeSilence(any(), any(), any());
 
         sweep.sweep();
 
-        verify(service).judgeSilence("n1", waitedUntil);
+        verify(service).judgeSilence("n1", waitedUntil, waitedUntil);
     }
 
     @Test
@@ -102,8 +104,8 @@ class FailureSweepTest {
 
         sweep.sweep();
 
-        verify(service).judgeSilence("n1", due); // SUSPECT at most, not DOWN: its silence counts from the answer
-        verify(service).judgeSilence("n2", STARTED); // it did not answer: DOWN
+        verify(service).judgeSilence("n1", due, due); // SUSPECT at most, not DOWN: silence counts from the answer
+        verify(service).judgeSilence("n2", STARTED, due); // it did not answer: DOWN
         assertThat(probed).containsExactlyInAnyOrder("n1", "n2");
 
         probed.clear();
@@ -117,7 +119,7 @@ class FailureSweepTest {
         sweep.sweep();
         assertThat(probed).contains("n1");
         // no answer now: judged on a full window of silence since its answer, which is DOWN
-        verify(service, times(3)).judgeSilence("n1", due);
+        verify(service).judgeSilence("n1", due, due.plusSeconds(4));
     }
 
     @Test
@@ -128,6 +130,50 @@ class FailureSweepTest {
         sweep.sweep();
 
         assertThat(probed).isEmpty();
-        verify(service).judgeSilence("n1", STARTED);
+        verify(service).judgeSilence("n1", STARTED, now);
+    }
+
+    @Test
+    void everyNodeIsJudgedAtTheReadSoNoneReachesDownUnaskedWhileOthersAreAsked() {
+        Instant read = STARTED.plusSeconds(10);
+        // n1 is due and its machine is gone: its probe takes the whole timeout; n2 is 3.9 s silent at the read
+        when(nodes.findQuietSince(any())).thenReturn(List.of(new Node("n1", STARTED),
+                new Node("n2", read.minusMillis(3900))));
+        NodeProbe slow = (id, apiUrl) -> {
+            probed.add(id);
+            now = now.plusSeconds(1);
+            return false;
+        };
+        RegistryProperties properties = new RegistryProperties(Duration.ofSeconds(2), Duration.ofSeconds(4),
+                Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofMinutes(1));
+        sweep = new FailureSweep(nodes, service, new FailureDetector(Duration.ofSeconds(2), Duration.ofSeconds(4)),
+                slow, properties, clock);
+        now = read;
+
+        sweep.sweep();
+
+        assertThat(probed).containsExactly("n1");
+        verify(service).judgeSilence("n1", STARTED, read);
+        verify(service).judgeSilence("n2", STARTED, read); // 3.9 s at the read: SUSPECT, not DOWN
+    }
+
+    @Test
+    void aNodeThatAnswersButNeverHeartbeatsIsDownOnceTheGraceFromItsFirstAnswerIsOver() {
+        when(nodes.findQuietSince(any())).thenReturn(List.of(new Node("n1", STARTED)));
+        answering.add("n1");
+        Instant firstAnswer = STARTED.plusSeconds(5);
+        Instant lastAnswer = firstAnswer;
+        for (now = firstAnswer; now.isBefore(firstAnswer.plusSeconds(20)); now = now.plusSeconds(4)) {
+            sweep.sweep();
+            verify(service).judgeSilence("n1", now, now);
+            lastAnswer = now;
+        }
+        assertThat(probed).hasSize(5);
+
+        probed.clear();
+        sweep.sweep(); // 20 s after its first answer: the grace is over
+
+        assertThat(probed).isEmpty();
+        verify(service).judgeSilence("n1", lastAnswer, now); // 4 s since its last answer: DOWN
     }
 }

@@ -149,7 +149,43 @@ public final class DirectTransfer {
         for (int first = 0; first < targets.size(); first++) {
             List<String> pipeline = new ArrayList<>(targets.subList(first + 1, targets.size()));
             pipeline.addAll(targets.subList(0, first));
-            HttpURLConnection put = worker(targets.get(first), chunk);
+            WorkerAnswer answer;
+            try {
+                answer = put(targets.get(first), pipeline, chunk, checksum, bytes, length);
+            } catch (IOException broken) {
+                // The connection ended before any answer: a drop, or a stale one from the JDK's keep-alive cache,
+                // which it hands to a streamed PUT unchecked. Writing a chunk again is harmless (same id, same
+                // bytes), so that worker gets one more try on a new connection before the next target.
+                try {
+                    answer = put(targets.get(first), pipeline, chunk, checksum, bytes, length);
+                } catch (IOException e) { // unreachable, or it died or hung up during the chunk: the next target
+                    failure = targets.get(first) + " failed (" + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+                    continue;
+                }
+            }
+            if (answer.status() == 201) {
+                ObjectNode stored = JSON.createObjectNode().put("index", chunk.path("index").asInt())
+                        .put("checksum", checksum);
+                stored.set("receipts", JSON.readTree(answer.body()).path("receipts"));
+                return stored;
+            }
+            failure = targets.get(first) + " answered " + answer.status() + ": " + answer.body();
+            if (answer.status() < 500) {
+                throw new IOException("chunk " + chunk.path("index").asInt() + " was refused: " + failure);
+            }
+        }
+        throw new WorkersUnreachable("no worker took chunk " + chunk.path("index").asInt() + ": " + failure);
+    }
+
+    private record WorkerAnswer(int status, String body) {
+    }
+
+    /** One {@code PUT} of the chunk to {@code target}, forwarding {@code pipeline}; throws when no answer came. */
+    private static WorkerAnswer put(String target, List<String> pipeline, JsonNode chunk, String checksum,
+            byte[] bytes, int length) throws IOException {
+        HttpURLConnection put = worker(target, chunk);
+        try {
             put.setRequestMethod("PUT");
             // A connection per chunk, as the workers' pipeline does: a cached one to a worker that restarted since
             // looks open until written to, and a streamed PUT is never retried.
@@ -161,34 +197,15 @@ public final class DirectTransfer {
             }
             put.setDoOutput(true);
             put.setFixedLengthStreamingMode(length);
-            int status;
-            String answer;
-            try {
-                try (OutputStream body = put.getOutputStream()) {
-                    body.write(bytes, 0, length);
-                }
-                status = put.getResponseCode();
-                InputStream in = status < 400 ? put.getInputStream() : put.getErrorStream();
-                answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) { // unreachable, or it died or hung up during the chunk: the next target
-                failure = targets.get(first) + " failed (" + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
-                continue;
-            } finally {
-                put.disconnect(); // closing the stream instead would keep the connection
+            try (OutputStream body = put.getOutputStream()) {
+                body.write(bytes, 0, length);
             }
-            if (status == 201) {
-                ObjectNode stored = JSON.createObjectNode().put("index", chunk.path("index").asInt())
-                        .put("checksum", checksum);
-                stored.set("receipts", JSON.readTree(answer).path("receipts"));
-                return stored;
-            }
-            failure = targets.get(first) + " answered " + status + ": " + answer;
-            if (status < 500) {
-                throw new IOException("chunk " + chunk.path("index").asInt() + " was refused: " + failure);
-            }
+            int status = put.getResponseCode();
+            InputStream in = status < 400 ? put.getInputStream() : put.getErrorStream();
+            return new WorkerAnswer(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } finally {
+            put.disconnect(); // closing the stream instead would keep the connection
         }
-        throw new WorkersUnreachable("no worker took chunk " + chunk.path("index").asInt() + ": " + failure);
     }
 
     /** Writes the whole file at {@code apiPath} to {@code out}, chunk by verified chunk; answers the bytes written. */

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -97,6 +98,28 @@ class DirectTransferTest {
 
         assertThat(committed.path("chunks").get(0).path("receipts").get(0).asText()).isEqualTo("receipt-1");
         assertThat(stored).containsExactly("hello", "hello");
+    }
+
+    @Test
+    void aConnectionThatEndsBeforeAnyAnswerIsTriedOnceMoreOnTheSameWorker(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("a.txt"), "hello");
+        AtomicInteger puts = new AtomicInteger();
+        worker.removeContext("/api/v1/chunks/");
+        worker.createContext("/api/v1/chunks/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (puts.incrementAndGet() == 1) {
+                exchange.close(); // no answer: the connection just ends, as a stale or dropped one does
+                return;
+            }
+            stored.add(new String(body, StandardCharsets.UTF_8));
+            StandInResponses.send(exchange, 201, "application/json", "{\"receipts\":[\"receipt-1\"]}");
+        });
+
+        JsonNode committed = client().upload("/api/v1/files/default/a.txt", file, 1, Map.of(), n -> { });
+
+        assertThat(puts).hasValue(2);
+        assertThat(stored).containsExactly("hello");
+        assertThat(committed.path("chunks").get(0).path("receipts").get(0).asText()).isEqualTo("receipt-1");
     }
 
     @Test

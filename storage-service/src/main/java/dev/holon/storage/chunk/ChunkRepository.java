@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +97,14 @@ public class ChunkRepository {
                 nodeIds.add(node);
             }
         }
-        jdbc.sql("INSERT INTO replica (chunk_id, node_id) SELECT * FROM unnest(?::text[], ?::text[])")
+        upsertReplicas(chunkIds, nodeIds);
+    }
+
+    /** One statement for all the pairs; a replica already recorded is kept and counts as sound again. */
+    private void upsertReplicas(List<String> chunkIds, List<String> nodeIds) {
+        jdbc.sql("""
+                INSERT INTO replica (chunk_id, node_id) SELECT DISTINCT * FROM unnest(?::text[], ?::text[])
+                ON CONFLICT (chunk_id, node_id) DO UPDATE SET corrupt = FALSE""")
                 .params(chunkIds.toArray(String[]::new), nodeIds.toArray(String[]::new)).update();
     }
 
@@ -110,10 +118,7 @@ public class ChunkRepository {
     }
 
     public void addReplicas(String chunkId, Collection<String> nodeIds) {
-        for (String node : nodeIds) {
-            jdbc.sql("INSERT INTO replica (chunk_id, node_id) VALUES (?, ?) ON CONFLICT (chunk_id, node_id) DO UPDATE SET corrupt = FALSE")
-                    .params(chunkId, node).update();
-        }
+        upsertReplicas(Collections.nCopies(nodeIds.size(), chunkId), List.copyOf(nodeIds));
     }
 
     public void removeReplica(String chunkId, String nodeId) {

@@ -21,12 +21,14 @@ import java.time.Duration;
  * @param syncOnClose         fsync every replica before answering a write (HDFS's {@code dfs.datanode.synconclose});
  *                            off by default, as in HDFS: the other replicas, not one disk's cache, keep a chunk
  *                            through a crash, and checksums find a replica that lost its bytes
+ * @param recycleBytes        how many bytes of deleted replicas' data files to keep so that new replicas are written
+ *                            over them (their page cache and disk blocks reused); 0 frees every one at once
  */
 @Validated
 @ConfigurationProperties("holon.worker.chunks")
 public record ChunkProperties(String tokenSecret, DataSize maxChunkBytes, Duration scrubInterval,
                               DataSize scrubBytesPerSecond, Duration pipelineTimeout, Duration connectTimeout,
-                              boolean syncOnClose) {
+                              boolean syncOnClose, DataSize recycleBytes) {
 
     public ChunkProperties {
         maxChunkBytes = maxChunkBytes != null ? maxChunkBytes : DataSize.ofMegabytes(64);
@@ -34,6 +36,7 @@ public record ChunkProperties(String tokenSecret, DataSize maxChunkBytes, Durati
         scrubBytesPerSecond = scrubBytesPerSecond != null ? scrubBytesPerSecond : DataSize.ofMegabytes(32);
         pipelineTimeout = pipelineTimeout != null ? pipelineTimeout : Duration.ofSeconds(30);
         connectTimeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(2);
+        recycleBytes = recycleBytes != null ? recycleBytes : DataSize.ofGigabytes(1);
     }
 
     @AssertTrue(message = "holon.worker.chunks.token-secret must be set (the same value as storage-service's "
@@ -43,10 +46,10 @@ public record ChunkProperties(String tokenSecret, DataSize maxChunkBytes, Durati
     }
 
     @AssertTrue(message = "holon.worker.chunks: max-chunk-bytes and scrub-bytes-per-second must be positive, "
-            + "scrub-interval, pipeline-timeout and connect-timeout longer than zero")
+            + "scrub-interval, pipeline-timeout and connect-timeout longer than zero, recycle-bytes not negative")
     public boolean isEveryLimitPositive() {
         return maxChunkBytes.toBytes() > 0 && scrubBytesPerSecond.toBytes() > 0 && positive(scrubInterval)
-                && positive(pipelineTimeout) && positive(connectTimeout);
+                && positive(pipelineTimeout) && positive(connectTimeout) && recycleBytes.toBytes() >= 0;
     }
 
     private static boolean positive(Duration duration) {
@@ -57,6 +60,7 @@ public record ChunkProperties(String tokenSecret, DataSize maxChunkBytes, Durati
     public String toString() {
         return "ChunkProperties[tokenSecret=***, maxChunkBytes=" + maxChunkBytes + ", scrubInterval=" + scrubInterval
                 + ", scrubBytesPerSecond=" + scrubBytesPerSecond + ", pipelineTimeout=" + pipelineTimeout
-                + ", connectTimeout=" + connectTimeout + ", syncOnClose=" + syncOnClose + "]";
+                + ", connectTimeout=" + connectTimeout + ", syncOnClose=" + syncOnClose + ", recycleBytes=" + recycleBytes
+                + "]";
     }
 }

@@ -17,7 +17,8 @@ import java.time.Clock;
 
 /**
  * The chunk store under {@code <data-dir>/chunks}, its HTTP side's collaborators, the scrubber and two gauges
- * ({@code holon_worker_chunks_bytes}, {@code holon_worker_chunks}) showing what the replicas take.
+ * ({@code holon_worker_chunks_bytes}, {@code holon_worker_chunks}) showing what the replicas take, and one for the
+ * deleted replicas' files kept to be written over ({@code holon_worker_chunks_recycled_bytes}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ChunkProperties.class)
@@ -25,11 +26,15 @@ class ChunksConfiguration {
 
     @Bean
     ChunkStore chunkStore(WorkerProperties worker, ChunkProperties properties, MeterRegistry meters) throws IOException {
-        ChunkStore store = new ChunkStore(worker.dataDir().resolve("chunks"), properties.syncOnClose());
+        ChunkStore store = new ChunkStore(worker.dataDir().resolve("chunks"), properties.syncOnClose(),
+                properties.recycleBytes().toBytes());
         Gauge.builder("holon.worker.chunks.bytes", store, ChunkStore::usedBytes)
                 .description("bytes of the chunk replicas held by this worker").baseUnit("bytes").register(meters);
         Gauge.builder("holon.worker.chunks", store, ChunkStore::count)
                 .description("chunk replicas held by this worker").register(meters);
+        Gauge.builder("holon.worker.chunks.recycled.bytes", store, ChunkStore::recycledBytes)
+                .description("bytes of deleted replicas' files kept to be written over").baseUnit("bytes")
+                .register(meters);
         return store;
     }
 

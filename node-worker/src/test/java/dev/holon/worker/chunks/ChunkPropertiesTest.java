@@ -34,6 +34,7 @@ class ChunkPropertiesTest {
             assertThat(properties.scrubInterval()).isEqualTo(Duration.ofHours(1));
             assertThat(properties.scrubBytesPerSecond().toBytes()).isEqualTo(32L * 1024 * 1024);
             assertThat(properties.pipelineTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(properties.recycleBytes().toBytes()).isEqualTo(1024L * 1024 * 1024);
             assertThat(properties).asString().doesNotContain("a-secret");
         });
     }

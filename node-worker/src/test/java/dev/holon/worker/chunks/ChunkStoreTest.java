@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,7 +189,7 @@ class ChunkStoreTest {
 
     @Test
     void withoutFsyncAReplicaWhoseBytesNeverReachedTheDiskIsCaughtByTheVerifiedRead() throws Exception {
-        ChunkStore unsynced = new ChunkStore(temp.resolve("unsynced"), false);
+        ChunkStore unsynced = new ChunkStore(temp.resolve("unsynced"), false, 0);
         byte[] data = bytes(300_000, 11);
         StoredChunk stored = unsynced.write("mn-unsynced", Checksums.of(data), new ByteArrayInputStream(data), MAX, null);
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
@@ -231,6 +232,72 @@ class ChunkStoreTest {
         assertThat(filesUnder(temp.resolve("chunks"))).extracting(path -> path.getFileName().toString())
                 .containsExactlyInAnyOrder("qr-kept", "qr-kept.crc");
         assertThat(restarted.count()).isEqualTo(1);
+    }
+
+    @Test
+    void theNextWriteGoesOverADeletedReplicasFileAndKeepsNothingOfIt() throws Exception {
+        ChunkStore recycling = new ChunkStore(temp.resolve("recycling"), false, 1_000_000);
+        byte[] first = bytes(300_000, 21);
+        recycling.write("st-first", Checksums.of(first), new ByteArrayInputStream(first), MAX, null);
+        Object inode = Files.readAttributes(recycling.dataFile("st-first"), BasicFileAttributes.class).fileKey();
+        assertThat(recycling.delete("st-first")).isTrue();
+        assertThat(recycling.find("st-first")).isEmpty();
+        assertThat(recycling.recycledBytes()).isEqualTo(first.length);
+
+        byte[] shorter = bytes(100_000, 22);
+        StoredChunk stored = recycling.write("st-second", Checksums.of(shorter), new ByteArrayInputStream(shorter),
+                MAX, null);
+
+        assertThat(Files.readAttributes(recycling.dataFile("st-second"), BasicFileAttributes.class).fileKey())
+                .as("the same file, written over").isEqualTo(inode);
+        assertThat(recycling.dataFile("st-second")).hasBinaryContent(shorter);
+        assertThat(recycling.recycledBytes()).isZero();
+        assertThat(recycling.usedBytes()).isEqualTo(shorter.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        recycling.copyVerified(stored, recycling.open(stored, 0), out, (id, expected, actual) -> { });
+        assertThat(out.toByteArray()).isEqualTo(shorter);
+
+        recycling.delete("st-second");
+        byte[] longer = bytes(500_000, 23);
+        recycling.write("st-third", Checksums.of(longer), new ByteArrayInputStream(longer), MAX, null);
+        assertThat(recycling.dataFile("st-third")).hasBinaryContent(longer);
+    }
+
+    @Test
+    void keepsNoMoreDeletedFilesThanItsBudgetAndCountsThemAgainAtStart() throws Exception {
+        Path root = temp.resolve("budget");
+        ChunkStore recycling = new ChunkStore(root, false, 250_000);
+        for (String id : List.of("uv-0", "uv-1", "uv-2")) {
+            byte[] data = bytes(100_000, id.hashCode());
+            recycling.write(id, Checksums.of(data), new ByteArrayInputStream(data), MAX, null);
+        }
+        for (String id : List.of("uv-0", "uv-1", "uv-2")) {
+            assertThat(recycling.delete(id)).isTrue();
+        }
+        assertThat(recycling.recycledBytes()).isEqualTo(200_000);
+        assertThat(filesUnder(root)).hasSize(2);
+        assertThat(recycling.count()).isZero();
+
+        assertThat(new ChunkStore(root, false, 250_000).recycledBytes()).as("kept across a restart").isEqualTo(200_000);
+        assertThat(new ChunkStore(root, false, 150_000).recycledBytes()).as("a smaller budget").isEqualTo(100_000);
+        assertThat(new ChunkStore(root, false, 0).recycledBytes()).isZero();
+        assertThat(filesUnder(root)).isEmpty();
+    }
+
+    @Test
+    void aRefusedWriteOverARecycledFileLeavesNothingBehind() throws Exception {
+        Path root = temp.resolve("refused");
+        ChunkStore recycling = new ChunkStore(root, false, 1_000_000);
+        byte[] data = bytes(100_000, 31);
+        recycling.write("wx-old", Checksums.of(data), new ByteArrayInputStream(data), MAX, null);
+        recycling.delete("wx-old");
+
+        assertThatThrownBy(() -> recycling.write("wx-bad", "00000000", new ByteArrayInputStream(data), MAX, null))
+                .isInstanceOf(ChunkWriteRejected.class);
+
+        assertThat(recycling.find("wx-bad")).isEmpty();
+        assertThat(filesUnder(root)).isEmpty();
+        assertThat(recycling.recycledBytes()).isZero();
     }
 
     @Test

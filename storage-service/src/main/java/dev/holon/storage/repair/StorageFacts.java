@@ -16,7 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Facts that start repair work: node changes ({@code holon.node.events}: the node view is re-read and a pass
  * runs) and {@code ChunkCorrupted} from the workers' scrubbers ({@code holon.storage.events}: the replica is marked
- * corrupt, so the next pass copies a healthy one elsewhere and deletes it). Idempotent (envelope ids are recorded).
+ * corrupt, so the next pass copies a healthy one elsewhere and deletes it). A {@code FileDeleted} of our own asks for
+ * a pass at once, so that the workers get the deleted file's space back (and reuse its files) without waiting for the
+ * next scheduled one. Idempotent (envelope ids are recorded; a pass more is harmless).
  */
 @Component
 public class StorageFacts {
@@ -50,6 +52,10 @@ public class StorageFacts {
     @KafkaListener(topics = Topics.STORAGE_EVENTS, groupId = "${spring.application.name}",
             properties = "auto.offset.reset=earliest")
     public void onStorageEvent(EventEnvelope<Object> envelope) {
+        if (envelope.data() instanceof StorageEvent.FileDeleted) {
+            repair.wake(); // its chunks leave the workers now, not at the next scheduled pass
+            return;
+        }
         if (!(envelope.data() instanceof StorageEvent.ChunkCorrupted corrupted)) {
             return; // our own file facts
         }

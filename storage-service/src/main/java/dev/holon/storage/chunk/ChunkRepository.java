@@ -184,8 +184,21 @@ public class ChunkRepository {
                 ORDER BY c.id, r.node_id""").params(Timestamp.from(abandonedBefore), limit));
     }
 
-    public void deleteChunk(String chunkId) {
-        jdbc.sql("DELETE FROM chunk WHERE id = ?").param(chunkId).update();
+    /** Forgets the replicas {@code (chunkIds[i], nodeIds[i])}. */
+    public void removeReplicas(List<String> chunkIds, List<String> nodeIds) {
+        if (chunkIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                DELETE FROM replica USING unnest(?::text[], ?::text[]) AS gone (chunk_id, node_id)
+                WHERE replica.chunk_id = gone.chunk_id AND replica.node_id = gone.node_id""")
+                .params(chunkIds.toArray(String[]::new), nodeIds.toArray(String[]::new)).update();
+    }
+
+    public void deleteChunks(List<String> chunkIds) {
+        if (!chunkIds.isEmpty()) {
+            jdbc.sql("DELETE FROM chunk WHERE id = ANY (?::text[])").param(chunkIds.toArray(String[]::new)).update();
+        }
     }
 
     /** Drops garbage contents that have no chunks left. */

@@ -339,6 +339,38 @@ class ChunkStoreIT {
     }
 
     @Test
+    void deletionsInOneCallNeedEveryTokenAndLeaveTheFilesToBeWrittenOver() throws Exception {
+        String first = newChunkId();
+        String second = newChunkId();
+        for (String chunkId : List.of(first, second)) {
+            assertThat(put(w(3), chunkId, randomBytes(50_000), token(ChunkOp.WRITE, chunkId), null).statusCode())
+                    .isEqualTo(201);
+        }
+        String never = newChunkId();
+
+        HttpResponse<String> forged = deletions(w(3), Map.of(first, token(ChunkOp.DELETE, first),
+                second, token(ChunkOp.READ, second)));
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(w(3).chunkFile(first)).as("nothing deleted when one token is wrong").exists();
+
+        assertThat(deletions(w(3), Map.of(first, token(ChunkOp.DELETE, first), second, token(ChunkOp.DELETE, second),
+                never, token(ChunkOp.DELETE, never))).statusCode()).isEqualTo(204);
+        for (String chunkId : List.of(first, second)) {
+            assertThat(w(3).chunkFile(chunkId)).doesNotExist();
+            assertThat(get(w(3), chunkId, token(ChunkOp.READ, chunkId), null).statusCode()).isEqualTo(404);
+        }
+        assertThat(metrics(w(3))).containsPattern("holon_worker_chunks_recycled_bytes [1-9]");
+
+        assertThat(send(HttpRequest.newBuilder(URI.create(w(3).url() + "/api/v1/chunks/deletions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"chunks\":[]}"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
+        assertThat(send(HttpRequest.newBuilder(URI.create(w(3).url() + "/api/v1/chunks/deletions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"chunks\":"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void badRequestsAreProblemsNeverServerErrors() throws Exception {
         String chunkId = newChunkId();
         byte[] data = randomBytes(1000);
@@ -520,6 +552,15 @@ class ChunkStoreIT {
     static HttpResponse<String> delete(Worker worker, String chunkId, String token) {
         return send(HttpRequest.newBuilder(URI.create(worker.url() + "/api/v1/chunks/" + chunkId))
                 .header(ChunkToken.HEADER, token).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> deletions(Worker worker, Map<String, String> tokensByChunk) {
+        List<Map<String, String>> chunks = tokensByChunk.entrySet().stream()
+                .map(e -> Map.of("chunkId", e.getKey(), "token", e.getValue())).toList();
+        return send(HttpRequest.newBuilder(URI.create(worker.url() + "/api/v1/chunks/deletions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("chunks", chunks)))).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> replicate(Worker source, String chunkId, String readToken, String target,

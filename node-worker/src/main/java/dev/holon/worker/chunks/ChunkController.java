@@ -67,6 +67,15 @@ class ChunkController {
     record ReplicateRequest(String target, String token) {
     }
 
+    /** A batch of deletions, each with its own DELETE token. */
+    record DeletionsRequest(List<Deletion> chunks) {
+    }
+
+    record Deletion(String chunkId, String token) {
+    }
+
+    static final int MAX_DELETIONS = 1000;
+
     record BlockReport(List<StoredChunk> items, String nextCursor) {
     }
 
@@ -288,6 +297,31 @@ class ChunkController {
         }
         return ResponseEntity.status(answer.status()).contentType(MediaType.parseMediaType(answer.contentType()))
                 .body(answer.body());
+    }
+
+    /**
+     * Deletes many replicas in one call (storage-service's garbage collection: a deleted 1 GiB file is 128 chunks per
+     * worker). Each entry carries its own DELETE token and every token is checked before anything is deleted, so a
+     * batch with one bad token deletes nothing. 204 also for replicas that were not there, as a single DELETE.
+     */
+    @PostMapping("/api/v1/chunks/deletions")
+    ResponseEntity<Void> deleteAll(@RequestBody DeletionsRequest body) throws IOException {
+        if (body == null || body.chunks() == null || body.chunks().isEmpty()) {
+            throw ProblemException.invalid("chunks must list at least one {chunkId, token}");
+        }
+        if (body.chunks().size() > MAX_DELETIONS) {
+            throw ProblemException.invalid("at most " + MAX_DELETIONS + " chunks per call, not " + body.chunks().size());
+        }
+        for (Deletion deletion : body.chunks()) {
+            if (deletion == null || deletion.chunkId() == null) {
+                throw ProblemException.invalid("every entry of chunks needs a chunkId and a token");
+            }
+            authorise(deletion.chunkId(), deletion.token(), ChunkOp.DELETE);
+        }
+        for (Deletion deletion : body.chunks()) {
+            store.delete(deletion.chunkId());
+        }
+        return ResponseEntity.noContent().build();
     }
 
     /**

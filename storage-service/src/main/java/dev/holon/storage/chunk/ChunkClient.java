@@ -235,6 +235,25 @@ public class ChunkClient {
         });
     }
 
+    /** The most chunks one {@link #deleteAll} call names (the workers take up to 1,000). */
+    static final int DELETIONS_PER_CALL = 500;
+
+    /** Removes the replicas of {@code chunkIds} on {@code node}, a few hundred per call, each with its own token. */
+    public void deleteAll(StorageNode node, List<String> chunkIds) {
+        for (int from = 0; from < chunkIds.size(); from += DELETIONS_PER_CALL) {
+            List<Map<String, String>> batch = chunkIds.subList(from, Math.min(chunkIds.size(), from + DELETIONS_PER_CALL))
+                    .stream().map(id -> Map.of("chunkId", id, "token", token(ChunkOp.DELETE, id))).toList();
+            String body = JSON.writeValueAsString(Map.of("chunks", batch));
+            guarded(() -> {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(base(node) + "/api/v1/chunks/deletions"))
+                        .timeout(timeout).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                send(request, "deletions", node);
+                return null;
+            });
+        }
+    }
+
     /** What a worker's on-demand scrub found. */
     public record Scrubbed(int checked, int corrupted, long bytes) {
     }

@@ -20,8 +20,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -154,55 +157,56 @@ public class RepairLoop implements DisposableBean {
         runAll(work);
     }
 
-    /** What deleting one garbage chunk from the workers achieved. */
-    private record Collected(String chunkId, List<String> deletedFrom, boolean allGone) {
-    }
-
     /**
-     * Deletes the replicas of garbage chunks from nodes that can answer (rows of unknown nodes just go), then records
-     * all of it in one transaction: a commit waits for PostgreSQL's WAL flush, which one transaction per replica paid
-     * 500 times for a deleted 1 GiB file. A crash before that commit leaves the rows, and the next pass deletes again.
+     * Deletes the replicas of garbage chunks from the nodes that can answer, one batch per node (rows of nodes the
+     * registry forgot just go; a DOWN node's wait until it answers again), then records it all in one transaction.
+     * A crash before that commit leaves the rows, and the next pass deletes again.
      */
     private void collectGarbage(List<StorageNode> nodes) {
         Map<String, StorageNode> byId = nodes.stream().collect(Collectors.toMap(StorageNode::id, Function.identity(), (a, b) -> a));
         var abandonedBefore = clock.instant().minus(properties.abandonedUploadAfter());
         List<ChunkRepository.Chunk> garbage = chunks.garbage(abandonedBefore, properties.repairBatch());
-        List<Callable<Collected>> work = new ArrayList<>();
+        Map<String, List<String>> chunksByNode = new LinkedHashMap<>();
         for (ChunkRepository.Chunk chunk : garbage) {
-            work.add(() -> {
-                boolean allGone = true;
-                List<String> deletedFrom = new ArrayList<>();
-                for (ChunkRepository.ReplicaRow replica : chunk.replicas()) {
-                    StorageNode node = byId.get(replica.nodeId());
-                    if (node == null) {
-                        continue; // the registry forgot the node: nothing to delete from
-                    }
-                    if (!node.readable()) {
-                        allGone = false; // a DOWN node may come back with the bytes: delete them then
-                        continue;
-                    }
-                    try {
-                        client.delete(node, chunk.id());
-                        deletedFrom.add(replica.nodeId());
-                    } catch (ChunkClient.WorkerCallFailed e) {
-                        allGone = false;
-                    }
+            for (ChunkRepository.ReplicaRow replica : chunk.replicas()) {
+                StorageNode node = byId.get(replica.nodeId());
+                if (node != null && node.readable()) {
+                    chunksByNode.computeIfAbsent(node.id(), id -> new ArrayList<>()).add(chunk.id());
                 }
-                return new Collected(chunk.id(), deletedFrom, allGone);
-            });
-        }
-        List<Collected> collected = runAll(work);
-        tx.executeWithoutResult(s -> {
-            List<String> chunkIds = new ArrayList<>();
-            List<String> nodeIds = new ArrayList<>();
-            for (Collected c : collected) {
-                c.deletedFrom().forEach(node -> {
-                    chunkIds.add(c.chunkId());
-                    nodeIds.add(node);
-                });
             }
+        }
+        List<Callable<String>> work = new ArrayList<>();
+        chunksByNode.forEach((nodeId, ids) -> work.add(() -> {
+            try {
+                client.deleteAll(byId.get(nodeId), ids);
+                return nodeId;
+            } catch (ChunkClient.WorkerCallFailed e) {
+                log.info("Deleting {} garbage chunks on node {} failed, a later pass retries: {}", ids.size(), nodeId,
+                        e.getMessage());
+                return null;
+            }
+        }));
+        Set<String> cleaned = new HashSet<>(runAll(work));
+        List<String> chunkIds = new ArrayList<>();
+        List<String> nodeIds = new ArrayList<>();
+        List<String> allGone = new ArrayList<>();
+        for (ChunkRepository.Chunk chunk : garbage) {
+            boolean gone = true;
+            for (ChunkRepository.ReplicaRow replica : chunk.replicas()) {
+                if (cleaned.contains(replica.nodeId())) {
+                    chunkIds.add(chunk.id());
+                    nodeIds.add(replica.nodeId());
+                } else if (byId.containsKey(replica.nodeId())) {
+                    gone = false; // not reachable now, or its call failed
+                }
+            }
+            if (gone) {
+                allGone.add(chunk.id());
+            }
+        }
+        tx.executeWithoutResult(s -> {
             chunks.removeReplicas(chunkIds, nodeIds);
-            chunks.deleteChunks(collected.stream().filter(Collected::allGone).map(Collected::chunkId).toList());
+            chunks.deleteChunks(allGone);
             chunks.dropEmptyGarbage(abandonedBefore);
         });
     }

@@ -32,9 +32,9 @@ import java.util.zip.CRC32C;
 
 /**
  * TEST FIXTURE, not the real worker: a small in-test chunk server that implements docs/storage-data-path.md
- * (token checks with {@link ChunkToken}, checksum checks, pipeline forwarding, replicate, delete) over memory, so
- * StorageIT can run before the real node-worker endpoints are merged. A test can make it serve corrupt bytes for a
- * chunk, or play dead (it closes every connection without answering).
+ * (token checks with {@link ChunkToken}, checksum checks, pipeline forwarding, replicate, delete, batched deletions)
+ * over memory, so StorageIT can run before the real node-worker endpoints are merged. A test can make it serve
+ * corrupt bytes for a chunk, or play dead (it closes every connection without answering).
  */
 final class ChunkServerFixture implements AutoCloseable {
 
@@ -87,6 +87,10 @@ final class ChunkServerFixture implements AutoCloseable {
                 return; // closes without an answer: the caller sees a broken connection
             }
             String rest = exchange.getRequestURI().getPath().substring("/api/v1/chunks/".length());
+            if (rest.equals("deletions") && exchange.getRequestMethod().equals("POST")) {
+                deleteAll(exchange);
+                return;
+            }
             boolean replicate = rest.endsWith("/replicate");
             String chunkId = replicate ? rest.substring(0, rest.length() - "/replicate".length()) : rest;
             String method = exchange.getRequestMethod();
@@ -112,6 +116,24 @@ final class ChunkServerFixture implements AutoCloseable {
                 default -> problem(exchange, 405, "/problems/method-not-allowed", method);
             }
         }
+    }
+
+    /** Every entry's DELETE token is checked before anything goes, as the worker does. */
+    private void deleteAll(HttpExchange exchange) throws IOException {
+        var entries = ApiClient.JSON.readTree(exchange.getRequestBody().readAllBytes()).path("chunks");
+        for (var entry : entries) {
+            String chunkId = entry.path("chunkId").asString();
+            Optional<ChunkToken.Grant> grant = tokens.verify(entry.path("token").asString(), Instant.now());
+            if (grant.isEmpty() || !grant.get().permits(ChunkOp.DELETE, chunkId)) {
+                problem(exchange, 403, "/problems/forbidden", "missing, forged, expired or mismatched chunk token");
+                return;
+            }
+        }
+        for (var entry : entries) {
+            chunks.remove(entry.path("chunkId").asString());
+            checksums.remove(entry.path("chunkId").asString());
+        }
+        exchange.sendResponseHeaders(204, -1);
     }
 
     private void put(HttpExchange exchange, String chunkId) throws IOException {

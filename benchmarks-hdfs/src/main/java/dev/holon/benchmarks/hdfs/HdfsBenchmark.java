@@ -44,8 +44,8 @@ import java.util.zip.CRC32C;
  *   (128 MiB blocks, the default; DataNodes do not fsync a block on close), then read back with its SHA-256 checked;
  *   MiB/s for each, the median of five rounds (the file deleted after each). Then once with
  *   {@link CreateFlag#SYNC_BLOCK} (fsync of each block on close, what a Holon worker does for each chunk with
- *   {@code sync-on-close}). The first 256 MiB are written
- *   and read once before, untimed, and the first 200 small files five times (JIT warm-up; the Holon side does the same).</li>
+ *   {@code sync-on-close}). Before, untimed (JIT warm-up; the Holon side does the same): the first 200 small files
+ *   written and read five times, then the 1 GiB file written, read and deleted twice.</li>
  *   <li><b>Small files</b>, same cluster: every {@code small-*.bin} of the small files dir (1,000 of 1 MiB in the real
  *   run) written, one {@code create} each with replication 3 (HDFS's default, no SYNC_BLOCK), then all read back, each
  *   checked for its length and CRC32C; MiB/s and files/s for each.</li>
@@ -70,6 +70,8 @@ public final class HdfsBenchmark {
     private static final long BLOCK_SIZE = 128L << 20;
     /** How often the first 200 small files are written and read before the clock starts (as many as on Holon's side). */
     private static final int WARM_UP_ROUNDS = 5;
+    /** How often the 1 GiB file is written and read, untimed, before the timed rounds (as on Holon's side). */
+    private static final int WARM_UP_BIG_ROUNDS = 2;
     private static final double MIB = 1048576.0;
     /** How often the 1 GiB file is written and read (as on Holon's side); the median is the figure. */
     private static final int BIG_ROUNDS = 5;
@@ -132,13 +134,8 @@ public final class HdfsBenchmark {
             org.apache.hadoop.fs.Path plain = new org.apache.hadoop.fs.Path("/bench/big.bin");
             org.apache.hadoop.fs.Path synced = new org.apache.hadoop.fs.Path("/bench/big-sync.bin");
 
-            // warm-up (untimed), as on Holon's side: the first 256 MiB written and read once, 200 small files five times
-            org.apache.hadoop.fs.Path warmUp = new org.apache.hadoop.fs.Path("/bench/warm-up.bin");
-            write(fs, warmUp, data, Math.min(size, 256L << 20), false);
-            try (FSDataInputStream in = fs.open(warmUp, BUFFER)) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            fs.delete(warmUp, false);
+            // warm-up (untimed), as on Holon's side: 200 small files five times, then the 1 GiB file written, read and
+            // deleted WARM_UP_BIG_ROUNDS times
             org.apache.hadoop.fs.Path warmUpSmall = new org.apache.hadoop.fs.Path("/bench/warm-up-small");
             List<Path> warmUpFiles = small.subList(0, Math.min(small.size(), 200));
             for (int round = 0; round < WARM_UP_ROUNDS; round++) {
@@ -152,6 +149,14 @@ public final class HdfsBenchmark {
                 }
             }
             fs.delete(warmUpSmall, true);
+            org.apache.hadoop.fs.Path warmUp = new org.apache.hadoop.fs.Path("/bench/warm-up.bin");
+            for (int round = 0; round < WARM_UP_BIG_ROUNDS; round++) {
+                write(fs, warmUp, data, size, false);
+                try (FSDataInputStream in = fs.open(warmUp, BUFFER)) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+                fs.delete(warmUp, false);
+            }
 
             // The 1 GiB write and read BIG_ROUNDS times, the median counts: on this machine the same write costs the
             // kernel 2-3 times more CPU in one run than in the next (benchmarks/README.md, "Run-to-run spread").

@@ -41,7 +41,7 @@ import java.util.zip.CRC32C;
  * A deleted replica's data file is kept in {@code <root>/.recycle}, up to {@code recycleBytes} in all and while a
  * tenth of the disk is free, and the next write goes over it instead of into a new file: its page cache and disk
  * blocks are reused rather than freed and allocated again. On a virtual machine that hands freed memory back to its
- * host, a page allocated afresh costs a fault on the host: writing 1 GiB into a new file cost 2.4-2.8 s of kernel
+ * host, a page allocated afresh costs a fault on the host: writing 1 GiB into a new file cost 2.4-2.7 s of kernel
  * CPU here against 0.1-0.2 s over an existing one (node-worker/README.md#recycled-data-files).
  * Plain Java, thread-safe (commits and deletes of one id are serialised).
  */

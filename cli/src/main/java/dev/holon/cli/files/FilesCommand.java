@@ -89,7 +89,6 @@ public final class FilesCommand implements Runnable {
 
         abstract int transfer() throws Exception;
 
-        /** Progress on stderr: a redrawn bar on a terminal, plain lines otherwise; none with --no-progress. */
         /** Up to {@code limit} entries of {@code dir}, by name, a page (at most 500) per call. */
         ArrayNode list(RemotePath dir, int limit) {
             ArrayNode items = ApiClient.JSON.createArrayNode();
@@ -104,6 +103,7 @@ public final class FilesCommand implements Runnable {
             return items;
         }
 
+        /** Progress on stderr: a redrawn bar on a terminal, plain lines otherwise; none with --no-progress. */
         Progress progress(String label, long total, boolean off) {
             return off ? Progress.silent() : new Progress(label, total, ctx.err(), ctx.terminal(), System::nanoTime);
         }

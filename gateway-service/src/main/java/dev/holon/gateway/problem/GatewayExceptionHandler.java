@@ -73,7 +73,8 @@ public class GatewayExceptionHandler implements WebExceptionHandler {
             return writer.write(exchange, new Problem(ProblemType.UNAVAILABLE,
                     "A service behind the gateway is not answering; retry shortly", 2));
         }
-        log.error("Unexpected error answering {} {}", method, path, ex);
+        // the trace id by hand: Reactor does not put it into the log context on Netty's threads (application.yml)
+        log.error("Unexpected error answering {} {} (traceId {})", method, path, TraceIds.of(exchange), ex);
         return writer.write(exchange, Problem.of(ProblemType.INTERNAL,
                 "The gateway failed unexpectedly; quote the traceId when reporting it"));
     }

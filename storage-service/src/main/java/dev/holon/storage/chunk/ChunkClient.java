@@ -15,11 +15,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +67,7 @@ public class ChunkClient {
     private final Clock clock;
     private final Duration ttl;
     private final Duration timeout;
+    private final Duration connectTimeout;
     private final Retry retry;
 
     public ChunkClient(StorageProperties properties, Clock clock) {
@@ -72,6 +77,7 @@ public class ChunkClient {
         this.clock = clock;
         this.ttl = properties.chunkTokenTtl();
         this.timeout = properties.workerTimeout();
+        this.connectTimeout = properties.workerConnectTimeout();
         this.retry = Retry.of("workers", RetryConfig.custom()
                 .maxAttempts(properties.workerAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2))
@@ -94,27 +100,47 @@ public class ChunkClient {
     }
 
     /**
-     * Sends the chunk once to {@code first}, which forwards it down {@code pipeline}. The bytes are handed to the
-     * HTTP client through a {@link ReleasableBody}, released when the call returns: the JDK's client keeps the
-     * exchange that opened a connection (its request and response) for as long as the connection stays pooled, so a
-     * body it could reach would stay in memory with every connection to a worker.
+     * Sends the chunk once to {@code first}, which forwards it down {@code pipeline}. Chunk bodies, both ways, go
+     * through the JDK's blocking {@link HttpURLConnection} (with its keep-alive cache), not through {@link #http}: the
+     * asynchronous client hands a body over in 16 KiB buffers between threads, and with it storage-service spent
+     * more CPU on a chunk's bytes than on the rest of a read or write through the gateway (storage benchmark
+     * README); it also kept the exchange that opened a pooled connection, and so a chunk's array, reachable.
+     * {@code workerTimeout} bounds each wait for the worker, not the whole call.
      */
     public Stored put(StorageNode first, List<StorageNode> pipeline, String chunkId, byte[] bytes, int length,
             String checksum) {
         return guarded(() -> {
-            ReleasableBody body = new ReleasableBody(bytes, length);
+            HttpURLConnection put = open(first, chunkId, ChunkOp.WRITE);
+            boolean answered = false;
             try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(uri(first, chunkId)).timeout(timeout)
-                        .header(ChunkToken.HEADER, token(ChunkOp.WRITE, chunkId))
-                        .header(ChunkHeaders.CHECKSUM, checksum)
-                        .header("Content-Type", "application/octet-stream")
-                        .PUT(body.publisher());
+                put.setRequestMethod("PUT");
+                put.setRequestProperty(ChunkHeaders.CHECKSUM, checksum);
+                put.setRequestProperty("Content-Type", "application/octet-stream");
                 if (!pipeline.isEmpty()) {
-                    request.header(ChunkHeaders.PIPELINE, pipeline.stream().map(StorageNode::apiUrl).collect(Collectors.joining(",")));
+                    put.setRequestProperty(ChunkHeaders.PIPELINE,
+                            pipeline.stream().map(StorageNode::apiUrl).collect(Collectors.joining(",")));
                 }
-                return stored(send(request.build(), "PUT", first));
+                put.setDoOutput(true);
+                put.setFixedLengthStreamingMode(length);
+                try (OutputStream body = put.getOutputStream()) {
+                    body.write(bytes, 0, length);
+                }
+                int status = put.getResponseCode();
+                if (status / 100 != 2) {
+                    throw failed("PUT", first, status, null);
+                }
+                Stored stored;
+                try (InputStream answer = put.getInputStream()) {
+                    stored = stored(answer.readAllBytes());
+                }
+                answered = true;
+                return stored;
+            } catch (IOException e) {
+                throw failed("PUT", first, 0, e);
             } finally {
-                body.release();
+                if (!answered) {
+                    put.disconnect(); // not back into the keep-alive cache halfway through an exchange
+                }
             }
         });
     }
@@ -128,87 +154,47 @@ public class ChunkClient {
 
     /**
      * The chunk's bytes as the worker sends them (the caller verifies them against the checksum), read into one
-     * array of {@code expected} bytes: never more than the chunk's size is held, and nothing the HTTP client keeps
-     * with a pooled connection refers to that array (the body is streamed, see {@link #put}).
+     * array of {@code expected} bytes: never more than the chunk's size is held.
      */
     public Received get(StorageNode node, String chunkId, int expected) {
         return guarded(() -> {
-            HttpRequest request = HttpRequest.newBuilder(uri(node, chunkId)).timeout(timeout)
-                    .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId)).header(ChunkHeaders.READER_VERIFIES, "true") // ChunkReader checks the CRC32C
-                    .GET().build();
+            HttpURLConnection get = open(node, chunkId, ChunkOp.READ);
+            get.setRequestProperty(ChunkHeaders.READER_VERIFIES, "true"); // ChunkReader checks the CRC32C
+            boolean reusable = false;
             try {
-                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream body = response.body()) {
-                    if (response.statusCode() != 200) {
-                        throw failed("GET", node, response.statusCode(), null);
-                    }
+                int status = get.getResponseCode();
+                if (status != 200) {
+                    throw failed("GET", node, status, null);
+                }
+                try (InputStream body = get.getInputStream()) {
                     byte[] bytes = new byte[expected];
                     int length = body.readNBytes(bytes, 0, expected);
                     if (length == expected && body.read() != -1) {
                         return new Received(bytes, expected + 1L); // longer than the chunk: not the chunk
                     }
+                    reusable = true;
                     return new Received(bytes, length);
                 }
             } catch (IOException e) {
                 throw failed("GET", node, 0, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failed("GET", node, 0, e);
+            } finally {
+                if (!reusable) {
+                    get.disconnect(); // not back into the keep-alive cache with a body half read
+                }
             }
         });
     }
 
-    /**
-     * A request body over {@code bytes[0..length)} that gives them up on {@link #release()}. The JDK's HTTP client
-     * keeps a connection's first exchange, and so its request body publisher, reachable while the connection is
-     * pooled (30 s after its last use, so for as long as a transfer keeps reusing it): a publisher holding the array
-     * (as {@code BodyPublishers.ofByteArray} does, with a second copy of it cut into 16 KiB buffers) kept one or
-     * two chunks in memory per connection. This one reads the array through a stream of small copies made as the
-     * client sends, and holds nothing once released.
-     */
-    static final class ReleasableBody {
-        private volatile byte[] bytes;
-        private final int length;
-
-        ReleasableBody(byte[] bytes, int length) {
-            this.bytes = bytes;
-            this.length = length;
-        }
-
-        HttpRequest.BodyPublisher publisher() {
-            return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(this::open), length);
-        }
-
-        void release() {
-            bytes = null;
-        }
-
-        /** A stream over the bytes from the start (the client may subscribe again when it retries). */
-        private InputStream open() {
-            return new InputStream() {
-                private int position;
-
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-                }
-
-                @Override
-                public int read(byte[] into, int offset, int count) throws IOException {
-                    byte[] source = bytes;
-                    if (source == null) {
-                        throw new IOException("the chunk's bytes were released: its call is over");
-                    }
-                    if (position >= length) {
-                        return -1;
-                    }
-                    int n = Math.min(count, length - position);
-                    System.arraycopy(source, position, into, offset, n);
-                    position += n;
-                    return n;
-                }
-            };
+    /** A connection for one call on the chunk, with a fresh {@code op} token and the call's time limits. */
+    private HttpURLConnection open(StorageNode node, String chunkId, ChunkOp op) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri(node, chunkId).toURL().openConnection(Proxy.NO_PROXY);
+            connection.setConnectTimeout((int) connectTimeout.toMillis());
+            connection.setReadTimeout((int) timeout.toMillis());
+            connection.setRequestProperty(ChunkToken.HEADER, token(op, chunkId));
+            return connection;
+        } catch (IOException e) {
+            throw failed(op.name(), node, 0, e);
         }
     }
 
@@ -286,7 +272,11 @@ public class ChunkClient {
     }
 
     private static Stored stored(HttpResponse<String> response) {
-        JsonNode json = JSON.readTree(response.body());
+        return stored(response.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Stored stored(byte[] answer) {
+        JsonNode json = JSON.readTree(answer);
         List<String> on = new ArrayList<>();
         json.path("storedOn").forEach(n -> on.add(n.asString()));
         return new Stored(json.path("chunkId").asString(), json.path("size").asLong(), json.path("checksum").asString(), on);

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The JDK's HTTP client keeps the exchange that opened a connection (request body publisher, response body) reachable
  * for as long as the connection is pooled, and a transfer keeps reusing its connections: a chunk the client could
  * reach stayed in memory once per connection to a worker, which is how storage-service ran out of a 256 MiB heap
- * during a 1 GiB download through the gateway. A chunk read or written must be garbage once the call returned.
+ * during a 1 GiB download through the gateway. A chunk read or written must be garbage once the call returned,
+ * whichever HTTP client {@link ChunkClient} uses for chunk bodies (now the JDK's HttpURLConnection).
  */
 class ChunkClientRetentionTest {
 
@@ -59,6 +61,16 @@ class ChunkClientRetentionTest {
 
         assertThat(received.length()).isEqualTo(SIZE); // one byte more than asked for, the rest unread
         assertThat(received.bytes()).hasSize(SIZE - 1);
+    }
+
+    @Test
+    void aWorkerRefusingAWriteIsHeardAndNotAskedAgain() {
+        worker.refusePuts = 403;
+        byte[] chunk = random(4);
+
+        assertThatThrownBy(() -> client.put(worker.node(), List.of(), "c4", chunk, chunk.length, "x"))
+                .isInstanceOfSatisfying(ChunkClient.WorkerCallFailed.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThat(worker.puts).hasValue(1);
     }
 
     /** Whether the object became garbage (System.gc() collects weakly reachable objects on HotSpot's collectors). */

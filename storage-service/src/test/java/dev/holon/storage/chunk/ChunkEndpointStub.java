@@ -14,17 +14,22 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * A worker's chunk endpoints reduced to what {@link ChunkClient} needs in a unit test (no token checks, no
- * pipeline): GET answers the bytes put in {@link #chunks}, PUT reads the body and says it is stored on this node.
+ * pipeline): GET answers the bytes put in {@link #chunks}, PUT reads the body and says it is stored on this node
+ * (or is refused, see {@link #refusePuts}).
  * The real contract is exercised by StorageIT's ChunkServerFixture.
  */
 public final class ChunkEndpointStub implements AutoCloseable {
 
     public final Map<String, byte[]> chunks = new ConcurrentHashMap<>();
+    /** Set: every PUT is answered with this status at once, before its body is read. */
+    public volatile int refusePuts;
+    public final AtomicInteger puts = new AtomicInteger();
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(4);
     private final StorageNode node;
@@ -36,6 +41,14 @@ public final class ChunkEndpointStub implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/api/v1/chunks/", exchange -> {
+            if (exchange.getRequestMethod().equals("PUT")) {
+                puts.incrementAndGet();
+                if (refusePuts != 0) {
+                    exchange.sendResponseHeaders(refusePuts, -1);
+                    exchange.close();
+                    return;
+                }
+            }
             try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
                 long received = in.transferTo(OutputStream.nullOutputStream());
                 String id = exchange.getRequestURI().getPath().substring("/api/v1/chunks/".length());

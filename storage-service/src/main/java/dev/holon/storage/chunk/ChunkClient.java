@@ -23,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,8 +102,8 @@ public class ChunkClient {
      * Sends the chunk once to {@code first}, which forwards it down {@code pipeline}. Chunk bodies, both ways, go
      * through the JDK's blocking {@link HttpURLConnection} (with its keep-alive cache), not through {@link #http}: the
      * asynchronous client hands a body over in 16 KiB buffers between threads, and with it storage-service spent
-     * more CPU on a chunk's bytes than on the rest of a read or write through the gateway (storage benchmark
-     * README); it also kept the exchange that opened a pooled connection, and so a chunk's array, reachable.
+     * more CPU on a chunk's bytes than on the rest of a read or write through the gateway (README, "Memory"); it
+     * also kept the exchange that opened a pooled connection, and so a chunk's array, reachable.
      * {@code workerTimeout} bounds each wait for the worker, not the whole call.
      */
     public Stored put(StorageNode first, List<StorageNode> pipeline, String chunkId, byte[] bytes, int length,
@@ -131,7 +130,7 @@ public class ChunkClient {
                 }
                 Stored stored;
                 try (InputStream answer = put.getInputStream()) {
-                    stored = stored(answer.readAllBytes());
+                    stored = stored(JSON.readTree(answer.readAllBytes()));
                 }
                 answered = true;
                 return stored;
@@ -207,7 +206,7 @@ public class ChunkClient {
                     .header(ChunkToken.HEADER, token(ChunkOp.READ, chunkId))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            return stored(send(request, "replicate", source));
+            return stored(JSON.readTree(send(request, "replicate", source).body()));
         });
     }
 
@@ -271,12 +270,7 @@ public class ChunkClient {
         }
     }
 
-    private static Stored stored(HttpResponse<String> response) {
-        return stored(response.body().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Stored stored(byte[] answer) {
-        JsonNode json = JSON.readTree(answer);
+    private static Stored stored(JsonNode json) {
         List<String> on = new ArrayList<>();
         json.path("storedOn").forEach(n -> on.add(n.asString()));
         return new Stored(json.path("chunkId").asString(), json.path("size").asLong(), json.path("checksum").asString(), on);

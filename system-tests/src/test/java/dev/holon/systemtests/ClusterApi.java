@@ -92,9 +92,14 @@ final class ClusterApi {
     /** The demo user's view of the cluster, once {@code nodes} workers are UP. */
     static ClusterApi demoOnceNodesAreUp(LocalCluster cluster, int nodes) {
         ClusterApi api = new ClusterApi(cluster, cluster.accessToken("demo", "holon-demo"));
-        await(nodes + " nodes UP").atMost(Duration.ofSeconds(90)).until(
-                () -> api.get("/api/v1/nodes?state=UP").json().path("items").size() == nodes);
+        api.awaitNodesUp(nodes, Duration.ofSeconds(90));
         return api;
+    }
+
+    /** Waits until exactly {@code nodes} workers are UP. */
+    void awaitNodesUp(int nodes, Duration atMost) {
+        await(nodes + " nodes UP").atMost(atMost).until(() -> get("/api/v1/nodes?state=UP"),
+                listing -> listing.status() == 200 && listing.json().path("items").size() == nodes);
     }
 
     String token() {
@@ -120,20 +125,31 @@ final class ClusterApi {
 
     JsonNode job(String id) {
         Response response = get("/api/v1/jobs/" + id);
+        if (response.status() == 503) {
+            throw new Unavailable("GET job " + id + ": " + response.body());
+        }
         if (response.status() != 200) {
             throw new AssertionError("GET job " + id + ": " + response.status() + " " + response.body());
         }
         return response.json();
     }
 
+    /** A 503: the scheduler or its database is restarting. A client retries after Retry-After; so do the waits. */
+    static final class Unavailable extends AssertionError {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
     JsonNode awaitFinished(String id, Duration atMost) {
-        return await().atMost(atMost).pollInterval(Duration.ofMillis(250))
+        return await().atMost(atMost).pollInterval(Duration.ofMillis(250)).ignoreExceptionsInstanceOf(Unavailable.class)
                 .until(() -> job(id), job -> FINAL_JOB_STATES.contains(job.path("state").asString()));
     }
 
     /** Every task of the job is RUNNING. */
     JsonNode awaitAllRunning(String id, Duration atMost) {
-        return await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> job(id), job -> {
+        return await().atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(Unavailable.class)
+                .until(() -> job(id), job -> {
             for (JsonNode task : job.path("tasks")) {
                 if (!"RUNNING".equals(task.path("state").asString())) {
                     return false;

@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -71,7 +72,7 @@ class FailoverSystemIT {
                 .orElseThrow().getKey();
         List<Integer> onVictim = tasksOnNode.get(victimNode);
         String victim = "node-" + workerOfNode.get(victimNode);
-        CurrentAttemptsWatch watch = CurrentAttemptsWatch.start(jobId);
+        Watch watch = Watch.currentAttempts(jobId);
 
         cluster.process(victim).kill9();
         JsonNode job;
@@ -119,7 +120,7 @@ class FailoverSystemIT {
         String jobId = api.submit("""
                 {"name":"after-leader","command":["sh","-c","sleep 2"],
                  "resources":{"cpuMillis":50,"memoryMiB":16,"gpus":0},"count":6,"strategy":"SPREAD"}""");
-        CurrentAttemptsWatch watch = CurrentAttemptsWatch.start(jobId);
+        Watch watch = Watch.currentAttempts(jobId);
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             for (JsonNode task : api.job(jobId).path("tasks")) {
@@ -158,7 +159,7 @@ class FailoverSystemIT {
                 .orElseThrow().getKey();
         List<Integer> onDrained = tasksOnNode.get(drained);
         System.out.printf("drain: the job's tasks per node %s; draining %s%n", tasksOnNode, drained);
-        CurrentAttemptsWatch watch = CurrentAttemptsWatch.start(jobId);
+        Watch watch = Watch.currentAttempts(jobId);
 
         Response drain = admin.post("/api/v1/nodes/" + drained + "/drain", null);
         JsonNode job;
@@ -185,42 +186,55 @@ class FailoverSystemIT {
                 {"name":"%s","command":["sh","-c","sleep 6"],
                  "resources":{"cpuMillis":50,"memoryMiB":16,"gpus":0},"count":12,"strategy":"SPREAD"}""";
         List<String> jobs = new ArrayList<>();
-        for (String infrastructure : List.of("kafka", "postgres")) {
-            String running = api.submit(job.formatted("under-" + infrastructure + "-restart"));
-            api.awaitAllRunning(running, Duration.ofSeconds(60));
-            jobs.add(running);
-            CurrentAttemptsWatch watch = CurrentAttemptsWatch.start(running);
-            long started = System.nanoTime();
-            cluster.process(infrastructure).stop(Duration.ofSeconds(15));
-            if (infrastructure.equals("kafka")) {
-                // Accepted by the scheduler while the broker is away: its assignments wait in the outbox.
-                jobs.add(api.submit(job.formatted("submitted-without-kafka")));
-            } else {
-                Response refused = api.post("/api/v1/jobs", job.formatted("submitted-without-postgres"));
-                System.out.printf("submit while PostgreSQL is down: %d %s%n", refused.status(),
-                        refused.contentType());
+        api.awaitNodesUp(3, Duration.ofSeconds(60));
+        // Heartbeats cannot be recorded while either is away, so nodes may turn SUSPECT; none may be declared DOWN.
+        Watch nodes = Watch.downNodes();
+        try {
+            for (String infrastructure : List.of("kafka", "postgres")) {
+                String running = api.submit(job.formatted("under-" + infrastructure + "-restart"));
+                api.awaitAllRunning(running, Duration.ofSeconds(60));
+                jobs.add(running);
+                Watch attempts = Watch.currentAttempts(running);
+                long started = System.nanoTime();
+                cluster.process(infrastructure).stop(Duration.ofSeconds(15));
+                if (infrastructure.equals("kafka")) {
+                    // Accepted by the scheduler while the broker is away: its assignments wait in the outbox.
+                    jobs.add(api.submit(job.formatted("submitted-without-kafka")));
+                } else {
+                    Response refused = api.post("/api/v1/jobs", job.formatted("submitted-without-postgres"));
+                    System.out.printf("submit while PostgreSQL is down: %d %s %s%n", refused.status(),
+                            refused.contentType(), refused.body());
+                    assertThat(refused.status()).as("a submit the scheduler cannot store: " + refused.body())
+                            .isEqualTo(503);
+                    assertThat(refused.contentType()).isEqualTo("application/problem+json");
+                }
+                cluster.restart(infrastructure);
+                System.out.printf("%s stopped and started again in %.1f s%n", infrastructure,
+                        (System.nanoTime() - started) / 1e9);
+                api.awaitFinished(running, Duration.ofSeconds(120));
+                attempts.stop();
+                assertThat(attempts.violations()).as("tasks with two current attempts").isEmpty();
             }
-            cluster.restart(infrastructure);
-            System.out.printf("%s stopped and started again in %.1f s%n", infrastructure,
-                    (System.nanoTime() - started) / 1e9);
-            api.awaitFinished(running, Duration.ofSeconds(120));
-            watch.stop();
-            assertThat(watch.violations()).as("tasks with two current attempts").isEmpty();
-        }
-        int lost = 0;
-        for (String id : jobs) {
-            JsonNode finished = api.awaitFinished(id, Duration.ofSeconds(120));
-            assertThat(finished.path("state").asString()).as(finished.toString()).isEqualTo("SUCCEEDED");
-            for (JsonNode task : finished.path("tasks")) {
-                for (JsonNode attempt : task.path("attempts")) {
-                    lost += "LOST".equals(attempt.path("state").asString()) ? 1 : 0;
+            int lost = 0;
+            for (String id : jobs) {
+                JsonNode finished = api.awaitFinished(id, Duration.ofSeconds(120));
+                assertThat(finished.path("state").asString()).as(finished.toString()).isEqualTo("SUCCEEDED");
+                for (JsonNode task : finished.path("tasks")) {
+                    for (JsonNode attempt : task.path("attempts")) {
+                        lost += "LOST".equals(attempt.path("state").asString()) ? 1 : 0;
+                    }
                 }
             }
+            System.out.printf("Kafka and PostgreSQL restarted under running tasks: %d jobs SUCCEEDED, %d attempts"
+                    + " LOST%n", jobs.size(), lost);
+            assertThat(lost).as("attempts lost to an infrastructure restart (no machine died)").isZero();
+            long settling = System.nanoTime();
+            api.awaitNodesUp(3, Duration.ofSeconds(30));
+            System.out.printf("all 3 nodes UP %.1f s after the last job ended%n", (System.nanoTime() - settling) / 1e9);
+        } finally {
+            nodes.stop();
         }
-        System.out.printf("Kafka and PostgreSQL restarted under running tasks: %d jobs SUCCEEDED, %d attempts LOST%n",
-                jobs.size(), lost);
-        assertThat(lost).as("attempts lost to an infrastructure restart (no machine died)").isZero();
-        assertThat(api.get("/api/v1/nodes?state=UP").json().path("items").size()).isEqualTo(3);
+        assertThat(nodes.violations()).as("nodes declared DOWN though no machine died").isEmpty();
     }
 
     /** The process name of the replica whose /actuator/health/leadership says it leads. */
@@ -246,20 +260,21 @@ class FailoverSystemIT {
     }
 
     /**
-     * Polls a job while a scenario runs and notes every moment a task had more than one current attempt (two
-     * attempts neither of which has ended): at most one attempt of a task may ever run.
+     * Polls the cluster while a scenario runs and keeps everything wrong it saw: a task with more than one current
+     * attempt (two attempts neither of which has ended: at most one attempt of a task may ever run), or a node the
+     * registry declared DOWN.
      */
-    static final class CurrentAttemptsWatch {
+    static final class Watch {
         private static final Set<String> ENDED = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "LOST");
-        private final List<String> violations = new CopyOnWriteArrayList<>();
+        private final Set<String> violations = new CopyOnWriteArraySet<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
 
-        private CurrentAttemptsWatch(String jobId) {
+        private Watch(Supplier<List<String>> look) {
             thread = Thread.ofVirtual().start(() -> {
                 while (running.get()) {
                     try {
-                        check(api.job(jobId));
+                        violations.addAll(look.get());
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
                         return;
@@ -270,11 +285,24 @@ class FailoverSystemIT {
             });
         }
 
-        static CurrentAttemptsWatch start(String jobId) {
-            return new CurrentAttemptsWatch(jobId);
+        static Watch currentAttempts(String jobId) {
+            return new Watch(() -> tasksWithTwoCurrentAttempts(api.job(jobId)));
         }
 
-        private void check(JsonNode job) {
+        static Watch downNodes() {
+            return new Watch(() -> {
+                Response listing = api.get("/api/v1/nodes?state=DOWN");
+                if (listing.status() != 200) {
+                    return List.of();
+                }
+                List<String> down = new ArrayList<>();
+                listing.json().path("items").forEach(node -> down.add(node.path("id").asString() + " DOWN"));
+                return down;
+            });
+        }
+
+        private static List<String> tasksWithTwoCurrentAttempts(JsonNode job) {
+            List<String> found = new ArrayList<>();
             for (JsonNode task : job.path("tasks")) {
                 List<String> current = new ArrayList<>();
                 for (JsonNode attempt : task.path("attempts")) {
@@ -284,9 +312,10 @@ class FailoverSystemIT {
                     }
                 }
                 if (current.size() > 1) {
-                    violations.add("task " + task.path("index").asInt() + ": " + current);
+                    found.add("task " + task.path("index").asInt() + ": " + current);
                 }
             }
+            return found;
         }
 
         List<String> violations() {

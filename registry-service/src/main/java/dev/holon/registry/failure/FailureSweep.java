@@ -77,8 +77,9 @@ public class FailureSweep {
             Instant read = clock.instant();
             if (blind || Duration.between(began, read).compareTo(SLOW_READ) > 0) {
                 // Sight is back (or the read itself waited long for the database): heartbeats of that time were
-                // not recorded, so every node gets a full window from now.
+                // not recorded, so every node gets a full window from now, and a full probe grace.
                 watchingSince = read;
+                answers.clear();
                 if (blind) {
                     blind = false;
                     log.info("The registry reaches its database again; silence counts from {}", read);

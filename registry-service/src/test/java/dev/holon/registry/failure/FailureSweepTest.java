@@ -176,4 +176,26 @@ class FailureSweepTest {
         assertThat(probed).isEmpty();
         verify(service).judgeSilence("n1", lastAnswer, now); // 4 s since its last answer: DOWN
     }
+
+    @Test
+    void anAnswerFromBeforeADatabaseOutageDoesNotShortenTheProbeGraceAfterIt() {
+        Node n1 = new Node("n1", STARTED);
+        when(nodes.findQuietSince(any())).thenReturn(List.of(n1))
+                .thenThrow(new DataAccessResourceFailureException("connection refused"))
+                .thenReturn(List.of(n1));
+        answering.add("n1");
+        now = STARTED.plusSeconds(5);
+        sweep.sweep(); // due DOWN, answers: its first answer
+        now = STARTED.plusSeconds(10);
+        sweep.sweep(); // the database is away
+        now = STARTED.plusSeconds(25);
+        sweep.sweep(); // sight is back: a fresh window from here
+        probed.clear();
+        now = STARTED.plusSeconds(29); // due DOWN again, 24 s after that first answer (the grace is 20 s)
+
+        sweep.sweep();
+
+        assertThat(probed).as("asked again, not DOWN on an answer from before the outage").containsExactly("n1");
+        verify(service).judgeSilence("n1", now, now);
+    }
 }

@@ -77,8 +77,14 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 "the resource changed while this request was changing it; read it again and retry", request.getRequestURI()));
     }
 
+    /** A database restarting or out of reach is a 503 with a one-line warning, not a stack trace per request. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> handleUnexpected(Exception e, HttpServletRequest request) {
+        if (DatabaseOutage.isCauseOf(e)) {
+            log.warn("{} {} answered 503: the database cannot be reached ({})", request.getMethod(),
+                    request.getRequestURI(), DatabaseOutage.summary(e));
+            return DatabaseOutage.answer(problems, request.getRequestURI());
+        }
         log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(problems.of(ProblemType.INTERNAL, Problems.UNEXPECTED, request.getRequestURI()));
     }

@@ -8,6 +8,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -21,6 +22,11 @@ import java.time.Duration;
 final class DatabaseOutage {
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    /**
+     * What HikariCP throws (no SQL state) for a connection it has already closed because the database ended it: the
+     * rollback that follows a statement PostgreSQL's shutdown cut off meets it.
+     */
+    private static final String POOL_CLOSED_IT = "Connection is closed";
     private static final String DETAIL = "the service cannot reach its database right now; retry in a few seconds";
 
     private DatabaseOutage() {
@@ -34,8 +40,15 @@ final class DatabaseOutage {
                     || cause instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+            if (cause instanceof SQLException sql && (sql.getSQLState() != null
+                    ? sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")
+                    : POOL_CLOSED_IT.equals(sql.getMessage()))) {
+                return true;
+            }
+            // The rollback after a failed statement failed too, and Spring threw that: the statement's own error
+            // is kept aside (or, for a JpaSystemException, only logged), with the pool's closed connection above.
+            if (cause instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
+                    && isCauseOf(rollback.getApplicationException())) {
                 return true;
             }
         }

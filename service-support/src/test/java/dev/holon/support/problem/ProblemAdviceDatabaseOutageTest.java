@@ -52,6 +52,26 @@ class ProblemAdviceDatabaseOutageTest {
     }
 
     @Test
+    void aRollbackThatMetTheConnectionThePoolClosedIsA503() {
+        // As logged by registry-service and scheduler-service when PostgreSQL stopped under a read.
+        var rollback = new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        var hibernate = new RuntimeException("Unable to rollback against JDBC Connection",
+                new SQLException("Connection is closed"));
+
+        assertThat(advice.handleUnexpected(rollback, request).getStatusCode().value()).isEqualTo(503);
+        assertThat(advice.handleUnexpected(hibernate, request).getStatusCode().value()).isEqualTo(503);
+    }
+
+    @Test
+    void aRollbackFailureKeepsTheStatementsOwnErrorAside() {
+        var rollback = new TransactionSystemException("JDBC rollback failed", new IllegalStateException("rollback"));
+        rollback.initApplicationException(new RuntimeException(
+                new SQLException("FATAL: terminating connection due to administrator command", "57P01")));
+
+        assertThat(advice.handleUnexpected(rollback, request).getStatusCode().value()).isEqualTo(503);
+    }
+
+    @Test
     void anyOtherDatabaseErrorStaysAnUnexpected500() {
         var e = new InvalidDataAccessResourceUsageException("could not execute statement",
                 new SQLException("column \"nme\" does not exist", "42703"));

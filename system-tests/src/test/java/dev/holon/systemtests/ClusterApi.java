@@ -150,13 +150,13 @@ final class ClusterApi {
     JsonNode awaitAllRunning(String id, Duration atMost) {
         return await().atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(Unavailable.class)
                 .until(() -> job(id), job -> {
-            for (JsonNode task : job.path("tasks")) {
-                if (!"RUNNING".equals(task.path("state").asString())) {
-                    return false;
-                }
-            }
-            return !job.path("tasks").isEmpty();
-        });
+                    for (JsonNode task : job.path("tasks")) {
+                        if (!"RUNNING".equals(task.path("state").asString())) {
+                            return false;
+                        }
+                    }
+                    return !job.path("tasks").isEmpty();
+                });
     }
 
     /**

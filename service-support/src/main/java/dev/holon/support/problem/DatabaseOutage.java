@@ -1,6 +1,7 @@
 package dev.holon.support.problem;
 
 import dev.holon.contracts.problem.ProblemType;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
@@ -33,7 +34,7 @@ final class DatabaseOutage {
     }
 
     static boolean isCauseOf(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof CannotCreateTransactionException
                     || cause instanceof DataAccessResourceFailureException
                     || cause instanceof TransientDataAccessResourceException
@@ -65,10 +66,7 @@ final class DatabaseOutage {
 
     /** The innermost message, which names what failed (refused, closed, shut down) without a stack trace. */
     static String summary(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(error);
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

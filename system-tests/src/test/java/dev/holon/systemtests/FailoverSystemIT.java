@@ -207,6 +207,8 @@ class FailoverSystemIT {
                     assertThat(refused.status()).as("a submit the scheduler cannot store: " + refused.body())
                             .isEqualTo(503);
                     assertThat(refused.contentType()).isEqualTo("application/problem+json");
+                    assertThat(refused.body()).as("the scheduler's own answer, not the gateway's timeout")
+                            .contains("cannot reach its database");
                 }
                 cluster.restart(infrastructure);
                 System.out.printf("%s stopped and started again in %.1f s%n", infrastructure,

@@ -14,13 +14,15 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Measures this machine through OSHI: the inventory once, the usage on every call. CPU load is the busy fraction
  * since the previous {@link #sampleUsage()} (or since construction). Disk figures are those of the file store
  * holding the data dir: that is where this worker keeps chunks and task sandboxes, so it is the space it can
  * offer; summing every mount would count space it never writes to ({@code /boot}, tmpfs, bind mounts twice).
- * Thread-safe.
+ * The free figure also counts what this worker can hand back at once (deleted replicas' files it keeps to write
+ * over), so that a worker that just gave up replicas does not look fuller to placement than it is. Thread-safe.
  */
 public class MachineProbe {
 
@@ -29,13 +31,16 @@ public class MachineProbe {
     private final CentralProcessor processor;
     private final GlobalMemory memory;
     private final Path dataDir;
+    private final LongSupplier reclaimableBytes;
     private final NodeInventory inventory;
     private long[] previousTicks;
 
-    public MachineProbe(SystemInfo systemInfo, Path dataDir, NvidiaSmi nvidiaSmi) {
+    /** @param reclaimableBytes bytes on the data dir's disk that are taken but free to this worker for new data */
+    public MachineProbe(SystemInfo systemInfo, Path dataDir, LongSupplier reclaimableBytes, NvidiaSmi nvidiaSmi) {
         this.processor = systemInfo.getHardware().getProcessor();
         this.memory = systemInfo.getHardware().getMemory();
         this.dataDir = dataDir;
+        this.reclaimableBytes = reclaimableBytes;
         this.previousTicks = processor.getSystemCpuLoadTicks();
         List<GpuDevice> gpus = GpuInventory.combine(graphicsCards(systemInfo), nvidiaSmi.query());
         FileStore store = fileStore();
@@ -55,7 +60,8 @@ public class MachineProbe {
         double cpuLoad = CpuLoad.between(previousTicks, ticks);
         previousTicks = ticks;
         double loadAverage = processor.getSystemLoadAverage(1)[0];
-        return new NodeUsage(cpuLoad, loadAverage, memory.getAvailable() / MIB, usableSpace(fileStore()) / MIB);
+        long diskFree = usableSpace(fileStore()) + reclaimableBytes.getAsLong();
+        return new NodeUsage(cpuLoad, loadAverage, memory.getAvailable() / MIB, diskFree / MIB);
     }
 
     private static List<GpuDevice> graphicsCards(SystemInfo systemInfo) {

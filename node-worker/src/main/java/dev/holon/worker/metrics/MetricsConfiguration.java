@@ -1,6 +1,7 @@
 package dev.holon.worker.metrics;
 
 import dev.holon.worker.WorkerProperties;
+import dev.holon.worker.chunks.ChunkStore;
 import dev.holon.worker.identity.NodeIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,9 @@ class MetricsConfiguration {
     }
 
     @Bean
-    MachineProbe machineProbe(SystemInfo systemInfo, WorkerProperties properties, NodeIdentity identity) {
-        MachineProbe probe = new MachineProbe(systemInfo, properties.dataDir(),
+    MachineProbe machineProbe(SystemInfo systemInfo, WorkerProperties properties, NodeIdentity identity,
+                              ChunkStore chunks) {
+        MachineProbe probe = new MachineProbe(systemInfo, properties.dataDir(), chunks::recycledBytes,
                 NvidiaSmi.onPath(properties.nvidiaSmiTimeout()));
         NodeInventory inventory = probe.inventory();
         log.info("Node {} capacity: {} mCPU, {} MiB memory, {} MiB disk at {}, GPUs {}", identity.nodeId(),

@@ -210,16 +210,6 @@ public class ChunkClient {
         });
     }
 
-    /** Removes the replica on {@code node} (204 also when it was not there). */
-    public void delete(StorageNode node, String chunkId) {
-        guarded(() -> {
-            HttpRequest request = HttpRequest.newBuilder(uri(node, chunkId)).timeout(timeout)
-                    .header(ChunkToken.HEADER, token(ChunkOp.DELETE, chunkId)).DELETE().build();
-            send(request, "DELETE", node);
-            return null;
-        });
-    }
-
     /** The most chunks one {@link #deleteAll} call names (the workers take up to 1,000). */
     static final int DELETIONS_PER_CALL = 500;
 

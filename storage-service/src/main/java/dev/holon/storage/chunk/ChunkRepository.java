@@ -121,10 +121,6 @@ public class ChunkRepository {
         upsertReplicas(Collections.nCopies(nodeIds.size(), chunkId), List.copyOf(nodeIds));
     }
 
-    public void removeReplica(String chunkId, String nodeId) {
-        jdbc.sql("DELETE FROM replica WHERE chunk_id = ? AND node_id = ?").params(chunkId, nodeId).update();
-    }
-
     /** True when such a replica was recorded (and is now marked corrupt). */
     public boolean markCorrupt(String chunkId, String nodeId) {
         return jdbc.sql("UPDATE replica SET corrupt = TRUE WHERE chunk_id = ? AND node_id = ?")

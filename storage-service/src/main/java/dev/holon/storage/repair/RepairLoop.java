@@ -20,11 +20,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -141,19 +143,23 @@ public class RepairLoop implements DisposableBean {
                 return null;
             });
         }
-        for (RepairPlanner.Trim trim : plan.trims()) {
-            work.add(() -> {
-                try {
-                    client.delete(trim.node(), trim.chunkId());
-                    tx.executeWithoutResult(s -> chunks.removeReplica(trim.chunkId(), trim.node().id()));
-                    log.info("Trimmed the replica of chunk {} on node {} ({})", trim.chunkId(), trim.node().id(), trim.reason());
-                } catch (ChunkClient.WorkerCallFailed e) {
-                    log.info("Trimming chunk {} on node {} failed, a later pass retries: {}", trim.chunkId(),
-                            trim.node().id(), e.getMessage());
-                }
-                return null;
-            });
-        }
+        // One batched deletion per node: a node back after a repair has an extra replica of each chunk copied while
+        // it was away, thousands for a node that held a few GiB of small files.
+        Map<String, List<RepairPlanner.Trim>> trimsByNode = plan.trims().stream()
+                .collect(Collectors.groupingBy(trim -> trim.node().id(), LinkedHashMap::new, Collectors.toList()));
+        trimsByNode.forEach((nodeId, trims) -> work.add(() -> {
+            List<String> chunkIds = trims.stream().map(RepairPlanner.Trim::chunkId).toList();
+            try {
+                client.deleteAll(trims.getFirst().node(), chunkIds);
+                tx.executeWithoutResult(s -> chunks.removeReplicas(chunkIds, Collections.nCopies(chunkIds.size(), nodeId)));
+                log.info("Trimmed {} replicas on node {} ({})", chunkIds.size(), nodeId, trims.stream()
+                        .collect(Collectors.groupingBy(RepairPlanner.Trim::reason, TreeMap::new, Collectors.counting())));
+            } catch (ChunkClient.WorkerCallFailed e) {
+                log.info("Trimming {} replicas on node {} failed, a later pass retries: {}", chunkIds.size(), nodeId,
+                        e.getMessage());
+            }
+            return null;
+        }));
         runAll(work);
     }
 

@@ -19,7 +19,8 @@ class MachineProbeTest {
     Path dataDir;
 
     private MachineProbe probe(long reclaimableBytes) {
-        return new MachineProbe(SYSTEM, dataDir, () -> reclaimableBytes, new NvidiaSmi(Optional.empty(), Duration.ofSeconds(1)));
+        return new MachineProbe(SYSTEM, dataDir, () -> reclaimableBytes,
+                new NvidiaSmi(Optional.empty(), Duration.ofSeconds(1)));
     }
 
     @Test

@@ -151,9 +151,11 @@ public class RepairLoop implements DisposableBean {
             List<String> chunkIds = trims.stream().map(RepairPlanner.Trim::chunkId).toList();
             try {
                 client.deleteAll(trims.getFirst().node(), chunkIds);
-                tx.executeWithoutResult(s -> chunks.removeReplicas(chunkIds, Collections.nCopies(chunkIds.size(), nodeId)));
-                log.info("Trimmed {} replicas on node {} ({})", chunkIds.size(), nodeId, trims.stream()
-                        .collect(Collectors.groupingBy(RepairPlanner.Trim::reason, TreeMap::new, Collectors.counting())));
+                List<String> onNode = Collections.nCopies(chunkIds.size(), nodeId);
+                tx.executeWithoutResult(s -> chunks.removeReplicas(chunkIds, onNode));
+                Map<String, Long> reasons = trims.stream()
+                        .collect(Collectors.groupingBy(RepairPlanner.Trim::reason, TreeMap::new, Collectors.counting()));
+                log.info("Trimmed {} replicas on node {} ({})", chunkIds.size(), nodeId, reasons);
             } catch (ChunkClient.WorkerCallFailed e) {
                 log.info("Trimming {} replicas on node {} failed, a later pass retries: {}", chunkIds.size(), nodeId,
                         e.getMessage());
